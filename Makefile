@@ -1,0 +1,92 @@
+# rapport: `make` builds ./rapport; `make run` sets up and shows today's
+# agenda on a demo database; `make check` runs every test; `make bench`
+# runs the benchmarks.  Each installs what it needs (scripts/deps).
+
+CC      ?= cc
+OPT     ?= -O2 -g
+CFLAGS  += -std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Isrc $(OPT)
+LIBS     = -lsqlite3 -ljansson -lstemmer -lutf8proc -lcsv -lm
+SAN      = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+SRC     := $(shell find src -name '*.c' | sort)
+LIBSRC  := $(filter-out src/main.c,$(SRC))
+HDR     := $(shell find src -name '*.h')
+UNIT    := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJ     := $(SRC:%.c=build/rel/%.o)
+LIBOBJ  := $(LIBSRC:%.c=build/rel/%.o)
+SANOBJ  := $(LIBSRC:%.c=build/san/%.o)
+
+DEMO    ?= demo/rapport.db
+
+.PHONY: all deps run check unit cli bench clean clang-check
+all: deps rapport
+
+deps:
+	@scripts/deps build
+
+rapport: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LIBS)
+
+build/rel/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/san/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+
+build/rel/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/testlib.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS) -lcmocka
+
+build/san/tests/%: tests/unit/%.c $(SANOBJ) tests/unit/testlib.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $< $(SANOBJ) $(LIBS) -lcmocka
+
+bench/gen: bench/gen.c
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
+
+# The main job: a demo database with a realistic population (made once),
+# then today's agenda on it.
+run: all bench/gen
+	@if [ ! -f $(DEMO) ]; then \
+		echo "creating a demo database in $(DEMO) ..."; \
+		mkdir -p $(dir $(DEMO)) && rm -rf demo/csv && mkdir -p demo/csv && \
+		bench/gen --contacts 5000 --out demo/csv && \
+		./rapport --db $(DEMO).tmp init >/dev/null && \
+		./rapport --db $(DEMO).tmp import contacts demo/csv/contacts.csv && \
+		./rapport --db $(DEMO).tmp import interactions demo/csv/interactions.csv && \
+		./rapport --db $(DEMO).tmp import facts demo/csv/facts.csv && \
+		mv $(DEMO).tmp $(DEMO) && rm -f $(DEMO).tmp-wal $(DEMO).tmp-shm && rm -rf demo/csv; \
+	fi
+	./rapport --db $(DEMO) agenda
+
+UNIT_REL := $(UNIT:tests/unit/%.c=build/rel/tests/%)
+UNIT_SAN := $(UNIT:tests/unit/%.c=build/san/tests/%)
+
+# Every test: unit tests built plainly and under ASan+UBSan, the binary end
+# to end, and a warnings-as-errors build with clang.  tests/run prints the
+# closing summary.
+check:
+	@scripts/deps check
+	@$(MAKE) --no-print-directory rapport bench/gen $(UNIT_REL) $(UNIT_SAN)
+	@$(MAKE) --no-print-directory clang-check
+	@tests/run $(UNIT_REL) $(UNIT_SAN)
+
+clang-check:
+	@$(MAKE) --no-print-directory CC=clang OPT=-O0 build-clang
+
+build-clang: $(SRC:%.c=build/clang/%.o)
+	@echo "clang: built clean with -Wall -Wextra -Werror"
+
+build/clang/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+bench: all bench/gen
+	@scripts/deps bench
+	@bench/run
+
+clean:
+	rm -rf build rapport bench/gen

@@ -1,0 +1,176 @@
+/* Results for a person at a terminal.  --json prints the result as it is. */
+#include "cli/cli.h"
+
+#include <string.h>
+
+#define S(o, k) json_string_value(json_object_get((o), (k)))
+#define I(o, k) ((long long)json_integer_value(json_object_get((o), (k))))
+
+static void list_line(FILE *f, const char *label, json_t *a)
+{
+	if (!json_array_size(a))
+		return;
+	fprintf(f, "  %-10s", label);
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v) fprintf(f, "%s%s", i ? ", " : "", json_string_value(v));
+	fputc('\n', f);
+}
+
+static void interaction_line(FILE *f, json_t *it)
+{
+	const char *at = S(it, "at");
+	fprintf(f, "  %.10s %s", at ? at : "", S(it, "kind"));
+	if (S(it, "direction"))
+		fprintf(f, " %s", S(it, "direction"));
+	if (json_is_integer(json_object_get(it, "minutes")))
+		fprintf(f, ", %lld min", I(it, "minutes"));
+	json_t *amount = json_object_get(it, "amount");
+	if (json_is_object(amount))
+		fprintf(f, ", %s %s", S(amount, "value"), S(amount, "currency"));
+	if (S(it, "summary") && *S(it, "summary"))
+		fprintf(f, ": %s", S(it, "summary"));
+	fputc('\n', f);
+}
+
+static void card(FILE *f, json_t *c)
+{
+	fprintf(f, "%s  (#%lld)\n", S(c, "name"), I(c, "id"));
+	fprintf(f, "  %-10s%s\n", "tier", S(c, "tier"));
+	if (S(c, "address"))
+		fprintf(f, "  %-10s%s\n", "address", !strcmp(S(c, "address"), "vy") ? "vy («вы»)" : "ty («ты»)");
+	if (S(c, "owner"))
+		fprintf(f, "  %-10s%s\n", "owner", S(c, "owner"));
+	if (S(c, "birthday")) {
+		fprintf(f, "  %-10s%s", "birthday", S(c, "birthday"));
+		if (json_object_get(c, "age"))
+			fprintf(f, " (%lld)", I(c, "age"));
+		fputc('\n', f);
+	}
+	list_line(f, "email", json_object_get(c, "emails"));
+	list_line(f, "phone", json_object_get(c, "phones"));
+	list_line(f, "messenger", json_object_get(c, "messengers"));
+	list_line(f, "postal", json_object_get(c, "postal"));
+	list_line(f, "tags", json_object_get(c, "tags"));
+	if (S(c, "note"))
+		fprintf(f, "  %-10s%s\n", "note", S(c, "note"));
+	size_t i;
+	json_t *v;
+	int header = 0;
+	json_array_foreach(json_object_get(c, "dates"), i, v)
+	{
+		if (!strcmp(S(v, "kind"), "birthday"))
+			continue;
+		if (!header++)
+			fprintf(f, "Dates:\n");
+		fprintf(f, "  %s %s%s%s\n", S(v, "date"), S(v, "kind"), S(v, "label") ? ": " : "",
+			S(v, "label") ? S(v, "label") : "");
+	}
+	if (json_array_size(json_object_get(c, "facts")))
+		fprintf(f, "Facts:\n");
+	json_array_foreach(json_object_get(c, "facts"), i, v)
+	{
+		fprintf(f, "  [%lld] %s", I(v, "id"), S(v, "body"));
+		if (S(v, "follow_up"))
+			fprintf(f, " (follow up %s%s)", S(v, "follow_up"),
+				json_is_true(json_object_get(v, "done")) ? ", done" : "");
+		fputc('\n', f);
+	}
+	if (json_array_size(json_object_get(c, "relations")))
+		fprintf(f, "Relations:\n");
+	json_array_foreach(json_object_get(c, "relations"), i, v)
+	{
+		json_t *o = json_object_get(v, "contact");
+		fprintf(f, "  %s: %s (#%lld)%s%s\n", S(v, "kind"), S(o, "name"), I(o, "id"),
+			S(v, "note") ? ", " : "", S(v, "note") ? S(v, "note") : "");
+	}
+	if (json_array_size(json_object_get(c, "interactions")))
+		fprintf(f, "Recent:\n");
+	json_array_foreach(json_object_get(c, "interactions"), i, v) interaction_line(f, v);
+}
+
+static void agenda(FILE *f, json_t *r)
+{
+	json_t *items = json_object_get(r, "items");
+	fprintf(f, "Agenda for %s: %zu %s\n", S(r, "date"), json_array_size(items),
+		json_array_size(items) == 1 ? "person" : "people");
+	size_t i, k;
+	json_t *it, *why;
+	json_array_foreach(items, i, it)
+	{
+		json_t *c = json_object_get(it, "contact");
+		fprintf(f, "\n%2zu. %s  (#%lld, %s%s%s)\n", i + 1, S(c, "name"), I(c, "id"), S(c, "tier"),
+			S(c, "address") ? (!strcmp(S(c, "address"), "vy") ? ", «вы»" : ", «ты»") : "",
+			"");
+		json_array_foreach(json_object_get(it, "reasons"), k, why) fprintf(f, "    - %s\n", S(why, "text"));
+	}
+}
+
+void cli_render(FILE *f, const op *o, json_t *r)
+{
+	const char *n = o->name;
+	size_t i;
+	json_t *v;
+	if (!strcmp(n, "init")) {
+		fprintf(f, "%s %s (schema version %lld)\n", json_is_true(json_object_get(r, "created")) ? "created" : "updated",
+			S(r, "db"), I(r, "schema_version"));
+	} else if (!strcmp(n, "contact add") || !strcmp(n, "contact show") || !strcmp(n, "contact edit") ||
+		   !strcmp(n, "date add") || !strcmp(n, "relate")) {
+		card(f, r);
+	} else if (!strcmp(n, "contact list")) {
+		json_array_foreach(json_object_get(r, "contacts"), i, v)
+			fprintf(f, "%8lld  %-36s %-8s %s\n", I(v, "id"), S(v, "name"), S(v, "tier"),
+				S(v, "email") ? S(v, "email") : S(v, "phone") ? S(v, "phone") : "");
+	} else if (!strcmp(n, "contact rm")) {
+		fprintf(f, "removed contact %lld: %s\n", I(r, "id"), S(r, "name"));
+	} else if (!strcmp(n, "fact add")) {
+		fprintf(f, "remembered fact %lld about contact %lld", I(r, "id"), I(r, "contact_id"));
+		if (S(r, "follow_up"))
+			fprintf(f, "; follow up on %s", S(r, "follow_up"));
+		fputc('\n', f);
+	} else if (!strcmp(n, "fact done")) {
+		fprintf(f, "fact %lld: follow-up done\n", I(r, "id"));
+	} else if (!strcmp(n, "log")) {
+		fprintf(f, "logged %s %lld with contact %lld at %s\n", S(r, "kind"), I(r, "id"), I(r, "contact_id"),
+			S(r, "at"));
+	} else if (!strcmp(n, "timeline")) {
+		json_array_foreach(json_object_get(r, "interactions"), i, v) interaction_line(f, v);
+	} else if (!strcmp(n, "search")) {
+		json_t *hits = json_object_get(r, "hits");
+		if (!json_array_size(hits))
+			fprintf(f, "nothing found for \"%s\"\n", S(r, "query"));
+		json_array_foreach(hits, i, v)
+		{
+			json_t *c = json_object_get(v, "contact");
+			fprintf(f, "%-11s %s (#%lld)", S(v, "kind"), S(c, "name"), I(c, "id"));
+			if (strcmp(S(v, "kind"), "contact"))
+				fprintf(f, ": %s%.10s%s %s", S(v, "at") ? "" : "", S(v, "at") ? S(v, "at") : "",
+					S(v, "at") ? "" : "", S(v, "text"));
+			fputc('\n', f);
+		}
+	} else if (!strcmp(n, "agenda")) {
+		agenda(f, r);
+	} else if (!strcmp(n, "import")) {
+		fprintf(f, "%s %lld %s", json_is_true(json_object_get(r, "dry_run")) ? "would import" : "imported",
+			json_is_true(json_object_get(r, "dry_run")) ? I(r, "rows") - I(r, "bad") : I(r, "imported"),
+			S(r, "what"));
+		if (I(r, "bad"))
+			fprintf(f, "; skipped %lld bad row%s", I(r, "bad"), I(r, "bad") == 1 ? "" : "s");
+		fputc('\n', f);
+		json_array_foreach(json_object_get(r, "problems"), i, v)
+			fprintf(f, "  line %lld: %s\n", I(v, "line"), S(v, "error"));
+	} else if (!strcmp(n, "config get")) {
+		const char *k;
+		json_object_foreach(r, k, v)
+		{
+			json_t *val = json_object_get(v, "value");
+			fprintf(f, "%-18s %-6s %s\n", k, json_is_string(val) ? json_string_value(val) : "-",
+				S(v, "help"));
+		}
+	} else if (!strcmp(n, "config set")) {
+		fprintf(f, "%s = %lld\n", S(r, "key"), I(r, "value"));
+	} else {
+		json_dumpf(r, f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+		fputc('\n', f);
+	}
+}

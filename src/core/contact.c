@@ -1,0 +1,787 @@
+/*
+** contact: people and organisations, and what we remember about them:
+** names in any script (with a folded key for search), form of address,
+** channels, yearly dates, tags, relations, facts, closeness tier, owner.
+*/
+#include "core/core.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fold.h"
+
+static const char *const tiers[] = {"panel", "close", "regular", "distant", NULL};
+static const char *const addresses[] = {"ty", "vy", NULL};
+static const char *const date_kinds[] = {"birthday", "anniversary", "other", NULL};
+static const char *const relation_kinds[] = {"family", "friend", "colleague", "referred_by", NULL};
+
+int contact_check_tier(const char *tier, rp_err *e)
+{
+	char buf[128];
+	if (tier && !one_of(tier, tiers))
+		return rp_errf(e, RP_EINVAL, "tier \"%s\" is not one of %s", tier,
+			       words_list(tiers, buf, sizeof buf));
+	return 0;
+}
+
+int contact_check_address(const char *address, rp_err *e)
+{
+	if (address && *address && !one_of(address, addresses))
+		return rp_errf(e, RP_EINVAL,
+			       "form of address \"%s\" is not ty or vy (ty: informal «ты», vy: formal «вы»)",
+			       address);
+	return 0;
+}
+
+char *contact_name_key(const char *name)
+{
+	char *t = str_trim(name);
+	if (!t)
+		return NULL;
+	/* Collapse inner runs of white space so "Анна  Иванова" == "Анна Иванова". */
+	char *o = t;
+	for (char *p = t; *p; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (o > t && o[-1] == ' ')
+				continue;
+			*o++ = ' ';
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = 0;
+	char *k = rp_fold(t, strlen(t), NULL);
+	free(t);
+	return k;
+}
+
+/* ---- channels ---------------------------------------------------------- */
+
+static int check_email(const char *v, rp_err *e)
+{
+	const char *at = strchr(v, '@');
+	if (!at || at == v || !at[1] || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+	    strpbrk(v, " \t\r\n,;<>\"") || at[strlen(at) - 1] == '.')
+		return rp_errf(e, RP_EINVAL, "email \"%s\" is not an address like name@example.org", v);
+	return 0;
+}
+
+/* Phones are kept as '+' and digits; spaces, dashes, dots and brackets are
+** dropped.  (Region-aware E.164 normalisation belongs to the importers.) */
+static int normalise_phone(const char *v, char *out, size_t size, rp_err *e)
+{
+	size_t n = 0, digits = 0;
+	for (const char *p = v; *p; p++) {
+		if (*p == '+' && n == 0) {
+			out[n++] = '+';
+		} else if (isdigit((unsigned char)*p)) {
+			if (n + 2 >= size)
+				break;
+			out[n++] = *p;
+			digits++;
+		} else if (!strchr(" -.()\t", *p)) {
+			return rp_errf(e, RP_EINVAL,
+				       "phone \"%s\" has a character that is not a digit; write it like +79161234567",
+				       v);
+		}
+	}
+	out[n] = 0;
+	if (digits < 3 || digits > 15)
+		return rp_errf(e, RP_EINVAL, "phone \"%s\" should have 3 to 15 digits, like +79161234567",
+			       v);
+	return 0;
+}
+
+/* Put one channel value into canonical form in buf (size bytes). */
+static int channel_value(const char *kind, const char *raw, char *buf, size_t size, rp_err *e)
+{
+	char *v = str_trim(raw);
+	if (!v)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	int rc = 0;
+	if (!*v)
+		rc = rp_errf(e, RP_EINVAL, "an empty %s was given", kind);
+	else if (strlen(v) >= size)
+		rc = rp_errf(e, RP_EINVAL, "%s is too long (at most %zu bytes)", kind, size - 1);
+	else if ((rc = check_text(kind, v, size - 1, e)))
+		;
+	else if (!strcmp(kind, "email")) {
+		if (!(rc = check_email(v, e))) {
+			/* The domain is case-insensitive; the local part is kept as written. */
+			char *at = strchr(v, '@');
+			for (char *p = at; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			snprintf(buf, size, "%s", v);
+		}
+	} else if (!strcmp(kind, "phone")) {
+		rc = normalise_phone(v, buf, size, e);
+	} else {
+		snprintf(buf, size, "%s", v);
+	}
+	free(v);
+	return rc;
+}
+
+static int channels_add(db *d, int64_t id, const char *kind, const rp_strs *l, rp_err *e)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char v[512];
+		int rc = channel_value(kind, l->v[i], v, sizeof v, e);
+		if (!rc)
+			rc = db_run(d, e,
+				    "INSERT INTO contact_channel(contact_id, kind, value) VALUES ($1, $2, $3)"
+				    " ON CONFLICT (contact_id, kind, value) DO NOTHING",
+				    "itt", id, kind, v);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int channels_rm(db *d, int64_t id, const char *kind, const rp_strs *l, rp_err *e)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char v[512];
+		int rc = channel_value(kind, l->v[i], v, sizeof v, e);
+		if (!rc)
+			rc = db_run(d, e,
+				    "DELETE FROM contact_channel WHERE contact_id = $1 AND kind = $2 AND value = $3",
+				    "itt", id, kind, v);
+		if (rc)
+			return rc;
+		if (db_changes(d) == 0)
+			return rp_errf(e, RP_ENOTFOUND, "the contact has no %s \"%s\"", kind, v);
+	}
+	return 0;
+}
+
+/* Tags are folded (case, ё) so "VIP" and "vip" are one tag. */
+static char *tag_key(const char *raw, rp_err *e)
+{
+	char *t = str_trim(raw);
+	if (!t) {
+		rp_errf(e, RP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	char *k = NULL;
+	if (!*t || strpbrk(t, ";,\n\r\t"))
+		rp_errf(e, RP_EINVAL, "tag \"%s\" must be a non-empty word without ; , or line breaks", t);
+	else if (strlen(t) > 64)
+		rp_errf(e, RP_EINVAL, "tag \"%s\" is longer than 64 bytes", t);
+	else if (!(k = rp_fold(t, strlen(t), NULL)))
+		rp_errf(e, RP_EINVAL, "tag is not valid UTF-8 text");
+	free(t);
+	return k;
+}
+
+static int tags_change(db *d, int64_t id, const rp_strs *l, int add, rp_err *e)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char *k = tag_key(l->v[i], e);
+		if (!k)
+			return e->code;
+		int rc = db_run(d, e,
+				add ? "INSERT INTO contact_tag(contact_id, tag) VALUES ($1, $2)"
+				      " ON CONFLICT (contact_id, tag) DO NOTHING"
+				    : "DELETE FROM contact_tag WHERE contact_id = $1 AND tag = $2",
+				"it", id, k);
+		if (!rc && !add && db_changes(d) == 0)
+			rc = rp_errf(e, RP_ENOTFOUND, "the contact has no tag \"%s\"", k);
+		free(k);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- dates --------------------------------------------------------------- */
+
+static int parse_yearly(const char *what, const char *s, rp_date *out, rp_err *e)
+{
+	if (rp_date_parse(s, 1, out) < 0)
+		return rp_errf(e, RP_EINVAL,
+			       "%s \"%s\" is not a date; write YYYY-MM-DD, or --MM-DD when the year is unknown",
+			       what, s);
+	rp_date t = rp_today();
+	if (out->y && rp_days_from_civil(out->y, out->m, out->d) > rp_days_from_civil(t.y, t.m, t.d))
+		return rp_errf(e, RP_EINVAL, "%s %s is in the future", what, s);
+	if (out->y && out->y < 1850)
+		return rp_errf(e, RP_EINVAL, "%s %s is too far in the past", what, s);
+	return 0;
+}
+
+static int date_put(db *d, int64_t id, const char *kind, rp_date dt, const char *label, rp_err *e)
+{
+	db_stmt *s = db_query(d, e,
+			      "INSERT INTO contact_date(contact_id, kind, label, year, month, day, md)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			      "ittniii", id, kind, label, (int64_t)dt.m, (int64_t)dt.d,
+			      (int64_t)(dt.m * 100 + dt.d));
+	if (!s)
+		return e->code;
+	if (dt.y)
+		db_bind_int(s, 4, dt.y);
+	int rc = db_step(s, e);
+	db_reset(s);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+static int birthday_set(db *d, int64_t id, const char *b, rp_err *e)
+{
+	int rc = db_run(d, e, "DELETE FROM contact_date WHERE contact_id = $1 AND kind = 'birthday'",
+			"i", id);
+	if (rc || !*b || !strcmp(b, "none"))
+		return rc;
+	rp_date dt;
+	if ((rc = parse_yearly("birthday", b, &dt, e)))
+		return rc;
+	return date_put(d, id, "birthday", dt, NULL, e);
+}
+
+int contact_date_add(db *d, int64_t id, const char *kind, const char *date, const char *label,
+		     rp_err *e)
+{
+	char buf[128];
+	rp_date dt;
+	int rc;
+	if (!one_of(kind, date_kinds))
+		return rp_errf(e, RP_EINVAL, "date kind \"%s\" is not one of %s", kind,
+			       words_list(date_kinds, buf, sizeof buf));
+	if (!strcmp(kind, "birthday"))
+		return rp_errf(e, RP_EINVAL,
+			       "a birthday is set with 'rapport contact edit CONTACT --birthday DATE'");
+	if ((rc = check_text("label", label, 200, e)) || (rc = parse_yearly(kind, date, &dt, e)))
+		return rc;
+	if ((rc = db_begin(d, e)))
+		return rc;
+	int64_t one;
+	rc = db_one_int(d, e, &one, "SELECT 1 FROM contact WHERE id = $1", "i", id);
+	if (rc == RP_ENOTFOUND)
+		rp_errf(e, rc, "no contact has id %lld", (long long)id);
+	if (!rc)
+		rc = date_put(d, id, kind, dt, label, e);
+	if (rc) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d, e);
+}
+
+/* ---- add, edit, remove --------------------------------------------------- */
+
+static int apply_lists(db *d, int64_t id, const contact_in *in, rp_err *e)
+{
+	int rc;
+	if ((rc = channels_add(d, id, "email", &in->email, e)) ||
+	    (rc = channels_add(d, id, "phone", &in->phone, e)) ||
+	    (rc = channels_add(d, id, "messenger", &in->messenger, e)) ||
+	    (rc = channels_add(d, id, "address", &in->postal, e)) ||
+	    (rc = channels_rm(d, id, "email", &in->rm_email, e)) ||
+	    (rc = channels_rm(d, id, "phone", &in->rm_phone, e)) ||
+	    (rc = channels_rm(d, id, "messenger", &in->rm_messenger, e)) ||
+	    (rc = channels_rm(d, id, "address", &in->rm_postal, e)) ||
+	    (rc = tags_change(d, id, &in->tag, 1, e)) || (rc = tags_change(d, id, &in->rm_tag, 0, e)))
+		return rc;
+	if (in->birthday)
+		return birthday_set(d, id, in->birthday, e);
+	return 0;
+}
+
+static int check_fields(const contact_in *in, rp_err *e)
+{
+	int rc;
+	if ((rc = contact_check_tier(in->tier, e)) || (rc = contact_check_address(in->address, e)) ||
+	    (rc = check_text("name", in->name, 1000, e)) || (rc = check_text("note", in->note, 100000, e)) ||
+	    (rc = check_text("owner", in->owner, 200, e)))
+		return rc;
+	return 0;
+}
+
+int contact_add(db *d, const contact_in *in, int64_t *id, rp_err *e)
+{
+	int rc;
+	if (str_blank(in->name))
+		return rp_errf(e, RP_EINVAL, "a contact needs a name");
+	if ((rc = check_fields(in, e)))
+		return rc;
+	char *name = str_trim(in->name), *key = contact_name_key(in->name);
+	if (!name || !key) {
+		free(name);
+		free(key);
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	}
+	int64_t now = rp_now();
+	if ((rc = db_begin(d, e)))
+		goto out;
+	if (in->id < 0) {
+		rc = rp_errf(e, RP_EINVAL, "a contact id must be a positive number");
+		db_rollback(d);
+		goto out;
+	}
+	rc = db_one_int(d, e, id,
+			in->id ? "INSERT INTO contact(name, name_key, address, tier, owner, note, created_at,"
+				 " updated_at, last_touch_at, id)"
+				 " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7, $8) RETURNING id"
+			       : "INSERT INTO contact(name, name_key, address, tier, owner, note, created_at,"
+				 " updated_at, last_touch_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)"
+				 " RETURNING id",
+			in->id ? "tttttti" "i" : "tttttti", name, key, in->address && *in->address ? in->address : NULL,
+			in->tier ? in->tier : "regular", in->owner && *in->owner ? in->owner : NULL,
+			in->note && *in->note ? in->note : NULL, now, in->id);
+	if (rc == RP_ECONFLICT && in->id)
+		rc = rp_errf(e, RP_ECONFLICT, "a contact with id %lld already exists", (long long)in->id);
+	if (!rc)
+		rc = apply_lists(d, *id, in, e);
+	if (rc)
+		db_rollback(d);
+	else
+		rc = db_commit(d, e);
+out:
+	free(name);
+	free(key);
+	return rc;
+}
+
+static int contact_exists(db *d, int64_t id, rp_err *e)
+{
+	int64_t one;
+	int rc = db_one_int(d, e, &one, "SELECT 1 FROM contact WHERE id = $1", "i", id);
+	if (rc == RP_ENOTFOUND)
+		rp_errf(e, rc, "no contact has id %lld; find one with 'rapport contact list'", (long long)id);
+	return rc;
+}
+
+int contact_edit(db *d, int64_t id, const contact_in *in, rp_err *e)
+{
+	int rc;
+	if (in->name && str_blank(in->name))
+		return rp_errf(e, RP_EINVAL, "a contact's name cannot be empty");
+	if ((rc = check_fields(in, e)))
+		return rc;
+	char *name = in->name ? str_trim(in->name) : NULL;
+	char *key = in->name ? contact_name_key(in->name) : NULL;
+	if (in->name && (!name || !key)) {
+		rc = rp_errf(e, RP_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = db_begin(d, e)))
+		goto out;
+	if (!(rc = contact_exists(d, id, e)))
+		rc = db_run(d, e,
+			    "UPDATE contact SET"
+			    " name = coalesce($2, name), name_key = coalesce($3, name_key),"
+			    " address = CASE WHEN $4 IS NULL THEN address WHEN $4 = '' THEN NULL ELSE $4 END,"
+			    " tier = coalesce($5, tier),"
+			    " owner = CASE WHEN $6 IS NULL THEN owner WHEN $6 = '' THEN NULL ELSE $6 END,"
+			    " note = CASE WHEN $7 IS NULL THEN note WHEN $7 = '' THEN NULL ELSE $7 END,"
+			    " updated_at = $8 WHERE id = $1",
+			    "itttttti", id, name, key, in->address, in->tier, in->owner, in->note,
+			    rp_now());
+	if (!rc)
+		rc = apply_lists(d, id, in, e);
+	if (rc)
+		db_rollback(d);
+	else
+		rc = db_commit(d, e);
+out:
+	free(name);
+	free(key);
+	return rc;
+}
+
+int contact_rm(db *d, int64_t id, rp_err *e)
+{
+	int rc = db_begin(d, e);
+	if (rc)
+		return rc;
+	if (!(rc = contact_exists(d, id, e)))
+		rc = db_run(d, e, "DELETE FROM contact WHERE id = $1", "i", id);
+	if (rc) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d, e);
+}
+
+/* ---- naming a contact ------------------------------------------------- */
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Fill e with RP_EAMBIG listing the rows of s (id, name). */
+static int ambiguous(db_stmt *s, const char *ref, rp_err *e)
+{
+	rp_buf b = {0};
+	int n = 0, rc;
+	rp_buf_printf(&b, "\"%s\" matches several contacts:", ref);
+	while ((rc = db_step(s, NULL)) == DB_ROW) {
+		if (++n > 8) {
+			rp_buf_puts(&b, "\n  ...");
+			break;
+		}
+		rp_buf_printf(&b, "\n  %lld  %s", (long long)db_col_int(s, 0), db_col_text(s, 1));
+	}
+	rp_buf_puts(&b, "\nname one by its id, or by a longer part of the name");
+	rp_errf(e, RP_EAMBIG, "%s", b.oom ? "the name matches several contacts" : b.p);
+	rp_buf_free(&b);
+	return RP_EAMBIG;
+}
+
+int contact_resolve(db *d, const char *ref, int64_t *id, rp_err *e)
+{
+	char *t = str_trim(ref);
+	if (!t)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	int rc;
+	if (!*t) {
+		rc = rp_errf(e, RP_EINVAL, "no contact named; give an id or a part of a name");
+		goto out;
+	}
+	if (all_digits(t)) {
+		if (strlen(t) > 18) {
+			rc = rp_errf(e, RP_ENOTFOUND, "no contact has id %s", t);
+			goto out;
+		}
+		*id = strtoll(t, NULL, 10);
+		rc = db_one_int(d, e, id, "SELECT id FROM contact WHERE id = $1", "i", *id);
+		if (rc == RP_ENOTFOUND)
+			rp_errf(e, rc, "no contact has id %s; try 'rapport contact list'", t);
+		goto out;
+	}
+	char *key = contact_name_key(t);
+	if (!key) {
+		rc = rp_errf(e, RP_EINVAL, "the name is not valid UTF-8 text");
+		goto out;
+	}
+	/* An exact name wins over names that merely contain it. */
+	static const char *exact = "SELECT id, name FROM contact WHERE name_key = $1 ORDER BY id LIMIT 9";
+	static const char *part =
+		"SELECT id, name FROM contact WHERE name_key LIKE $1 ESCAPE '\\' ORDER BY name_key, id LIMIT 9";
+	char *pat = like_pattern(key);
+	for (int pass = 0; pass < 2; pass++) {
+		db_stmt *s = db_query(d, e, pass ? part : exact, "t", pass ? pat : key);
+		if (!s) {
+			rc = e->code;
+			break;
+		}
+		int n = 0;
+		while ((rc = db_step(s, e)) == DB_ROW && n < 2)
+			if (n++ == 0)
+				*id = db_col_int(s, 0);
+		db_reset(s);
+		if (rc != DB_ROW && rc != DB_DONE)
+			break;
+		rc = 0;
+		if (n == 1)
+			break;
+		if (n > 1) {
+			s = db_query(d, e, pass ? part : exact, "t", pass ? pat : key);
+			rc = s ? ambiguous(s, t, e) : e->code;
+			db_reset(s);
+			break;
+		}
+		if (pass == 1) {
+			rc = rp_errf(e, RP_ENOTFOUND,
+				     "no contact matches \"%s\"; try 'rapport contact list --name %s' or 'rapport search %s'",
+				     t, t, t);
+		}
+	}
+	free(pat);
+	free(key);
+out:
+	free(t);
+	return rc;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+/* Collect rows of (text) into a JSON array. */
+static int strings(db *d, const char *sql, int64_t id, json_t **out, rp_err *e)
+{
+	db_stmt *s = db_query(d, e, sql, "i", id);
+	if (!s)
+		return e->code;
+	json_t *a = json_array();
+	int rc;
+	while ((rc = db_step(s, e)) == DB_ROW)
+		json_array_append_new(a, json_string(db_col_text(s, 0)));
+	db_reset(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+/* A yearly date as JSON: {kind, label, date, age?} with today's age. */
+static json_t *date_json(db_stmt *s, int kind_col)
+{
+	rp_date dt = {(int)db_col_int(s, kind_col + 2), (int)db_col_int(s, kind_col + 3),
+		      (int)db_col_int(s, kind_col + 4)};
+	char buf[11];
+	json_t *o = json_pack("{s:o,s:o,s:s}", "kind", col_json_text(s, kind_col), "label",
+			      col_json_text(s, kind_col + 1), "date", rp_date_format(dt, buf));
+	if (dt.y) {
+		rp_date t = rp_today();
+		int age = t.y - dt.y - (t.m < dt.m || (t.m == dt.m && t.d < dt.d));
+		json_object_set_new(o, "years", json_integer(age));
+	}
+	return o;
+}
+
+int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
+{
+	db_stmt *s = db_query(d, e,
+			      "SELECT id, name, address, tier, owner, note, created_at, updated_at,"
+			      " last_touch_at FROM contact WHERE id = $1",
+			      "i", id);
+	if (!s)
+		return e->code;
+	int rc = db_step(s, e);
+	if (rc != DB_ROW) {
+		db_reset(s);
+		if (rc == DB_DONE)
+			rc = rp_errf(e, RP_ENOTFOUND, "no contact has id %lld", (long long)id);
+		return rc;
+	}
+	json_t *c = json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)id, "name",
+			      col_json_text(s, 1), "address", col_json_text(s, 2), "tier",
+			      col_json_text(s, 3), "owner", col_json_text(s, 4), "note",
+			      col_json_text(s, 5), "created_at", col_json_ts(s, 6), "updated_at",
+			      col_json_ts(s, 7), "last_touch_at", col_json_ts(s, 8));
+	db_reset(s);
+
+	static const struct {
+		const char *key, *kind;
+	} ch[] = {{"emails", "email"}, {"phones", "phone"}, {"messengers", "messenger"}, {"postal", "address"}};
+	json_t *a;
+	rc = 0;
+	for (size_t i = 0; !rc && i < sizeof ch / sizeof ch[0]; i++) {
+		char sql[160];
+		snprintf(sql, sizeof sql,
+			 "SELECT value FROM contact_channel WHERE contact_id = $1 AND kind = '%s' ORDER BY id",
+			 ch[i].kind);
+		if (!(rc = strings(d, sql, id, &a, e)))
+			json_object_set_new(c, ch[i].key, a);
+	}
+	if (!rc && !(rc = strings(d, "SELECT tag FROM contact_tag WHERE contact_id = $1 ORDER BY tag", id, &a, e)))
+		json_object_set_new(c, "tags", a);
+	if (rc)
+		goto fail;
+
+	/* dates: the birthday on its own, the others as a list */
+	json_object_set_new(c, "birthday", json_null());
+	json_t *dates = json_array();
+	json_object_set_new(c, "dates", dates);
+	s = db_query(d, e,
+		     "SELECT kind, label, year, month, day FROM contact_date WHERE contact_id = $1"
+		     " ORDER BY month, day, id",
+		     "i", id);
+	if (!s)
+		goto fail_code;
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		json_t *dj = date_json(s, 0);
+		if (!strcmp(db_col_text(s, 0), "birthday")) {
+			json_object_set(c, "birthday", json_object_get(dj, "date"));
+			json_t *years = json_object_get(dj, "years");
+			if (years)
+				json_object_set(c, "age", years);
+		}
+		json_array_append_new(dates, dj);
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		goto fail;
+
+	json_t *facts = json_array();
+	json_object_set_new(c, "facts", facts);
+	s = db_query(d, e,
+		     "SELECT id, body, follow_up, done_at, created_at, created_by FROM fact"
+		     " WHERE contact_id = $1 ORDER BY created_at DESC, id DESC",
+		     "i", id);
+	if (!s)
+		goto fail_code;
+	while ((rc = db_step(s, e)) == DB_ROW)
+		json_array_append_new(facts, json_pack("{s:I,s:o,s:o,s:b,s:o,s:o}", "id",
+						       (json_int_t)db_col_int(s, 0), "body",
+						       col_json_text(s, 1), "follow_up", col_json_text(s, 2),
+						       "done", !db_col_null(s, 3), "created_at",
+						       col_json_ts(s, 4), "by", col_json_text(s, 5)));
+	db_reset(s);
+	if (rc != DB_DONE)
+		goto fail;
+
+	/* Relations read from this contact's side: "referred_by" when a = id,
+	** "referred" when b = id; symmetric kinds read the same both ways. */
+	json_t *rel = json_array();
+	json_object_set_new(c, "relations", rel);
+	s = db_query(d, e,
+		     "SELECT r.kind, r.note, o.id, o.name, 0 FROM relation r JOIN contact o ON o.id = r.b"
+		     " WHERE r.a = $1"
+		     " UNION ALL SELECT r.kind, r.note, o.id, o.name, 1 FROM relation r"
+		     " JOIN contact o ON o.id = r.a WHERE r.b = $1 ORDER BY 4",
+		     "i", id);
+	if (!s)
+		goto fail_code;
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		const char *kind = db_col_text(s, 0);
+		if (db_col_int(s, 4) && !strcmp(kind, "referred_by"))
+			kind = "referred";
+		json_array_append_new(rel, json_pack("{s:s,s:o,s:{s:I,s:o}}", "kind", kind, "note",
+						     col_json_text(s, 1), "contact", "id",
+						     (json_int_t)db_col_int(s, 2), "name",
+						     col_json_text(s, 3)));
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		goto fail;
+
+	json_t *tl;
+	if ((rc = timeline_list(d, id, 20, &tl, e)))
+		goto fail;
+	json_object_set_new(c, "interactions", json_object_get(tl, "interactions") ? json_incref(json_object_get(tl, "interactions")) : json_array());
+	json_decref(tl);
+	*out = c;
+	return 0;
+fail_code:
+	rc = e->code;
+fail:
+	json_decref(c);
+	return rc;
+}
+
+int contact_list(db *d, const contact_filter *f, json_t **out, rp_err *e)
+{
+	char *key = NULL, *pat = NULL, *tag = NULL;
+	int rc = 0;
+	if (f->name && !str_blank(f->name)) {
+		key = contact_name_key(f->name);
+		if (!key)
+			return rp_errf(e, RP_EINVAL, "the name is not valid UTF-8 text");
+		pat = like_pattern(key);
+	}
+	if (f->tag && !(tag = tag_key(f->tag, e)))
+		rc = e->code;
+	if (!rc)
+		rc = contact_check_tier(f->tier, e);
+	if (rc)
+		goto out;
+	db_stmt *s = db_query(
+		d, e,
+		"SELECT c.id, c.name, c.address, c.tier, c.owner, c.last_touch_at,"
+		" (SELECT value FROM contact_channel h WHERE h.contact_id = c.id AND h.kind = 'email'"
+		"  ORDER BY h.id LIMIT 1),"
+		" (SELECT value FROM contact_channel h WHERE h.contact_id = c.id AND h.kind = 'phone'"
+		"  ORDER BY h.id LIMIT 1)"
+		" FROM contact c WHERE ($1 IS NULL OR c.name_key LIKE $1 ESCAPE '\\')"
+		" AND ($2 IS NULL OR c.tier = $2) AND ($3 IS NULL OR c.owner = $3)"
+		" AND ($4 IS NULL OR EXISTS (SELECT 1 FROM contact_tag t WHERE t.contact_id = c.id AND t.tag = $4))"
+		" ORDER BY c.name_key, c.id LIMIT $5 OFFSET $6",
+		"ttttii", pat, f->tier, f->owner, tag, f->limit > 0 ? f->limit : (int64_t)50,
+		f->offset > 0 ? f->offset : (int64_t)0);
+	if (!s) {
+		rc = e->code;
+		goto out;
+	}
+	json_t *a = json_array();
+	while ((rc = db_step(s, e)) == DB_ROW)
+		json_array_append_new(
+			a, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int(s, 0),
+				     "name", col_json_text(s, 1), "address", col_json_text(s, 2), "tier",
+				     col_json_text(s, 3), "owner", col_json_text(s, 4), "last_touch_at",
+				     col_json_ts(s, 5), "email", col_json_text(s, 6), "phone",
+				     col_json_text(s, 7)));
+	db_reset(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		goto out;
+	}
+	rc = 0;
+	*out = json_pack("{s:o}", "contacts", a);
+out:
+	free(key);
+	free(pat);
+	free(tag);
+	return rc;
+}
+
+/* ---- relations and facts ------------------------------------------------ */
+
+int relation_add(db *d, int64_t a, int64_t b, const char *kind, const char *note, rp_err *e)
+{
+	char buf[128];
+	int rc;
+	if (!one_of(kind, relation_kinds))
+		return rp_errf(e, RP_EINVAL, "relation \"%s\" is not one of %s", kind,
+			       words_list(relation_kinds, buf, sizeof buf));
+	if (a == b)
+		return rp_errf(e, RP_EINVAL, "a contact cannot be related to themselves");
+	if ((rc = check_text("note", note, 2000, e)))
+		return rc;
+	/* Symmetric kinds are stored once, smaller id first, so a-b and b-a are one. */
+	if (strcmp(kind, "referred_by") && a > b) {
+		int64_t t = a;
+		a = b;
+		b = t;
+	}
+	if ((rc = db_begin(d, e)))
+		return rc;
+	if (!(rc = contact_exists(d, a, e)) && !(rc = contact_exists(d, b, e)))
+		rc = db_run(d, e,
+			    "INSERT INTO relation(a, b, kind, note) VALUES ($1, $2, $3, $4)"
+			    " ON CONFLICT (a, b, kind) DO UPDATE SET note = coalesce(excluded.note, relation.note)",
+			    "iitt", a, b, kind, note);
+	if (rc) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d, e);
+}
+
+int fact_add(db *d, int64_t contact, const char *body, const char *follow_up, const char *by,
+	     int64_t *id, rp_err *e)
+{
+	int rc;
+	if (str_blank(body))
+		return rp_errf(e, RP_EINVAL, "a fact needs some text");
+	if ((rc = check_text("fact", body, 10000, e)) || (rc = check_text("by", by, 200, e)))
+		return rc;
+	rp_date dt;
+	if (follow_up && *follow_up && rp_date_parse(follow_up, 0, &dt) < 0)
+		return rp_errf(e, RP_EINVAL, "follow-up \"%s\" is not a date; write YYYY-MM-DD", follow_up);
+	char *text = str_trim(body);
+	if (!text)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	if ((rc = db_begin(d, e)))
+		goto out;
+	if (!(rc = contact_exists(d, contact, e)))
+		rc = db_one_int(d, e, id,
+				"INSERT INTO fact(contact_id, body, follow_up, created_at, created_by)"
+				" VALUES ($1, $2, $3, $4, $5) RETURNING id",
+				"ittit", contact, text, follow_up && *follow_up ? follow_up : NULL, rp_now(), by);
+	if (rc)
+		db_rollback(d);
+	else
+		rc = db_commit(d, e);
+out:
+	free(text);
+	return rc;
+}
+
+int fact_done(db *d, int64_t fact, rp_err *e)
+{
+	int rc = db_run(d, e, "UPDATE fact SET done_at = coalesce(done_at, $2) WHERE id = $1", "ii", fact,
+			rp_now());
+	if (!rc && db_changes(d) == 0)
+		rc = rp_errf(e, RP_ENOTFOUND, "no fact has id %lld", (long long)fact);
+	return rc;
+}

@@ -1,0 +1,583 @@
+/*
+** transfer: CSV import and export of contacts, interactions and facts.
+**
+** An import runs in one transaction.  Every row is checked; a bad row is
+** reported with its line and reason.  Unless skip_bad, one bad row means
+** the whole import is rolled back and nothing changes.  The header names
+** the columns (any order); an unknown column is an error rather than data
+** silently dropped.
+*/
+#include "core/core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/csv.h"
+
+#define MAX_ROW (1 << 20)
+#define MAX_LISTED 50
+
+enum what { W_CONTACTS, W_INTERACTIONS, W_FACTS };
+
+static const char *const contact_cols[] = {"id",       "name",  "address", "tier",
+					   "owner",    "email", "phone",   "messenger",
+					   "postal",   "birthday", "tags", "note", NULL};
+static const char *const interaction_cols[] = {"id",      "contact_id", "contact_email", "at",
+					       "kind",    "direction",  "minutes",       "amount",
+					       "currency", "by",        "summary",       NULL};
+static const char *const fact_cols[] = {"id", "contact_id", "contact_email", "body", "follow_up", "done", NULL};
+
+typedef struct imp {
+	db *d;
+	enum what what;
+	const char *const *cols;
+	int map[16];      /* known column -> field index, -1 if absent */
+	int header_done;
+	size_t nfields;
+	uint64_t rows, added, bad;
+	json_t *problems;
+	int fatal;        /* a whole-file problem (header) */
+	rp_err *e;
+	int64_t *touch_id; /* contact -> latest interaction, applied at the end */
+	int64_t *touch_at;
+	size_t touch_n, touch_cap;
+} imp;
+
+static const char *field(imp *m, char **f, int col)
+{
+	int i = m->map[col];
+	if (i < 0 || (size_t)i >= m->nfields)
+		return NULL;
+	return f[i][0] ? f[i] : NULL;
+}
+
+static int col_index(imp *m, const char *name)
+{
+	for (int i = 0; m->cols[i]; i++)
+		if (!strcmp(m->cols[i], name))
+			return i;
+	return -1;
+}
+
+static void problem(imp *m, uint64_t line, const char *msg)
+{
+	m->bad++;
+	if (json_array_size(m->problems) < MAX_LISTED)
+		json_array_append_new(m->problems, json_pack("{s:I,s:s}", "line", (json_int_t)line, "error", msg));
+}
+
+static int header(imp *m, char **f, size_t n, uint64_t line)
+{
+	char buf[512];
+	for (int i = 0; i < 16; i++)
+		m->map[i] = -1;
+	for (size_t i = 0; i < n; i++) {
+		char *name = str_trim(f[i]);
+		int c = name ? col_index(m, name) : -1;
+		if (c < 0) {
+			rp_errf(m->e, RP_EINVAL, "line %llu: unknown column \"%s\"; the columns are %s",
+				(unsigned long long)line, name ? name : f[i], words_list(m->cols, buf, sizeof buf));
+			free(name);
+			return m->fatal = RP_EINVAL;
+		}
+		if (m->map[c] >= 0) {
+			rp_errf(m->e, RP_EINVAL, "line %llu: column \"%s\" appears twice", (unsigned long long)line, name);
+			free(name);
+			return m->fatal = RP_EINVAL;
+		}
+		m->map[c] = (int)i;
+		free(name);
+	}
+	const char *need = m->what == W_CONTACTS ? "name" : m->what == W_FACTS ? "body" : "kind";
+	if (m->map[col_index(m, need)] < 0 ||
+	    (m->what == W_INTERACTIONS && m->map[col_index(m, "at")] < 0)) {
+		rp_errf(m->e, RP_EINVAL, "line %llu: the header has no \"%s\" column; the columns are %s",
+			(unsigned long long)line, m->map[col_index(m, need)] < 0 ? need : "at",
+			words_list(m->cols, buf, sizeof buf));
+		return m->fatal = RP_EINVAL;
+	}
+	if (m->what != W_CONTACTS && m->map[1] < 0 && m->map[2] < 0) {
+		rp_errf(m->e, RP_EINVAL, "line %llu: the header needs a contact_id or contact_email column",
+			(unsigned long long)line);
+		return m->fatal = RP_EINVAL;
+	}
+	m->nfields = n;
+	m->header_done = 1;
+	return 0;
+}
+
+/* Split "a;b;c" in place into a list (empty items dropped). */
+static void split(char *s, rp_strs *out, const char **slots, size_t max)
+{
+	out->v = slots;
+	out->n = 0;
+	if (!s)
+		return;
+	for (char *tok = strtok(s, ";"); tok && out->n < max; tok = strtok(NULL, ";"))
+		if (!str_blank(tok))
+			slots[out->n++] = tok;
+}
+
+static int parse_id(const char *s, int64_t *out)
+{
+	char *end;
+	if (!s)
+		return -1;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v <= 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int contact_row(imp *m, char **f, uint64_t line)
+{
+	contact_in in = {0};
+	const char *em[16], *ph[16], *ms[16], *po[16], *tg[32];
+	char msg[600];
+	const char *id = field(m, f, 0);
+	if (id && parse_id(id, &in.id) < 0) {
+		snprintf(msg, sizeof msg, "id \"%s\" is not a positive number", id);
+		problem(m, line, msg);
+		return 0;
+	}
+	in.name = field(m, f, 1);
+	in.address = field(m, f, 2);
+	in.tier = field(m, f, 3);
+	in.owner = field(m, f, 4);
+	split((char *)field(m, f, 5), &in.email, em, 16);
+	split((char *)field(m, f, 6), &in.phone, ph, 16);
+	split((char *)field(m, f, 7), &in.messenger, ms, 16);
+	split((char *)field(m, f, 8), &in.postal, po, 16);
+	in.birthday = field(m, f, 9);
+	split((char *)field(m, f, 10), &in.tag, tg, 32);
+	in.note = field(m, f, 11);
+	rp_err e;
+	int64_t newid;
+	if (contact_add(m->d, &in, &newid, &e)) {
+		if (e.code != RP_EINVAL && e.code != RP_ECONFLICT && e.code != RP_ENOTFOUND)
+			return *m->e = e, e.code;
+		problem(m, line, e.msg);
+		return 0;
+	}
+	m->added++;
+	return 0;
+}
+
+static int contact_by_email(imp *m, const char *email, int64_t *id)
+{
+	return db_one_int(m->d, NULL, id,
+			  "SELECT contact_id FROM contact_channel WHERE kind = 'email' AND value = $1"
+			  " ORDER BY contact_id LIMIT 1",
+			  "t", email);
+}
+
+/* The contact a row names, by id or email; 0 with a problem noted if none. */
+static int row_contact(imp *m, char **f, uint64_t line, int64_t *cid)
+{
+	char msg[600];
+	const char *id = field(m, f, 1), *email = field(m, f, 2);
+	if (id) {
+		if (parse_id(id, cid) < 0) {
+			snprintf(msg, sizeof msg, "contact_id \"%s\" is not a positive number", id);
+			problem(m, line, msg);
+			return -1;
+		}
+		return 0;
+	}
+	if (email && contact_by_email(m, email, cid) == 0)
+		return 0;
+	snprintf(msg, sizeof msg, email ? "no contact has the email \"%s\"" : "the row names no contact%s",
+		 email ? email : "");
+	problem(m, line, msg);
+	return -1;
+}
+
+static int remember_touch(imp *m, int64_t cid, int64_t at)
+{
+	/* Rows mostly come in time order for few contacts at once: a plain
+	** array, folded at the end, is enough and keeps the hot path small. */
+	if (m->touch_n == m->touch_cap) {
+		size_t cap = m->touch_cap ? m->touch_cap * 2 : 4096;
+		int64_t *a = realloc(m->touch_id, cap * sizeof *a), *b;
+		if (!a)
+			return -1;
+		m->touch_id = a;
+		if (!(b = realloc(m->touch_at, cap * sizeof *b)))
+			return -1;
+		m->touch_at = b;
+		m->touch_cap = cap;
+	}
+	m->touch_id[m->touch_n] = cid;
+	m->touch_at[m->touch_n++] = at;
+	return 0;
+}
+
+static int interaction_row(imp *m, char **f, uint64_t line)
+{
+	char msg[700];
+	interaction_in in = {.minutes = -1};
+	int64_t id = 0;
+	const char *v;
+	if ((v = field(m, f, 0)) && parse_id(v, &id) < 0) {
+		snprintf(msg, sizeof msg, "id \"%s\" is not a positive number", v);
+		goto bad;
+	}
+	if (row_contact(m, f, line, &in.contact_id))
+		return 0;
+	v = field(m, f, 3);
+	if (!v || rp_ts_parse(v, &in.at) < 0) {
+		snprintf(msg, sizeof msg, "at \"%s\" is not a time like 2026-11-23T10:05:00Z", v ? v : "");
+		goto bad;
+	}
+	in.kind = field(m, f, 4);
+	in.direction = field(m, f, 5);
+	if ((v = field(m, f, 6))) {
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (*end || n < 0) {
+			snprintf(msg, sizeof msg, "minutes \"%s\" is not a whole number", v);
+			goto bad;
+		}
+		in.minutes = n;
+	}
+	if ((v = field(m, f, 7))) {
+		if (rp_money_parse(v, &in.amount) < 0) {
+			snprintf(msg, sizeof msg, "amount \"%s\" is not a sum like 4500.00", v);
+			goto bad;
+		}
+		in.has_amount = 1;
+	}
+	in.currency = field(m, f, 8);
+	in.by = field(m, f, 9);
+	in.summary = field(m, f, 10);
+	rp_err e;
+	if (interaction_check(&in, &e)) {
+		snprintf(msg, sizeof msg, "%.600s", e.msg);
+		goto bad;
+	}
+	db_stmt *s = db_query(m->d, m->e,
+			      "INSERT INTO interaction(contact_id, at, kind, direction, minutes, amount,"
+			      " currency, by_user, summary, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+			      "iittnntttn", in.contact_id, in.at, in.kind, in.direction,
+			      in.has_amount ? in.currency : NULL, in.by, in.summary ? in.summary : "");
+	if (!s)
+		return m->e->code;
+	if (in.minutes >= 0)
+		db_bind_int(s, 5, in.minutes);
+	if (in.has_amount)
+		db_bind_int(s, 6, in.amount);
+	if (id)
+		db_bind_int(s, 10, id);
+	int rc = db_step(s, &e);
+	db_reset(s);
+	if (rc != DB_DONE) {
+		if (rc != RP_ECONFLICT) {
+			*m->e = e;
+			return rc;
+		}
+		int64_t one;
+		if (id && db_one_int(m->d, NULL, &one, "SELECT 1 FROM interaction WHERE id = $1", "i", id) == 0)
+			snprintf(msg, sizeof msg, "an interaction with id %lld already exists", (long long)id);
+		else
+			snprintf(msg, sizeof msg, "no contact has id %lld", (long long)in.contact_id);
+		goto bad;
+	}
+	if (remember_touch(m, in.contact_id, in.at))
+		return rp_errf(m->e, RP_ENOMEM, "out of memory");
+	m->added++;
+	return 0;
+bad:
+	problem(m, line, msg);
+	return 0;
+}
+
+static int fact_row(imp *m, char **f, uint64_t line)
+{
+	int64_t cid, id;
+	if (row_contact(m, f, line, &cid))
+		return 0;
+	rp_err e;
+	const char *done = field(m, f, 5);
+	if (fact_add(m->d, cid, field(m, f, 3), field(m, f, 4), NULL, &id, &e) ||
+	    (done && strcmp(done, "0") && strcmp(done, "false") && fact_done(m->d, id, &e))) {
+		if (e.code != RP_EINVAL && e.code != RP_ENOTFOUND && e.code != RP_ECONFLICT)
+			return *m->e = e, e.code;
+		problem(m, line, e.msg);
+		return 0;
+	}
+	m->added++;
+	return 0;
+}
+
+static int on_row(void *ctx, char **f, size_t n, uint64_t line)
+{
+	imp *m = ctx;
+	if (!m->header_done)
+		return header(m, f, n, line);
+	m->rows++;
+	if (n != m->nfields) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "%zu fields where the header has %zu", n, m->nfields);
+		problem(m, line, msg);
+		return 0;
+	}
+	switch (m->what) {
+	case W_CONTACTS: return contact_row(m, f, line);
+	case W_INTERACTIONS: return interaction_row(m, f, line);
+	default: return fact_row(m, f, line);
+	}
+}
+
+static int cmp_touch(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/* Move last_touch_at of every contact the import touched, once each. */
+static int apply_touches(imp *m)
+{
+	size_t n = m->touch_n;
+	int64_t *pairs = malloc((n ? n : 1) * 2 * sizeof *pairs);
+	if (!pairs)
+		return rp_errf(m->e, RP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		pairs[2 * i] = m->touch_id[i];
+		pairs[2 * i + 1] = m->touch_at[i];
+	}
+	qsort(pairs, n, 2 * sizeof *pairs, cmp_touch);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		if (i + 1 == n || pairs[2 * i] != pairs[2 * i + 2])
+			rc = timeline_touch(m->d, pairs[2 * i], pairs[2 * i + 1], m->e);
+	free(pairs);
+	return rc;
+}
+
+int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t **report, rp_err *e)
+{
+	imp m = {.d = d, .e = e};
+	if (!strcmp(what, "contacts"))
+		m.what = W_CONTACTS, m.cols = contact_cols;
+	else if (!strcmp(what, "interactions"))
+		m.what = W_INTERACTIONS, m.cols = interaction_cols;
+	else if (!strcmp(what, "facts"))
+		m.what = W_FACTS, m.cols = fact_cols;
+	else
+		return rp_errf(e, RP_EUSAGE, "cannot import \"%s\"; import contacts, interactions or facts", what);
+	csv_reader *r = csv_reader_new(on_row, &m, MAX_ROW);
+	char *buf = malloc(1 << 20);
+	m.problems = json_array();
+	int rc = 0;
+	if (!r || !buf) {
+		rc = rp_errf(e, RP_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = db_begin(d, e)))
+		goto out;
+	db_bulk(d, 1);
+	uint64_t done = 0;
+	size_t got;
+	while (!rc && (got = fread(buf, 1, 1 << 20, in)) > 0) {
+		rc = csv_reader_feed(r, buf, got, e);
+		done += got;
+		if (o->progress)
+			o->progress(o->progress_ctx, done, o->total);
+	}
+	if (!rc && ferror(in))
+		rc = rp_errf(e, RP_EIO, "reading the file failed");
+	if (!rc)
+		rc = csv_reader_finish(r, e);
+	if (!rc && !m.header_done)
+		rc = rp_errf(e, RP_EINVAL, "the file is empty; it needs a header row naming the columns");
+	if (!rc && m.what == W_INTERACTIONS)
+		rc = apply_touches(&m);
+	if (!rc && m.bad && !o->skip_bad) {
+		json_t *p0 = json_array_get(m.problems, 0);
+		rc = rp_errf(e, RP_EINVAL,
+			     "%llu bad row%s, nothing imported; first: line %lld: %s\n"
+			     "fix the file, or import the good rows with --skip-bad",
+			     (unsigned long long)m.bad, m.bad == 1 ? "" : "s",
+			     (long long)json_integer_value(json_object_get(p0, "line")),
+			     json_string_value(json_object_get(p0, "error")));
+	}
+	if (rc || o->dry_run)
+		db_rollback(d);
+	else
+		rc = db_commit(d, e);
+	db_bulk(d, 0);
+	if (!m.fatal && (!rc || rc == RP_EINVAL))
+		*report = json_pack("{s:s,s:I,s:I,s:I,s:b,s:O}", "what", what, "rows", (json_int_t)m.rows,
+				    "imported", (json_int_t)(rc || o->dry_run ? 0 : m.added), "bad",
+				    (json_int_t)m.bad, "dry_run", o->dry_run, "problems", m.problems);
+out:
+	json_decref(m.problems);
+	csv_reader_free(r);
+	free(buf);
+	free(m.touch_id);
+	free(m.touch_at);
+	return rc;
+}
+
+/* ---- export ------------------------------------------------------------ */
+
+static int flush(rp_buf *b, FILE *out, rp_err *e)
+{
+	if (b->oom)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	if (b->n && fwrite(b->p, 1, b->n, out) != b->n)
+		return rp_errf(e, RP_EIO, "writing the export failed");
+	rp_buf_clear(b);
+	return 0;
+}
+
+/* A cursor over (contact_id, text) rows ordered by contact_id, merged with
+** the contact rows in C: portable, one pass, no per-contact query. */
+typedef struct side {
+	db_stmt *s;
+	int rc;
+} side;
+
+static void side_next(side *c, rp_err *e) { c->rc = db_step(c->s, e); }
+
+static void side_collect(side *c, int64_t id, rp_buf *b, rp_err *e)
+{
+	int first = 1;
+	rp_buf_clear(b);
+	while (c->rc == DB_ROW && db_col_int(c->s, 0) < id)
+		side_next(c, e);
+	while (c->rc == DB_ROW && db_col_int(c->s, 0) == id) {
+		if (!first)
+			rp_buf_putc(b, ';');
+		if (db_col_count(c->s) == 4) { /* a date: year (or NULL), month, day */
+			char buf[11];
+			rp_date dt = {(int)db_col_int(c->s, 1), (int)db_col_int(c->s, 2), (int)db_col_int(c->s, 3)};
+			rp_buf_puts(b, rp_date_format(dt, buf));
+		} else {
+			rp_buf_puts(b, db_col_text(c->s, 1));
+		}
+		first = 0;
+		side_next(c, e);
+	}
+}
+
+static int export_contacts(db *d, FILE *out, rp_err *e)
+{
+	static const char *sides[] = {
+		"SELECT contact_id, value FROM contact_channel WHERE kind = 'email' ORDER BY contact_id, id",
+		"SELECT contact_id, value FROM contact_channel WHERE kind = 'phone' ORDER BY contact_id, id",
+		"SELECT contact_id, value FROM contact_channel WHERE kind = 'messenger' ORDER BY contact_id, id",
+		"SELECT contact_id, value FROM contact_channel WHERE kind = 'address' ORDER BY contact_id, id",
+		"SELECT contact_id, year, month, day FROM contact_date WHERE kind = 'birthday'"
+		" ORDER BY contact_id",
+		"SELECT contact_id, tag FROM contact_tag ORDER BY contact_id, tag",
+	};
+	enum { NS = 6 };
+	side sd[NS] = {{0}};
+	rp_buf b = {0}, v[NS] = {{0}};
+	int rc = 0;
+	db_stmt *c = db_query(d, e, "SELECT id, name, address, tier, owner, note FROM contact ORDER BY id", "");
+	if (!c)
+		return e->code;
+	for (int i = 0; i < NS && !rc; i++) {
+		if (!(sd[i].s = db_prepare(d, sides[i], e)))
+			rc = e->code;
+		else
+			side_next(&sd[i], e);
+	}
+	for (int i = 0; contact_cols[i]; i++)
+		csv_put(&b, contact_cols[i], i == 0);
+	csv_end_row(&b);
+	while (!rc && (rc = db_step(c, e)) == DB_ROW) {
+		int64_t id = db_col_int(c, 0);
+		for (int i = 0; i < NS; i++)
+			side_collect(&sd[i], id, &v[i], e);
+		char idbuf[24];
+		snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+		csv_put(&b, idbuf, 1);
+		for (int i = 1; i <= 4; i++)
+			csv_put(&b, db_col_text(c, i), 0);
+		for (int i = 0; i < 4; i++)
+			csv_put(&b, v[i].p ? v[i].p : "", 0);
+		csv_put(&b, v[4].p ? v[4].p : "", 0);
+		csv_put(&b, v[5].p ? v[5].p : "", 0);
+		csv_put(&b, db_col_text(c, 5), 0);
+		csv_end_row(&b);
+		for (int i = 0; i < NS; i++)
+			if (sd[i].rc != DB_ROW && sd[i].rc != DB_DONE)
+				rc = sd[i].rc;
+		if (!rc && b.n > (1 << 16))
+			rc = flush(&b, out, e);
+		if (rc)
+			break;
+	}
+	if (rc == DB_DONE)
+		rc = flush(&b, out, e);
+	db_reset(c);
+	for (int i = 0; i < NS; i++) {
+		db_reset(sd[i].s);
+		rp_buf_free(&v[i]);
+	}
+	rp_buf_free(&b);
+	return rc;
+}
+
+static int export_rows(db *d, FILE *out, const char *sql, const char *const *cols, int ts_col,
+		       int money_col, rp_err *e)
+{
+	rp_buf b = {0};
+	db_stmt *s = db_query(d, e, sql, "");
+	if (!s)
+		return e->code;
+	int ncol = 0;
+	for (; cols[ncol]; ncol++)
+		csv_put(&b, cols[ncol], ncol == 0);
+	csv_end_row(&b);
+	int rc;
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		for (int i = 0; i < ncol; i++) {
+			char buf[32];
+			const char *v = db_col_text(s, i);
+			if (i == ts_col && v)
+				v = rp_ts_format(db_col_int(s, i), buf);
+			else if (i == money_col && v)
+				v = rp_money_format(db_col_int(s, i), buf);
+			csv_put(&b, v, i == 0);
+		}
+		csv_end_row(&b);
+		if (b.n > (1 << 16) && (rc = flush(&b, out, e)))
+			break;
+	}
+	if (rc == DB_DONE)
+		rc = flush(&b, out, e);
+	db_reset(s);
+	rp_buf_free(&b);
+	return rc;
+}
+
+int export_csv(db *d, const char *what, FILE *out, rp_err *e)
+{
+	static const char *const icols[] = {"id", "contact_id", "at", "kind", "direction", "minutes",
+					    "amount", "currency", "by", "summary", NULL};
+	static const char *const fcols[] = {"id", "contact_id", "body", "follow_up", "done", NULL};
+	int rc = db_begin(d, e); /* one snapshot */
+	if (rc)
+		return rc;
+	if (!strcmp(what, "contacts"))
+		rc = export_contacts(d, out, e);
+	else if (!strcmp(what, "interactions"))
+		rc = export_rows(d, out,
+				 "SELECT id, contact_id, at, kind, direction, minutes, amount, currency, by_user,"
+				 " summary FROM interaction ORDER BY id",
+				 icols, 2, 6, e);
+	else if (!strcmp(what, "facts"))
+		rc = export_rows(d, out,
+				 "SELECT id, contact_id, body, follow_up, CASE WHEN done_at IS NULL THEN 0 ELSE 1 END"
+				 " FROM fact ORDER BY id",
+				 fcols, -1, -1, e);
+	else
+		rc = rp_errf(e, RP_EUSAGE, "cannot export \"%s\"; export contacts, interactions or facts", what);
+	db_commit(d, NULL);
+	return rc;
+}

@@ -1,0 +1,240 @@
+/*
+** What every engine shares: dispatch to the backend, nested transactions,
+** migrations, and the typed-argument conveniences.
+*/
+#include "db/vfs.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int db_open(const char *target, int create, db **out, rp_err *e)
+{
+	const struct db_vfs *vfs = &db_sqlite_vfs;
+	if (!strncmp(target, "postgres://", 11) || !strncmp(target, "postgresql://", 13))
+		return rp_errf(e, RP_EUSAGE,
+			       "this build of rapport has no PostgreSQL backend; use a SQLite file path for --db");
+	db *d = calloc(1, sizeof *d);
+	if (!d)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	d->vfs = vfs;
+	int rc = vfs->open(target, create, &d->impl, e);
+	if (rc) {
+		free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	if (d->depth) {
+		d->depth = 1;
+		db_rollback(d);
+	}
+	d->vfs->close(d->impl);
+	free(d);
+}
+
+const char *db_engine(db *d) { return d->vfs->name; }
+
+/* The outermost level is the engine's transaction; inner levels are
+** savepoints, so an inner failure undoes only its own writes. */
+int db_begin(db *d, rp_err *e)
+{
+	int rc;
+	if (d->depth == 0) {
+		rc = d->vfs->begin(d->impl, e);
+	} else {
+		char sql[32];
+		snprintf(sql, sizeof sql, "SAVEPOINT sp%d", d->depth);
+		rc = d->vfs->exec(d->impl, sql, e);
+	}
+	if (!rc)
+		d->depth++;
+	return rc;
+}
+
+int db_commit(db *d, rp_err *e)
+{
+	if (d->depth == 0)
+		return rp_errf(e, RP_EDB, "commit without a transaction");
+	int rc;
+	if (--d->depth > 0) {
+		char sql[32];
+		snprintf(sql, sizeof sql, "RELEASE sp%d", d->depth);
+		rc = d->vfs->exec(d->impl, sql, e);
+	} else {
+		rc = d->vfs->exec(d->impl, "COMMIT", e);
+		if (rc)
+			d->vfs->exec(d->impl, "ROLLBACK", NULL);
+	}
+	return rc;
+}
+
+void db_rollback(db *d)
+{
+	if (d->depth == 0)
+		return;
+	if (--d->depth > 0) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "ROLLBACK TO sp%d; RELEASE sp%d", d->depth, d->depth);
+		d->vfs->exec(d->impl, sql, NULL);
+	} else {
+		d->vfs->exec(d->impl, "ROLLBACK", NULL);
+	}
+}
+
+int db_exec(db *d, const char *sql, rp_err *e) { return d->vfs->exec(d->impl, sql, e); }
+db_stmt *db_prepare(db *d, const char *sql, rp_err *e) { return d->vfs->prepare(d->impl, sql, e); }
+void db_bind_int(db_stmt *s, int n, int64_t v) { s->vfs->bind_int(s, n, v); }
+void db_bind_double(db_stmt *s, int n, double v) { s->vfs->bind_double(s, n, v); }
+void db_bind_text(db_stmt *s, int n, const char *v, int len) { s->vfs->bind_text(s, n, v, len); }
+void db_bind_null(db_stmt *s, int n) { s->vfs->bind_null(s, n); }
+int db_step(db_stmt *s, rp_err *e) { return s->vfs->step(s, e); }
+int db_col_count(db_stmt *s) { return s->vfs->col_count(s); }
+int db_col_null(db_stmt *s, int i) { return s->vfs->col_null(s, i); }
+int64_t db_col_int(db_stmt *s, int i) { return s->vfs->col_int(s, i); }
+double db_col_double(db_stmt *s, int i) { return s->vfs->col_double(s, i); }
+const char *db_col_text(db_stmt *s, int i) { return s->vfs->col_text(s, i); }
+void db_reset(db_stmt *s)
+{
+	if (s)
+		s->vfs->reset(s);
+}
+int64_t db_changes(db *d) { return d->vfs->changes(d->impl); }
+void db_bulk(db *d, int on) { d->vfs->bulk(d->impl, on); }
+
+int db_fulltext(db *d, const char *text, int limit, db_fulltext_row row, void *ctx, rp_err *e)
+{
+	return d->vfs->fulltext(d->impl, text, limit, row, ctx, e);
+}
+
+/* Bind per the types string; a count that differs from the statement's
+** parameters is a programming error, caught here rather than as a crash. */
+static int bind_va(db_stmt *s, const char *sql, const char *types, va_list ap, rp_err *e)
+{
+	int want = s->vfs->param_count(s);
+	if ((int)strlen(types ? types : "") != want) {
+		db_reset(s);
+		return rp_errf(e, RP_EDB, "internal error: %zu arguments for %d parameters in: %.200s",
+			       strlen(types ? types : ""), want, sql);
+	}
+	for (int n = 1; types && types[n - 1]; n++) {
+		switch (types[n - 1]) {
+		case 'i': db_bind_int(s, n, va_arg(ap, int64_t)); break;
+		case 'd': db_bind_double(s, n, va_arg(ap, double)); break;
+		case 't': db_bind_text(s, n, va_arg(ap, const char *), -1); break;
+		default: db_bind_null(s, n); break;
+		}
+	}
+	return 0;
+}
+
+db_stmt *db_query(db *d, rp_err *e, const char *sql, const char *types, ...)
+{
+	db_stmt *s = db_prepare(d, sql, e);
+	if (!s)
+		return NULL;
+	va_list ap;
+	va_start(ap, types);
+	int rc = bind_va(s, sql, types, ap, e);
+	va_end(ap);
+	return rc ? NULL : s;
+}
+
+int db_run(db *d, rp_err *e, const char *sql, const char *types, ...)
+{
+	db_stmt *s = db_prepare(d, sql, e);
+	if (!s)
+		return e ? e->code : RP_EDB;
+	va_list ap;
+	va_start(ap, types);
+	int rc = bind_va(s, sql, types, ap, e);
+	va_end(ap);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s, e)) == DB_ROW)
+		;
+	db_reset(s);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+int db_one_int(db *d, rp_err *e, int64_t *out, const char *sql, const char *types, ...)
+{
+	db_stmt *s = db_prepare(d, sql, e);
+	if (!s)
+		return e ? e->code : RP_EDB;
+	va_list ap;
+	va_start(ap, types);
+	int rc = bind_va(s, sql, types, ap, e);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = db_step(s, e);
+	if (rc == DB_ROW) {
+		*out = db_col_int(s, 0);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = RP_ENOTFOUND;
+		rp_errf(e, rc, "no such row");
+	}
+	db_reset(s);
+	return rc;
+}
+
+int db_version(db *d, int *version, rp_err *e)
+{
+	int rc = db_exec(d, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", e);
+	if (rc)
+		return rc;
+	int64_t v = 0;
+	rc = db_one_int(d, e, &v, "SELECT coalesce(max(version), 0) FROM schema_version", "");
+	*version = (int)v;
+	return rc;
+}
+
+int db_migrate(db *d, const db_migration *m, int n, int *applied, rp_err *e)
+{
+	int have, rc, count = 0;
+	if ((rc = db_begin(d, e)))
+		return rc;
+	rc = db_version(d, &have, e);
+	db_commit(d, NULL);
+	if (rc)
+		return rc;
+	if (n > 0 && have > m[n - 1].version)
+		return rp_errf(e, RP_EDB,
+			       "the store is at schema version %d, newer than this rapport knows (%d); "
+			       "upgrade rapport",
+			       have, m[n - 1].version);
+	for (int i = 0; i < n; i++) {
+		if (m[i].version <= have)
+			continue;
+		if ((rc = db_begin(d, e)))
+			return rc;
+		rc = db_exec(d, m[i].sql, e);
+		for (int k = 0; !rc && k < 2 && m[i].engine[k]; k++)
+			if (!strcmp(m[i].engine[k], db_engine(d)))
+				rc = db_exec(d, m[i].engine_sql[k], e);
+		if (!rc)
+			rc = db_run(d, e, "INSERT INTO schema_version(version) VALUES ($1)", "i",
+				    (int64_t)m[i].version);
+		if (rc) {
+			char why[sizeof e->msg];
+			snprintf(why, sizeof why, "%s", e ? e->msg : "");
+			db_rollback(d);
+			return rp_errf(e, rc, "migration %d (%s) failed: %s", m[i].version, m[i].name, why);
+		}
+		if ((rc = db_commit(d, e)))
+			return rc;
+		count++;
+	}
+	if (applied)
+		*applied = count;
+	return 0;
+}

@@ -1,0 +1,96 @@
+/*
+** db/: the narrow boundary between the domain and the store.
+**
+** Like SQLite's VFS, this is the one place that knows which engine holds the
+** data.  core/ writes SQL once in the dialect both engines share ($1, $2, ...
+** placeholders, ON CONFLICT, RETURNING) and calls these functions; a backend
+** (db/sqlite.c, later db/postgres.c) implements struct db_vfs.  Where engines
+** really differ, core asks for a capability (db_fulltext) instead of writing
+** engine-specific SQL.
+**
+** Statements come from a per-connection cache keyed by their SQL text, so a
+** hot path prepares once.  A statement is borrowed from db_prepare() until
+** db_reset(); borrowing the same SQL twice at once gets a private copy.
+*/
+#ifndef RP_DB_H
+#define RP_DB_H
+
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum { DB_ROW = 100, DB_DONE = 101 };
+
+/* A numbered schema change.  sql runs on every engine; engine_sql[i] runs
+** after it on the engine named engine[i] (e.g. the FTS5 tables of SQLite). */
+typedef struct db_migration {
+	int version;
+	const char *name;
+	const char *sql;
+	const char *engine[2];
+	const char *engine_sql[2];
+} db_migration;
+
+/* Open target: a file path (created if missing when create is set) or, in
+** later versions, a postgres:// URL.  On success *out owns the connection. */
+int db_open(const char *target, int create, db **out, rp_err *e);
+void db_close(db *d);
+const char *db_engine(db *d); /* "sqlite" or "postgres" */
+
+/* Apply every migration newer than the store's version, each in its own
+** transaction, in order.  *applied (may be NULL) counts them. */
+int db_migrate(db *d, const db_migration *m, int n, int *applied, rp_err *e);
+int db_version(db *d, int *version, rp_err *e);
+
+/* Transactions nest: the outermost begin/commit is the engine's
+** transaction, inner ones are savepoints, so a rollback undoes only the
+** writes since its own begin. */
+int db_begin(db *d, rp_err *e);
+int db_commit(db *d, rp_err *e);
+void db_rollback(db *d);
+
+/* Run a script of statements without parameters (schema, pragmas). */
+int db_exec(db *d, const char *sql, rp_err *e);
+
+/* Borrow a prepared statement for sql; NULL on error (e filled). */
+db_stmt *db_prepare(db *d, const char *sql, rp_err *e);
+/* Bind the n-th ($n) parameter, n from 1.  db_bind_text with s == NULL binds
+** NULL; len < 0 means NUL-terminated. */
+void db_bind_int(db_stmt *s, int n, int64_t v);
+void db_bind_double(db_stmt *s, int n, double v);
+void db_bind_text(db_stmt *s, int n, const char *v, int len);
+void db_bind_null(db_stmt *s, int n);
+/* Advance: DB_ROW, DB_DONE, or an RP_ error code (RP_ECONFLICT for a broken
+** unique or foreign key rule). */
+int db_step(db_stmt *s, rp_err *e);
+int db_col_count(db_stmt *s);
+int db_col_null(db_stmt *s, int i);
+int64_t db_col_int(db_stmt *s, int i);
+double db_col_double(db_stmt *s, int i);
+const char *db_col_text(db_stmt *s, int i); /* NULL for NULL; valid until the next step */
+/* Give the statement back (clears its bindings). NULL is fine. */
+void db_reset(db_stmt *s);
+
+/* Conveniences over the above.  types holds one letter per parameter:
+**   i int64_t   d double   t const char * (NULL binds NULL)   n NULL (no argument)
+** db_query prepares and binds, ready to step; db_run runs to completion;
+** db_one_int returns the first column of the first row, or RP_ENOTFOUND. */
+db_stmt *db_query(db *d, rp_err *e, const char *sql, const char *types, ...);
+int db_run(db *d, rp_err *e, const char *sql, const char *types, ...);
+int db_one_int(db *d, rp_err *e, int64_t *out, const char *sql, const char *types, ...);
+int64_t db_changes(db *d); /* rows changed by the last statement */
+
+/* Bulk mode: the engine may trade memory for speed during a large import
+** (never durability). */
+void db_bulk(db *d, int on);
+
+/* Capability: full-text search over contacts, facts and interactions.  Calls
+** row() for each hit, best first, up to limit; row returns nonzero to stop.
+** kind is "contact", "fact" or "interaction"; ref is that row's id. */
+typedef int (*db_fulltext_row)(void *ctx, const char *kind, int64_t ref, double rank);
+int db_fulltext(db *d, const char *text, int limit, db_fulltext_row row, void *ctx, rp_err *e);
+
+#endif

@@ -1,0 +1,389 @@
+/*
+** The SQLite backend: one file, WAL, foreign keys, FULL synchronous so an
+** acknowledged write survives a power cut, and a statement cache keyed by
+** SQL text.  Placeholders are written $1, $2, ... everywhere; SQLite reads
+** "$1" as a *named* parameter numbered by first appearance, so the cache
+** rewrites them to ?1, ?2, ... which bind by number exactly as PostgreSQL does.
+*/
+#include "db/sqlite_fts.h"
+#include "db/vfs.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sq_stmt {
+	struct db_stmt base;
+	struct sq *owner;
+	sqlite3_stmt *st;
+	char *sql;   /* the caller's text, the cache key */
+	int busy;    /* borrowed and not yet reset */
+	int private; /* not in the cache: finalize on reset */
+} sq_stmt;
+
+typedef struct sq {
+	sqlite3 *db;
+	sq_stmt **slots; /* open-addressing hash of cached statements */
+	size_t nslots, used;
+} sq;
+
+static int sq_error(sqlite3 *db, int rc, rp_err *e)
+{
+	int ext = sqlite3_extended_errcode(db);
+	const char *msg = sqlite3_errmsg(db);
+	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return rp_errf(e, RP_ECONFLICT, "already exists (%s)", msg);
+	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return rp_errf(e, RP_ECONFLICT, "still referenced or refers to nothing (%s)", msg);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return rp_errf(e, RP_EINVAL, "a rule of the store was broken (%s)", msg);
+	if ((rc & 0xff) == SQLITE_NOMEM)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return rp_errf(e, RP_EDB, "the database is busy (another rapport is writing); try again");
+	if ((rc & 0xff) == SQLITE_FULL)
+		return rp_errf(e, RP_EIO, "the disk is full: %s", msg);
+	if ((rc & 0xff) == SQLITE_READONLY)
+		return rp_errf(e, RP_EIO, "the database is read-only: %s", msg);
+	return rp_errf(e, RP_EDB, "database error: %s", msg);
+}
+
+static int sq_open(const char *target, int create, void **impl, rp_err *e)
+{
+	sq *s = calloc(1, sizeof *s);
+	if (!s)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(target, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (!create && rc == SQLITE_CANTOPEN)
+			rp_errf(e, RP_ENOTFOUND,
+				"no database at %s; create one with 'rapport --db %s init'", target, target);
+		else
+			rp_errf(e, RP_EIO, "cannot open %s: %s", target,
+				s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		sqlite3_close(s->db);
+		free(s);
+		return e ? e->code : RP_EIO;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 10000);
+	s->nslots = 64;
+	s->slots = calloc(s->nslots, sizeof *s->slots);
+	rc = s->slots ? rp_fts_register(s->db) : SQLITE_NOMEM;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db,
+				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+				  "PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;",
+				  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int code = rc == SQLITE_NOTADB
+				   ? rp_errf(e, RP_EINVAL, "%s is not a rapport database", target)
+				   : sq_error(s->db, rc, e);
+		sqlite3_close(s->db);
+		free(s->slots);
+		free(s);
+		return code;
+	}
+	*impl = s;
+	return 0;
+}
+
+static void sq_close(void *impl)
+{
+	sq *s = impl;
+	for (size_t i = 0; i < s->nslots; i++) {
+		if (s->slots[i]) {
+			sqlite3_finalize(s->slots[i]->st);
+			free(s->slots[i]->sql);
+			free(s->slots[i]);
+		}
+	}
+	free(s->slots);
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+static int sq_exec(void *impl, const char *sql, rp_err *e)
+{
+	sq *s = impl;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : sq_error(s->db, rc, e);
+}
+
+static int sq_begin(void *impl, rp_err *e)
+{
+	/* IMMEDIATE takes the write lock at once, so two writers queue on the
+	** busy timeout instead of failing at their first write. */
+	return sq_exec(impl, "BEGIN IMMEDIATE", e);
+}
+
+/* $N -> ?N outside string literals, quoted identifiers and comments. */
+static char *rewrite_placeholders(const char *sql)
+{
+	size_t n = strlen(sql);
+	char *out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	char *o = out;
+	for (const char *p = sql; *p;) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			*o++ = *p++;
+			while (*p && *p != q)
+				*o++ = *p++;
+			if (*p)
+				*o++ = *p++;
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				*o++ = *p++;
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+			*o++ = '?';
+			p++;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static sq_stmt *sq_new(sq *s, const char *sql, rp_err *e)
+{
+	char *native = rewrite_placeholders(sql);
+	sq_stmt *t = calloc(1, sizeof *t);
+	char *key = strdup(sql);
+	if (!native || !t || !key) {
+		free(native);
+		free(t);
+		free(key);
+		rp_errf(e, RP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	int rc = sqlite3_prepare_v3(s->db, native, -1, SQLITE_PREPARE_PERSISTENT, &t->st, NULL);
+	free(native);
+	if (rc != SQLITE_OK) {
+		sq_error(s->db, rc, e);
+		free(t);
+		free(key);
+		return NULL;
+	}
+	t->base.vfs = &db_sqlite_vfs;
+	t->owner = s;
+	t->sql = key;
+	return t;
+}
+
+static int sq_grow(sq *s)
+{
+	size_t n = s->nslots * 2;
+	sq_stmt **slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < s->nslots; i++) {
+		if (!s->slots[i])
+			continue;
+		size_t j = hash(s->slots[i]->sql) & (n - 1);
+		while (slots[j])
+			j = (j + 1) & (n - 1);
+		slots[j] = s->slots[i];
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = n;
+	return 0;
+}
+
+static db_stmt *sq_prepare(void *impl, const char *sql, rp_err *e)
+{
+	sq *s = impl;
+	size_t j = hash(sql) & (s->nslots - 1);
+	while (s->slots[j] && strcmp(s->slots[j]->sql, sql))
+		j = (j + 1) & (s->nslots - 1);
+	sq_stmt *t = s->slots[j];
+	if (t && !t->busy) {
+		t->busy = 1;
+		return &t->base;
+	}
+	t = sq_new(s, sql, e);
+	if (!t)
+		return NULL;
+	t->busy = 1;
+	/* The same SQL is already borrowed (a nested use), or the cache is full
+	** of dynamically built SQL: hand out a private statement. */
+	if (s->slots[j] || s->used >= 4096 || ((s->used + 1) * 2 > s->nslots && sq_grow(s))) {
+		t->private = 1;
+		return &t->base;
+	}
+	j = hash(sql) & (s->nslots - 1);
+	while (s->slots[j])
+		j = (j + 1) & (s->nslots - 1);
+	s->slots[j] = t;
+	s->used++;
+	return &t->base;
+}
+
+#define T(x) ((sq_stmt *)(x))
+
+static void sq_bind_int(db_stmt *x, int n, int64_t v) { sqlite3_bind_int64(T(x)->st, n, v); }
+static void sq_bind_double(db_stmt *x, int n, double v) { sqlite3_bind_double(T(x)->st, n, v); }
+static void sq_bind_null(db_stmt *x, int n) { sqlite3_bind_null(T(x)->st, n); }
+static void sq_bind_text(db_stmt *x, int n, const char *v, int len)
+{
+	if (v)
+		sqlite3_bind_text(T(x)->st, n, v, len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(T(x)->st, n);
+}
+
+static int sq_step(db_stmt *x, rp_err *e)
+{
+	int rc = sqlite3_step(T(x)->st);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	return sq_error(T(x)->owner->db, rc, e);
+}
+
+static int sq_param_count(db_stmt *x) { return sqlite3_bind_parameter_count(T(x)->st); }
+static int sq_col_count(db_stmt *x) { return sqlite3_column_count(T(x)->st); }
+static int sq_col_null(db_stmt *x, int i) { return sqlite3_column_type(T(x)->st, i) == SQLITE_NULL; }
+static int64_t sq_col_int(db_stmt *x, int i) { return sqlite3_column_int64(T(x)->st, i); }
+static double sq_col_double(db_stmt *x, int i) { return sqlite3_column_double(T(x)->st, i); }
+static const char *sq_col_text(db_stmt *x, int i)
+{
+	return (const char *)sqlite3_column_text(T(x)->st, i);
+}
+
+static void sq_reset(db_stmt *x)
+{
+	sq_stmt *t = T(x);
+	sqlite3_reset(t->st);
+	sqlite3_clear_bindings(t->st);
+	t->busy = 0;
+	if (t->private) {
+		sqlite3_finalize(t->st);
+		free(t->sql);
+		free(t);
+	}
+}
+
+static int64_t sq_changes(void *impl) { return sqlite3_changes64(((sq *)impl)->db); }
+
+static void sq_bulk(void *impl, int on)
+{
+	sq *s = impl;
+	sqlite3_exec(s->db, on ? "PRAGMA cache_size=-524288" : "PRAGMA cache_size=-32768", NULL,
+		     NULL, NULL);
+}
+
+/* Turn what a person typed into an FTS5 query that cannot be a syntax error
+** or an injection: every word becomes a quoted phrase (AND of all), and a
+** trailing '*' on a word keeps its prefix meaning. */
+static char *fts_query(const char *text)
+{
+	size_t n = strlen(text);
+	char *q = malloc(n * 3 + 8), *o = q;
+	if (!q)
+		return NULL;
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		while (*p && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		if (!*p)
+			break;
+		const unsigned char *w = p;
+		while (*p && !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		const unsigned char *end = p;
+		int prefix = 0;
+		while (end > w && end[-1] == '*') {
+			end--;
+			prefix = 1;
+		}
+		if (end == w)
+			continue;
+		if (o != q)
+			*o++ = ' ';
+		*o++ = '"';
+		for (const unsigned char *c = w; c < end; c++) {
+			if (*c == '"')
+				*o++ = '"';
+			*o++ = (char)*c;
+		}
+		*o++ = '"';
+		if (prefix)
+			*o++ = '*';
+	}
+	*o = 0;
+	return q;
+}
+
+static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
+		       rp_err *e)
+{
+	sq *s = impl;
+	char *q = fts_query(text);
+	if (!q)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	if (!*q) {
+		free(q);
+		return rp_errf(e, RP_EINVAL, "nothing to search for; give one or more words");
+	}
+	/* bm25 is negative, smaller is better; the three indexes rank on one scale. */
+	static const char *sql =
+		"SELECT kind, ref, r FROM ("
+		" SELECT 'contact' AS kind, rowid AS ref, bm25(contact_fts) AS r FROM contact_fts"
+		"  WHERE contact_fts MATCH $1"
+		" UNION ALL SELECT 'fact', rowid, bm25(fact_fts) FROM fact_fts WHERE fact_fts MATCH $1"
+		" UNION ALL SELECT 'interaction', rowid, bm25(interaction_fts) FROM interaction_fts"
+		"  WHERE interaction_fts MATCH $1"
+		") ORDER BY r LIMIT $2";
+	db_stmt *st = sq_prepare(s, sql, e);
+	if (!st) {
+		free(q);
+		return e ? e->code : RP_EDB;
+	}
+	sq_bind_text(st, 1, q, -1);
+	sq_bind_int(st, 2, limit);
+	free(q);
+	int rc;
+	while ((rc = sq_step(st, e)) == DB_ROW)
+		if (row(ctx, sq_col_text(st, 0), sq_col_int(st, 1), sq_col_double(st, 2)))
+			break;
+	sq_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
+}
+
+const struct db_vfs db_sqlite_vfs = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_int = sq_bind_int,
+	.bind_double = sq_bind_double,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.param_count = sq_param_count,
+	.col_count = sq_col_count,
+	.col_null = sq_col_null,
+	.col_int = sq_col_int,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.reset = sq_reset,
+	.changes = sq_changes,
+	.bulk = sq_bulk,
+	.begin = sq_begin,
+	.fulltext = sq_fulltext,
+};

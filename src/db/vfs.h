@@ -1,0 +1,49 @@
+/*
+** The backend interface behind db/db.h.  db.c keeps what every engine shares
+** (transaction depth, migrations, conveniences) and calls a backend for the
+** rest.  A backend's statement type starts with struct db_stmt_base.
+*/
+#ifndef RP_DB_VFS_H
+#define RP_DB_VFS_H
+
+#include "db/db.h"
+
+struct db_vfs {
+	const char *name;
+	int (*open)(const char *target, int create, void **impl, rp_err *e);
+	void (*close)(void *impl);
+	int (*exec)(void *impl, const char *sql, rp_err *e);
+	db_stmt *(*prepare)(void *impl, const char *sql, rp_err *e);
+	void (*bind_int)(db_stmt *s, int n, int64_t v);
+	void (*bind_double)(db_stmt *s, int n, double v);
+	void (*bind_text)(db_stmt *s, int n, const char *v, int len);
+	void (*bind_null)(db_stmt *s, int n);
+	int (*step)(db_stmt *s, rp_err *e);
+	int (*param_count)(db_stmt *s);
+	int (*col_count)(db_stmt *s);
+	int (*col_null)(db_stmt *s, int i);
+	int64_t (*col_int)(db_stmt *s, int i);
+	double (*col_double)(db_stmt *s, int i);
+	const char *(*col_text)(db_stmt *s, int i);
+	void (*reset)(db_stmt *s);
+	int64_t (*changes)(void *impl);
+	void (*bulk)(void *impl, int on);
+	int (*begin)(void *impl, rp_err *e);
+	int (*fulltext)(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
+			rp_err *e);
+};
+
+/* Every backend's statement begins with this, so db.c can dispatch. */
+struct db_stmt {
+	const struct db_vfs *vfs;
+};
+
+struct db {
+	const struct db_vfs *vfs;
+	void *impl;
+	int depth; /* transaction nesting: 1 is the transaction, more are savepoints */
+};
+
+extern const struct db_vfs db_sqlite_vfs;
+
+#endif

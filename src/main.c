@@ -1,0 +1,166 @@
+/*
+** rapport: global options, then one operation from the table.
+**
+** Exit status: 0 success; 1 an error in what was asked (message on stderr,
+** nothing on stdout); 2 a usage error.
+*/
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *lang_from_env(void)
+{
+	const char *vars[] = {"RAPPORT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"};
+	for (size_t i = 0; i < 4; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return !strncmp(v, "ru", 2) ? "ru" : "en";
+	}
+	return "en";
+}
+
+static const char *user_from_env(void)
+{
+	const char *vars[] = {"RAPPORT_USER", "LOGNAME", "USER"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+static int fail(const rp_err *e)
+{
+	fprintf(stderr, "rapport: %s\n", e->msg);
+	return rp_exit_status(e->code);
+}
+
+int main(int argc, char **argv)
+{
+	const char *target = getenv("RAPPORT_DB");
+	int i = 1;
+	rp_err e = {0};
+	if (!target || !*target)
+		target = "rapport.db";
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--db") || !strncmp(a, "--db=", 5)) {
+			if (a[4] == '=') {
+				target = a + 5;
+			} else if (i + 1 < argc) {
+				target = argv[++i];
+			} else {
+				fprintf(stderr, "rapport: --db needs a path\n");
+				return 2;
+			}
+			if (!*target) {
+				fprintf(stderr, "rapport: --db needs a path\n");
+				return 2;
+			}
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			cli_overview(stdout);
+			return 0;
+		} else if (!strcmp(a, "--version")) {
+			printf("rapport %s\n", RAPPORT_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "rapport: unknown option %s; see 'rapport --help'\n", a);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		cli_overview(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[i], "help")) {
+		if (i + 1 >= argc) {
+			cli_overview(stdout);
+			return 0;
+		}
+		char name[128];
+		snprintf(name, sizeof name, "%s%s%s", argv[i + 1], i + 2 < argc ? " " : "", i + 2 < argc ? argv[i + 2] : "");
+		const op *o = ops_find(name);
+		if (o)
+			cli_usage(stdout, o);
+		else if (ops_is_group(argv[i + 1]))
+			cli_group_usage(stdout, argv[i + 1]);
+		else {
+			fprintf(stderr, "rapport: no command \"%s\"; see 'rapport --help'\n", name);
+			return 2;
+		}
+		return 0;
+	}
+
+	/* The longest name that matches: "contact add" before "contact". */
+	const op *o = NULL;
+	int words = 0;
+	if (i + 1 < argc) {
+		char name[128];
+		snprintf(name, sizeof name, "%s %s", argv[i], argv[i + 1]);
+		if ((o = ops_find(name)))
+			words = 2;
+	}
+	if (!o && (o = ops_find(argv[i])))
+		words = 1;
+	if (!o) {
+		if (ops_is_group(argv[i])) {
+			if (i + 1 < argc && strcmp(argv[i + 1], "--help") && strcmp(argv[i + 1], "-h")) {
+				fprintf(stderr, "rapport: %s has no command \"%s\"\n\n", argv[i], argv[i + 1]);
+				cli_group_usage(stderr, argv[i]);
+				return 2;
+			}
+			cli_group_usage(i + 1 < argc ? stdout : stderr, argv[i]);
+			return i + 1 < argc ? 0 : 2;
+		}
+		fprintf(stderr, "rapport: no command \"%s\"; see 'rapport --help'\n", argv[i]);
+		return 2;
+	}
+
+	json_t *args;
+	int help, json;
+	if (cli_parse(o, argc - i - words, argv + i + words, &args, &help, &json, &e))
+		return fail(&e);
+	if (help) {
+		json_decref(args);
+		cli_usage(stdout, o);
+		return 0;
+	}
+	if (ops_check_args(o, args, &e)) {
+		json_decref(args);
+		e.code = RP_EUSAGE;
+		return fail(&e);
+	}
+
+	op_ctx c = {.db_target = target, .user = user_from_env(), .lang = lang_from_env(), .out = stdout,
+		    .progress = cli_progress};
+	int rc = 0;
+	if (!(o->flags & OP_NODB))
+		rc = store_open(target, 0, &c.db, &e);
+	json_t *result = NULL;
+	if (!rc)
+		rc = o->fn(&c, args, &result, &e);
+	cli_progress_end();
+	json_decref(args);
+	db_close(c.db);
+	if (rc) {
+		json_decref(result);
+		return fail(&e);
+	}
+	if (result) {
+		if (json)
+			json_dumpf(result, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+		if (json)
+			fputc('\n', stdout);
+		else
+			cli_render(stdout, o, result);
+		json_decref(result);
+	}
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "rapport: writing the output failed\n");
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,111 @@
+/*
+** ops/: the one table of operations.
+**
+** Each capability of rapport is one row: its name ("contact add"), the
+** arguments it takes, the role it needs, and the function that does it.
+** The command line is driven from this table (cli/), and so will the HTTP
+** routes be; a handler takes its arguments as a JSON object and returns its
+** result as JSON, so `rapport ... --json` and the API answer with the same
+** document.
+*/
+#ifndef RP_OPS_H
+#define RP_OPS_H
+
+#include "rapport.h"
+
+typedef enum { ARG_STR, ARG_INT, ARG_FLAG, ARG_LIST } arg_type;
+
+enum {
+	ARG_POS = 1,  /* positional on the command line, in table order */
+	ARG_REQ = 2,  /* must be given */
+	ARG_REST = 4, /* positional that takes the rest of the words, joined by spaces */
+};
+
+typedef struct op_arg {
+	const char *name; /* JSON key; on the command line --name (underscores as dashes) */
+	arg_type type;
+	int flags;
+	const char *meta; /* placeholder in usage, e.g. "DATE" */
+	const char *help;
+} op_arg;
+
+typedef enum { ROLE_VIEWER, ROLE_STAFF, ROLE_MANAGER, ROLE_OWNER } op_role;
+
+enum {
+	OP_READ = 1,   /* reads only; takes --json */
+	OP_WRITE = 2,  /* changes the store */
+	OP_NODB = 4,   /* opens (or creates) the store itself */
+	OP_STREAM = 8, /* writes its output to ctx->out instead of a JSON result */
+};
+
+/* What an operation runs with.  The edge fills it. */
+typedef struct op_ctx {
+	db *db;
+	const char *db_target;
+	const char *user; /* the team member acting, for "by" fields */
+	const char *lang; /* "en" or "ru" */
+	FILE *in;         /* streaming input (imports) or NULL to open the path given */
+	FILE *out;        /* streaming output (exports) */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+} op_ctx;
+
+typedef int (*op_fn)(op_ctx *c, json_t *args, json_t **result, rp_err *e);
+
+#define OP_MAX_ARGS 20
+
+typedef struct op {
+	const char *name;
+	const char *summary;
+	op_role role;
+	unsigned flags;
+	op_fn fn;
+	op_arg args[OP_MAX_ARGS];
+	const char *help; /* a longer description with examples, or NULL */
+} op;
+
+extern const op ops_table[];
+extern const size_t ops_count;
+
+/* The row named name ("contact add"), or NULL. */
+const op *ops_find(const char *name);
+/* 1 if some operation's name starts with the word group ("contact"). */
+int ops_is_group(const char *group);
+const char *ops_role_name(op_role r);
+
+/* Check a JSON object of arguments against the row: unknown keys, types,
+** required arguments.  RP_EINVAL with a message naming the argument. */
+int ops_check_args(const op *o, json_t *args, rp_err *e);
+
+/* Argument access for handlers (after ops_check_args). */
+const char *arg_str(json_t *args, const char *key);
+int64_t arg_int(json_t *args, const char *key, int64_t dflt);
+int arg_flag(json_t *args, const char *key);
+/* Borrow a list argument into slots (at most max); returns the list. */
+rp_strs arg_list(json_t *args, const char *key, const char **slots, size_t max);
+#define ARG_LIST_MAX 32
+
+/* Name a contact given as an argument (id or part of the name). */
+int arg_contact(op_ctx *c, json_t *args, const char *key, int64_t *id, rp_err *e);
+
+/* Handlers, one file each under ops/. */
+int op_init(op_ctx *, json_t *, json_t **, rp_err *);
+int op_contact_add(op_ctx *, json_t *, json_t **, rp_err *);
+int op_contact_show(op_ctx *, json_t *, json_t **, rp_err *);
+int op_contact_list(op_ctx *, json_t *, json_t **, rp_err *);
+int op_contact_edit(op_ctx *, json_t *, json_t **, rp_err *);
+int op_contact_rm(op_ctx *, json_t *, json_t **, rp_err *);
+int op_date_add(op_ctx *, json_t *, json_t **, rp_err *);
+int op_relate(op_ctx *, json_t *, json_t **, rp_err *);
+int op_fact_add(op_ctx *, json_t *, json_t **, rp_err *);
+int op_fact_done(op_ctx *, json_t *, json_t **, rp_err *);
+int op_log(op_ctx *, json_t *, json_t **, rp_err *);
+int op_timeline(op_ctx *, json_t *, json_t **, rp_err *);
+int op_search(op_ctx *, json_t *, json_t **, rp_err *);
+int op_agenda(op_ctx *, json_t *, json_t **, rp_err *);
+int op_import(op_ctx *, json_t *, json_t **, rp_err *);
+int op_export(op_ctx *, json_t *, json_t **, rp_err *);
+int op_config_get(op_ctx *, json_t *, json_t **, rp_err *);
+int op_config_set(op_ctx *, json_t *, json_t **, rp_err *);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+** The table of operations.  Add a capability here once and both edges get
+** it: the command line now, the HTTP API with the same name and JSON.
+*/
+#include "ops/ops.h"
+
+#define CONTACT_FIELDS(req)                                                                     \
+	{"address", ARG_STR, 0, "ty|vy", "form of address: ty (informal) or vy (formal)"},          \
+	{"tier", ARG_STR, 0, "TIER", "closeness: panel, close, regular (default) or distant"},      \
+	{"owner", ARG_STR, 0, "LOGIN", "the team member who looks after the contact"},              \
+	{"birthday", ARG_STR, 0, "DATE", "YYYY-MM-DD, or --MM-DD when the year is unknown"},        \
+	{"email", ARG_LIST, 0, "EMAIL", "an email address (repeatable)"},                           \
+	{"phone", ARG_LIST, 0, "PHONE", "a phone number, e.g. +79161234567 (repeatable)"},          \
+	{"messenger", ARG_LIST, 0, "HANDLE", "a messenger handle, e.g. telegram:@anna (repeatable)"}, \
+	{"postal", ARG_LIST, 0, "ADDRESS", "a postal address (repeatable)"},                        \
+	{"tag", ARG_LIST, 0, "TAG", "a tag (repeatable)"},                                          \
+	{"note", ARG_STR, 0, "TEXT", "a note about the contact"}
+
+const op ops_table[] = {
+	{"init", "create the database, or bring it up to date", ROLE_OWNER, OP_WRITE | OP_NODB, op_init,
+	 {{0}},
+	 "Creates the SQLite file named by --db (default ./rapport.db) with the current schema, or\n"
+	 "applies any newer migrations to an existing one."},
+
+	{"contact add", "add a person or organisation", ROLE_STAFF, OP_WRITE, op_contact_add,
+	 {{"name", ARG_STR, ARG_POS | ARG_REQ, "NAME", "the name, in any script"}, CONTACT_FIELDS(0)},
+	 "Example:\n  rapport contact add \"Анна Петровна Иванова\" --birthday 1980-11-23 --tier close \\\n"
+	 "      --address vy --email anna@example.org --phone +79161234567 --tag vip"},
+
+	{"contact show", "show everything remembered about a contact", ROLE_VIEWER, OP_READ, op_contact_show,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 NULL},
+
+	{"contact list", "list contacts", ROLE_VIEWER, OP_READ, op_contact_list,
+	 {{"name", ARG_STR, 0, "TEXT", "only names containing TEXT"},
+	  {"tag", ARG_STR, 0, "TAG", "only contacts with this tag"},
+	  {"tier", ARG_STR, 0, "TIER", "only this tier"},
+	  {"owner", ARG_STR, 0, "LOGIN", "only this owner's contacts"},
+	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"},
+	  {"offset", ARG_INT, 0, "N", "skip the first N"}},
+	 NULL},
+
+	{"contact edit", "change a contact", ROLE_STAFF, OP_WRITE, op_contact_edit,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"name", ARG_STR, 0, "NAME", "a new name"},
+	  CONTACT_FIELDS(0),
+	  {"rm_email", ARG_LIST, 0, "EMAIL", "remove an email address"},
+	  {"rm_phone", ARG_LIST, 0, "PHONE", "remove a phone number"},
+	  {"rm_tag", ARG_LIST, 0, "TAG", "remove a tag"}},
+	 "Lists (--email, --phone, --tag, ...) add; --rm-... remove.  An empty value clears\n"
+	 "--address, --owner and --note; --birthday none clears the birthday."},
+
+	{"contact rm", "remove a contact and everything about them", ROLE_MANAGER, OP_WRITE, op_contact_rm,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 NULL},
+
+	{"date add", "remember a yearly date (anniversary, ...)", ROLE_STAFF, OP_WRITE, op_date_add,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"date", ARG_STR, ARG_POS | ARG_REQ, "DATE", "YYYY-MM-DD, or --MM-DD when the year is unknown"},
+	  {"kind", ARG_STR, 0, "KIND", "anniversary (default) or other"},
+	  {"label", ARG_STR, 0, "TEXT", "what the date is, e.g. \"wedding\""}},
+	 NULL},
+
+	{"relate", "record a relationship between two contacts", ROLE_STAFF, OP_WRITE, op_relate,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "the first contact"},
+	  {"other", ARG_STR, ARG_POS | ARG_REQ, "OTHER", "the second contact"},
+	  {"kind", ARG_STR, ARG_REQ, "KIND", "family, friend, colleague or referred_by (CONTACT was referred by OTHER)"},
+	  {"note", ARG_STR, 0, "TEXT", "e.g. \"sister\""}},
+	 NULL},
+
+	{"fact add", "remember a fact, with an optional follow-up date", ROLE_STAFF, OP_WRITE, op_fact_add,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"text", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "TEXT", "the fact, in the client's words"},
+	  {"follow_up", ARG_STR, 0, "DATE", "when to ask about it (YYYY-MM-DD)"}},
+	 "Example:\n  rapport fact add Иванова \"Операция на колене\" --follow-up 2026-12-01"},
+
+	{"fact done", "mark a fact's follow-up as done", ROLE_STAFF, OP_WRITE, op_fact_done,
+	 {{"fact", ARG_INT, ARG_POS | ARG_REQ, "FACT", "the fact's id"}},
+	 NULL},
+
+	{"log", "record an interaction", ROLE_STAFF, OP_WRITE, op_log,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"summary", ARG_STR, ARG_POS | ARG_REST, "SUMMARY", "what happened, in a line or two"},
+	  {"kind", ARG_STR, 0, "KIND", "call, meeting, message, email, visit, purchase, complaint or note (default)"},
+	  {"direction", ARG_STR, 0, "in|out", "who reached whom"},
+	  {"at", ARG_STR, 0, "TIME", "when (default now), e.g. 2026-11-23T10:05"},
+	  {"minutes", ARG_INT, 0, "N", "time spent"},
+	  {"amount", ARG_STR, 0, "SUM", "money, e.g. 4500 or 129.99"},
+	  {"currency", ARG_STR, 0, "CODE", "with --amount, e.g. RUB"},
+	  {"by", ARG_STR, 0, "LOGIN", "the team member (default: you)"}},
+	 "Example:\n  rapport log Иванова --kind call --minutes 15 \"Рассказала, что дочь поступила в университет\""},
+
+	{"timeline", "a contact's interactions, newest first", ROLE_VIEWER, OP_READ, op_timeline,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
+	 NULL},
+
+	{"search", "find contacts, facts and interactions by their words", ROLE_VIEWER, OP_READ, op_search,
+	 {{"query", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "WORDS", "words to find (any form: университете finds университет); end a word with * for a prefix"},
+	  {"limit", ARG_INT, 0, "N", "at most N hits (default 20)"}},
+	 NULL},
+
+	{"agenda", "today's personal touches, ranked, with reasons", ROLE_VIEWER, OP_READ, op_agenda,
+	 {{"date", ARG_STR, 0, "DATE", "plan another day (YYYY-MM-DD)"},
+	  {"owner", ARG_STR, 0, "LOGIN", "only this team member's contacts"},
+	  {"limit", ARG_INT, 0, "N", "at most N people (default 30)"},
+	  {"lookahead", ARG_INT, 0, "DAYS", "also yearly dates of panel and close contacts this many days ahead (default 3)"}},
+	 "Reasons: birthdays and yearly dates (with the age), facts whose follow-up is due or\n"
+	 "overdue, and contacts past their tier's keep-in-touch cadence (see 'rapport config get')."},
+
+	{"import", "import contacts, interactions or facts from CSV", ROLE_MANAGER, OP_WRITE, op_import,
+	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what the file holds"},
+	  {"file", ARG_STR, ARG_POS | ARG_REQ, "FILE", "a UTF-8 CSV file with a header row, or - for standard input"},
+	  {"skip_bad", ARG_FLAG, 0, NULL, "import the good rows and report the bad ones"},
+	  {"dry_run", ARG_FLAG, 0, NULL, "check the file and report, changing nothing"}},
+	 "Columns (any order, by header name):\n"
+	 "  contacts:     id,name,address,tier,owner,email,phone,messenger,postal,birthday,tags,note\n"
+	 "                (several emails, phones or tags separated by ;)\n"
+	 "  interactions: id,contact_id|contact_email,at,kind,direction,minutes,amount,currency,by,summary\n"
+	 "  facts:        contact_id|contact_email,body,follow_up,done\n"
+	 "The import is one transaction: unless --skip-bad, one bad row imports nothing."},
+
+	{"export", "export contacts, interactions or facts as CSV", ROLE_MANAGER, OP_READ | OP_STREAM, op_export,
+	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what to export"},
+	  {"out", ARG_STR, 0, "FILE", "write to FILE instead of standard output"}},
+	 NULL},
+
+	{"config get", "show the settings", ROLE_VIEWER, OP_READ, op_config_get, {{0}}, NULL},
+
+	{"config set", "change a setting", ROLE_OWNER, OP_WRITE, op_config_set,
+	 {{"key", ARG_STR, ARG_POS | ARG_REQ, "KEY", "e.g. cadence.close"},
+	  {"value", ARG_STR, ARG_POS | ARG_REQ, "VALUE", "the new value"}},
+	 NULL},
+};
+
+const size_t ops_count = sizeof ops_table / sizeof ops_table[0];

@@ -1,0 +1,165 @@
+/*
+** rapport: the map.
+**
+** Four layers, data flowing one way:
+**
+**   cli/ and (later) http/   edges: turn argv or a request into an operation
+**   ops/                     the one table of operations both edges share
+**   core/                    the domain, one module per concept, below
+**   db/ model/ format/ util/ the store boundary, pure math, pure parsing
+**
+** Every core function that can fail takes an rp_err* last and returns 0 or
+** an RP_ code (util/err.h).  Reads return their result as a JSON value the
+** caller owns (json_decref), so the CLI's --json and the API answer with the
+** same document.  Writes that belong together run in one transaction.
+*/
+#ifndef RAPPORT_H
+#define RAPPORT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db/db.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/err.h"
+
+#define RAPPORT_VERSION "0.1.0"
+
+/* A list of strings borrowed from the caller. */
+typedef struct rp_strs {
+	const char **v;
+	size_t n;
+} rp_strs;
+
+/* ---- store (core/store.c, core/schema.c) ------------------------------ */
+
+extern const db_migration rp_migrations[];
+extern const int rp_nmigrations;
+
+/* Open the store at target and bring its schema up to date.  create: make
+** the file when it does not exist (only 'rapport init' does). */
+int store_open(const char *target, int create, db **out, rp_err *e);
+
+/* Settings: small named values with defaults (e.g. "cadence.close"). */
+int setting_int(db *d, const char *key, int64_t dflt, int64_t *out, rp_err *e);
+int setting_set(db *d, const char *key, const char *value, rp_err *e);
+int setting_list(db *d, json_t **out, rp_err *e);
+
+/* ---- contact (core/contact.c) ----------------------------------------- */
+
+/* What a person tells us about a contact.  NULL fields are left alone by
+** contact_edit; the lists add, and the rm_ lists (edit only) remove. */
+typedef struct contact_in {
+	int64_t id;           /* add: keep this id (imports); 0 assigns one */
+	const char *name;
+	const char *address;  /* "ty" or "vy"; "" clears (edit) */
+	const char *tier;     /* panel, close, regular, distant */
+	const char *owner;    /* team member's login; "" clears (edit) */
+	const char *note;
+	const char *birthday; /* YYYY-MM-DD or --MM-DD; "" or "none" clears (edit) */
+	rp_strs email, phone, messenger, postal, tag;
+	rp_strs rm_email, rm_phone, rm_messenger, rm_postal, rm_tag;
+} contact_in;
+
+/* Validate and add a contact; *id receives its id. */
+int contact_add(db *d, const contact_in *in, int64_t *id, rp_err *e);
+int contact_edit(db *d, int64_t id, const contact_in *in, rp_err *e);
+/* Remove a contact and everything about them (facts, dates, interactions). */
+int contact_rm(db *d, int64_t id, rp_err *e);
+
+/* Name a contact by its id or by any unique part of its name (case, ё and
+** script-insensitive).  No match is RP_ENOTFOUND; several are RP_EAMBIG
+** with the candidates listed in the message. */
+int contact_resolve(db *d, const char *ref, int64_t *id, rp_err *e);
+
+/* The contact card: the contact with channels, dates, tags, facts,
+** relations and recent interactions. */
+int contact_card(db *d, int64_t id, json_t **out, rp_err *e);
+
+typedef struct contact_filter {
+	const char *name; /* any part of the name */
+	const char *tag, *tier, *owner;
+	int64_t limit, offset;
+} contact_filter;
+int contact_list(db *d, const contact_filter *f, json_t **out, rp_err *e);
+
+/* A yearly date (anniversary, ...) beside the birthday. */
+int contact_date_add(db *d, int64_t id, const char *kind, const char *date, const char *label,
+		     rp_err *e);
+/* A relationship: a is kind of b (family, friend, colleague, referred_by:
+** a was referred by b).  Family, friend and colleague read both ways. */
+int relation_add(db *d, int64_t a, int64_t b, const char *kind, const char *note, rp_err *e);
+
+/* Facts worth remembering, with an optional follow-up date. */
+int fact_add(db *d, int64_t contact, const char *body, const char *follow_up, const char *by,
+	     int64_t *id, rp_err *e);
+int fact_done(db *d, int64_t fact, rp_err *e);
+
+/* Shared validation, also used by import. */
+int contact_check_tier(const char *tier, rp_err *e);
+int contact_check_address(const char *address, rp_err *e);
+/* Store the folded search key of a name into a malloc'd string. */
+char *contact_name_key(const char *name);
+
+/* ---- timeline (core/timeline.c) --------------------------------------- */
+
+typedef struct interaction_in {
+	int64_t contact_id;
+	int64_t at;            /* Unix seconds */
+	const char *kind;      /* call, meeting, message, email, visit, purchase, complaint, note */
+	const char *direction; /* in, out, or NULL */
+	const char *summary;
+	const char *by;        /* team member's login */
+	const char *currency;  /* ISO 4217, required with an amount */
+	int64_t minutes;       /* -1 when unknown */
+	int64_t amount;        /* minor units; meaningful when has_amount */
+	int has_amount;
+} interaction_in;
+
+int interaction_check(const interaction_in *in, rp_err *e);
+int interaction_add(db *d, const interaction_in *in, int64_t *id, rp_err *e);
+int timeline_list(db *d, int64_t contact, int64_t limit, json_t **out, rp_err *e);
+/* Recompute contact.last_touch_at for one contact (after bulk writes). */
+int timeline_touch(db *d, int64_t contact, int64_t at, rp_err *e);
+
+/* ---- search (core/search.c) ------------------------------------------- */
+
+/* Full-text search over contacts' names and notes, facts and interaction
+** summaries, any language; hits carry their contact. */
+int search_run(db *d, const char *text, int64_t limit, json_t **out, rp_err *e);
+
+/* ---- agenda (core/agenda.c) ------------------------------------------- */
+
+typedef struct agenda_opts {
+	rp_date date;      /* the day to plan */
+	int64_t limit;     /* items, default 30 */
+	const char *owner; /* only this team member's contacts, or NULL */
+	int lookahead;     /* days ahead for yearly dates of close contacts */
+	const char *lang;  /* "en" or "ru": the language of the reasons */
+} agenda_opts;
+
+/* Today's personal touches, ranked, each with its reasons. */
+int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e);
+
+/* ---- transfer (core/transfer.c): CSV import and export ---------------- */
+
+typedef struct import_opts {
+	int skip_bad;
+	int dry_run;
+	/* Called now and then with bytes read so far (total may be 0). */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+	uint64_t total;
+} import_opts;
+
+/* Import what ("contacts", "interactions" or "facts") from a CSV stream in
+** one transaction.  Bad rows are reported with their line numbers; unless
+** skip_bad, any bad row means nothing is imported (RP_EINVAL). *report
+** receives counts and the problems found. */
+int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t **report,
+	       rp_err *e);
+int export_csv(db *d, const char *what, FILE *out, rp_err *e);
+
+#endif

@@ -1,0 +1,44 @@
+/* Shared by the unit tests: cmocka, and a fresh store per test. */
+#ifndef RP_TESTLIB_H
+#define RP_TESTLIB_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rapport.h"
+
+/* A new, migrated store in a temporary file; removed by test_store_close. */
+static inline db *test_store(char path[64])
+{
+	snprintf(path, 64, "/tmp/rapport-unit-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	db *d = NULL;
+	rp_err e = {0};
+	int rc = store_open(path, 1, &d, &e);
+	if (rc)
+		fail_msg("store_open: %s", e.msg);
+	return d;
+}
+
+static inline void test_store_close(db *d, const char path[64])
+{
+	char p[80];
+	db_close(d);
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+#endif
