@@ -47,6 +47,9 @@ build/san/tests/%: tests/unit/%.c $(SANOBJ) tests/unit/testlib.h
 bench/gen: bench/gen.c
 	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
 
+bench/agenda: bench/agenda.c $(LIBOBJ)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+
 # The main job: a demo database with a realistic population (made once),
 # then today's agenda on it.
 run: all bench/gen
@@ -84,9 +87,9 @@ build/clang/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-bench: all bench/gen
+bench: all bench/gen bench/agenda
 	@scripts/deps bench
 	@bench/run
 
 clean:
-	rm -rf build rapport bench/gen
+	rm -rf build rapport bench/gen bench/agenda

@@ -34,8 +34,8 @@ static const char *user_from_env(void)
 
 static int fail(const rp_err *e)
 {
-	fprintf(stderr, "rapport: %s\n", e->msg);
-	return rp_exit_status(e->code);
+	fprintf(stderr, "rapport: %s\n", e->msg[0] ? e->msg : "internal error");
+	return e->code == RP_OK ? 1 : rp_exit_status(e->code);
 }
 
 int main(int argc, char **argv)
@@ -147,6 +147,12 @@ int main(int argc, char **argv)
 	db_close(c.db);
 	if (rc) {
 		json_decref(result);
+		if (e.code != rc) { /* a code returned without its message */
+			char why[sizeof e.msg];
+			snprintf(why, sizeof why, "%s", e.msg);
+			rp_errf(&e, rc > RP_ENOMEM ? RP_EDB : rc, "internal error (%d)%s%.1900s", rc,
+				why[0] ? ": " : "", why);
+		}
 		return fail(&e);
 	}
 	if (result) {

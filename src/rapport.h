@@ -121,8 +121,9 @@ typedef struct interaction_in {
 int interaction_check(const interaction_in *in, rp_err *e);
 int interaction_add(db *d, const interaction_in *in, int64_t *id, rp_err *e);
 int timeline_list(db *d, int64_t contact, int64_t limit, json_t **out, rp_err *e);
-/* Recompute contact.last_touch_at for one contact (after bulk writes). */
-int timeline_touch(db *d, int64_t contact, int64_t at, rp_err *e);
+/* Recompute contact.last_touch_at: the latest interaction, or when the
+** contact was added if there is none. */
+int timeline_touch(db *d, int64_t contact, rp_err *e);
 
 /* ---- search (core/search.c) ------------------------------------------- */
 

@@ -41,10 +41,14 @@ int interaction_check(const interaction_in *in, rp_err *e)
 	return 0;
 }
 
-int timeline_touch(db *d, int64_t contact, int64_t at, rp_err *e)
+/* The last touch is the latest interaction; a contact with none keeps the
+** time it was added (so the cadence counts from then).  An index lookup. */
+int timeline_touch(db *d, int64_t contact, rp_err *e)
 {
-	return db_run(d, e, "UPDATE contact SET last_touch_at = $2 WHERE id = $1 AND last_touch_at < $2",
-		      "ii", contact, at);
+	return db_run(d, e,
+		      "UPDATE contact SET last_touch_at = coalesce("
+		      " (SELECT max(at) FROM interaction WHERE contact_id = $1), created_at) WHERE id = $1",
+		      "i", contact);
 }
 
 int interaction_add(db *d, const interaction_in *in, int64_t *id, rp_err *e)
@@ -80,7 +84,7 @@ int interaction_add(db *d, const interaction_in *in, int64_t *id, rp_err *e)
 	if (rc == RP_ECONFLICT)
 		rc = rp_errf(e, RP_ENOTFOUND, "no contact has id %lld", (long long)in->contact_id);
 	if (!rc)
-		rc = timeline_touch(d, in->contact_id, in->at, e);
+		rc = timeline_touch(d, in->contact_id, e);
 	if (rc)
 		goto fail;
 	return db_commit(d, e);

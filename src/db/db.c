@@ -114,6 +114,21 @@ int db_fulltext(db *d, const char *text, int limit, db_fulltext_row row, void *c
 	return d->vfs->fulltext(d->impl, text, limit, row, ctx, e);
 }
 
+int db_fulltext_defer(db *d, const char *table, rp_err *e)
+{
+	return d->vfs->fulltext_defer(d->impl, table, 1, e);
+}
+
+int db_fulltext_resume(db *d, const char *table, rp_err *e)
+{
+	return d->vfs->fulltext_defer(d->impl, table, 0, e);
+}
+
+int db_fulltext_index(db *d, const char *table, int64_t lo, int64_t hi, rp_err *e)
+{
+	return d->vfs->fulltext_index(d->impl, table, lo, hi, e);
+}
+
 /* Bind per the types string; a count that differs from the statement's
 ** parameters is a programming error, caught here rather than as a crash. */
 static int bind_va(db_stmt *s, const char *sql, const char *types, va_list ap, rp_err *e)

@@ -93,4 +93,14 @@ void db_bulk(db *d, int on);
 typedef int (*db_fulltext_row)(void *ctx, const char *kind, int64_t ref, double rank);
 int db_fulltext(db *d, const char *text, int limit, db_fulltext_row row, void *ctx, rp_err *e);
 
+/* Capability: bulk inserts.  Between db_fulltext_defer and
+** db_fulltext_resume (inside one transaction) new rows of table ("contact"
+** or "interaction") are not indexed as they are inserted; db_fulltext_index
+** indexes the rows with ids lo..hi in one pass, which is several times
+** faster.  Only for inserts: the deferred rows must not be updated or
+** deleted before they are indexed.  A rollback undoes it all. */
+int db_fulltext_defer(db *d, const char *table, rp_err *e);
+int db_fulltext_index(db *d, const char *table, int64_t lo, int64_t hi, rp_err *e);
+int db_fulltext_resume(db *d, const char *table, rp_err *e);
+
 #endif

@@ -364,6 +364,54 @@ static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 	return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
 }
 
+static int sq_run(sq *s, const char *sql, const char *text, int64_t lo, int64_t hi, rp_err *e)
+{
+	db_stmt *st = sq_prepare(s, sql, e);
+	if (!st)
+		return e ? e->code : RP_EDB;
+	if (text)
+		sq_bind_text(st, 1, text, -1);
+	else {
+		sq_bind_int(st, 1, lo);
+		sq_bind_int(st, 2, hi);
+	}
+	int rc = sq_step(st, e);
+	sq_reset(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+static int known_table(const char *t, rp_err *e)
+{
+	if (strcmp(t, "contact") && strcmp(t, "interaction"))
+		return rp_errf(e, RP_EDB, "no deferred indexing for table %s", t);
+	return 0;
+}
+
+static int sq_fulltext_defer(void *impl, const char *table, int on, rp_err *e)
+{
+	int rc = known_table(table, e);
+	if (rc)
+		return rc;
+	return sq_run(impl,
+		      on ? "INSERT INTO fts_defer(tbl) VALUES ($1) ON CONFLICT (tbl) DO NOTHING"
+			 : "DELETE FROM fts_defer WHERE tbl = $1",
+		      table, 0, 0, e);
+}
+
+static int sq_fulltext_index(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e)
+{
+	int rc = known_table(table, e);
+	if (rc)
+		return rc;
+	return sq_run(impl,
+		      !strcmp(table, "contact")
+			      ? "INSERT INTO contact_fts(rowid, name, note)"
+				" SELECT id, name, note FROM contact WHERE id BETWEEN $1 AND $2"
+			      : "INSERT INTO interaction_fts(rowid, summary)"
+				" SELECT id, summary FROM interaction WHERE id BETWEEN $1 AND $2",
+		      NULL, lo, hi, e);
+}
+
 const struct db_vfs db_sqlite_vfs = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -385,5 +433,7 @@ const struct db_vfs db_sqlite_vfs = {
 	.changes = sq_changes,
 	.bulk = sq_bulk,
 	.begin = sq_begin,
+	.fulltext_defer = sq_fulltext_defer,
+	.fulltext_index = sq_fulltext_index,
 	.fulltext = sq_fulltext,
 };

@@ -22,8 +22,14 @@
  * token is folded like rp_fold() (NFC + case folding + U+0451 -> U+0435),
  * cut to RP_FTS_MAX_TOKEN bytes, then stemmed with the Snowball "russian"
  * stemmer if it contains a Cyrillic letter, else "english" if it contains a
- * Latin letter, else left as is. Prefix query terms (foo*) are folded but
- * not stemmed. Offsets reported to FTS5 are those of the original text.
+ * Latin letter, else left as is. Offsets reported to FTS5 are those of the
+ * original text.
+ *
+ * When indexing documents, a token whose stem differs from its folded form
+ * is also indexed in folded form at the same position (a colocated token),
+ * and prefix query terms (foo*) are folded but not stemmed: 'колен*' thus
+ * matches "колено" even though its stem is "кол". Plain query terms are
+ * stemmed only.
  *
  * Returns SQLITE_OK, or an SQLite error code (e.g. when FTS5 is missing).
  */

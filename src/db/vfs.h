@@ -29,6 +29,8 @@ struct db_vfs {
 	int64_t (*changes)(void *impl);
 	void (*bulk)(void *impl, int on);
 	int (*begin)(void *impl, rp_err *e);
+	int (*fulltext_defer)(void *impl, const char *table, int on, rp_err *e);
+	int (*fulltext_index)(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e);
 	int (*fulltext)(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
 			rp_err *e);
 };

@@ -12,6 +12,7 @@ struct csv_reader {
 	uint64_t line;     /* physical line being fed, from 1 */
 	uint64_t row_line; /* where the current row began */
 	int started;       /* past the byte order mark check */
+	int bom;           /* bytes of a byte order mark seen so far, held back */
 	int stop;          /* the callback's nonzero answer */
 	int too_big;
 	rp_buf fields;     /* the row's fields, NUL-separated */
@@ -106,16 +107,11 @@ static int check(csv_reader *r, rp_err *e)
 	return r->stop;
 }
 
-int csv_reader_feed(csv_reader *r, const char *buf, size_t len, rp_err *e)
+static const char bom[] = "\xEF\xBB\xBF";
+
+/* Feed one physical line at a time so each row knows where it began. */
+static int feed_lines(csv_reader *r, const char *buf, size_t len, rp_err *e)
 {
-	if (!r->started && len) {
-		r->started = 1;
-		if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
-			buf += 3;
-			len -= 3;
-		}
-	}
-	/* Feed one physical line at a time so each row knows where it began. */
 	while (len) {
 		const char *nl = memchr(buf, '\n', len);
 		size_t n = nl ? (size_t)(nl - buf) + 1 : len;
@@ -139,8 +135,37 @@ int csv_reader_feed(csv_reader *r, const char *buf, size_t len, rp_err *e)
 	return 0;
 }
 
+/* The byte order mark may arrive split over several feeds: hold its bytes
+** back until it is complete (skipped) or proves not to be one (fed). */
+static int skip_bom(csv_reader *r, const char **buf, size_t *len, rp_err *e)
+{
+	while (!r->started && *len) {
+		if (**buf == bom[r->bom]) {
+			++*buf;
+			--*len;
+			r->started = ++r->bom == 3;
+			continue;
+		}
+		r->started = 1;
+		return feed_lines(r, bom, (size_t)r->bom, e);
+	}
+	return 0;
+}
+
+int csv_reader_feed(csv_reader *r, const char *buf, size_t len, rp_err *e)
+{
+	int rc = skip_bom(r, &buf, &len, e);
+	return rc ? rc : feed_lines(r, buf, len, e);
+}
+
 int csv_reader_finish(csv_reader *r, rp_err *e)
 {
+	if (!r->started && r->bom) { /* the input was a part of a mark only */
+		r->started = 1;
+		int rc = feed_lines(r, bom, (size_t)r->bom, e);
+		if (rc)
+			return rc;
+	}
 	if (r->p.pstate == 0)
 		r->row_line = r->line;
 	if (csv_fini(&r->p, on_field, on_row, r) != 0)

@@ -27,11 +27,12 @@ int rp_utf8_valid(const char *s, size_t len);
 #define RP_FOLD_ENOMEM (-2)
 
 /* Non-allocating variant for hot loops. *scratch is a buffer owned by the
- * caller (initially NULL with *scratch_cap == 0) that is grown with realloc
- * as needed and reused across calls; release it with free(). On success the
- * folded UTF-8 bytes are at *scratch, NUL-terminated, and their length is
- * returned. Returns RP_FOLD_EINVAL on invalid UTF-8, RP_FOLD_ENOMEM on OOM
- * (the scratch buffer stays valid in both cases). */
+ * caller (initially NULL with *scratch_cap == 0; the capacity is opaque)
+ * that is grown with realloc as needed and reused across calls; release it
+ * with free(). On success the folded UTF-8 bytes are at *scratch,
+ * NUL-terminated, and their length is returned. Returns RP_FOLD_EINVAL on
+ * invalid UTF-8, RP_FOLD_ENOMEM on OOM (the scratch buffer stays valid in
+ * both cases). */
 ptrdiff_t rp_fold_into(const char *s, size_t len, void **scratch,
                        size_t *scratch_cap);
 
