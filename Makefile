@@ -19,7 +19,9 @@ SANOBJ  := $(LIBSRC:%.c=build/san/%.o)
 
 DEMO    ?= demo/rapport.db
 
-.PHONY: all deps run check unit cli bench clean clang-check
+.PHONY: all deps run check unit cli bench clean clang-check build-clang
+# Keep the objects that test programs are linked from.
+.SECONDARY:
 all: deps rapport
 
 deps:

@@ -96,6 +96,12 @@ int relation_add(db *d, int64_t a, int64_t b, const char *kind, const char *note
 int fact_add(db *d, int64_t contact, const char *body, const char *follow_up, const char *by,
 	     int64_t *id, rp_err *e);
 int fact_done(db *d, int64_t fact, rp_err *e);
+/* For imports: keep the given id (0 assigns one); done: the follow-up is done. */
+int fact_import(db *d, int64_t id, int64_t contact, const char *body, const char *follow_up, int done,
+		rp_err *e);
+/* The canonical form of a channel value ("email": domain lower-cased;
+** "phone": '+' and digits) into buf, or RP_EINVAL saying what is wrong. */
+int contact_channel_value(const char *kind, const char *raw, char *buf, size_t size, rp_err *e);
 
 /* Shared validation, also used by import. */
 int contact_check_tier(const char *tier, rp_err *e);

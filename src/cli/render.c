@@ -152,7 +152,7 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		agenda(f, r);
 	} else if (!strcmp(n, "import")) {
 		fprintf(f, "%s %lld %s", json_is_true(json_object_get(r, "dry_run")) ? "would import" : "imported",
-			json_is_true(json_object_get(r, "dry_run")) ? I(r, "rows") - I(r, "bad") : I(r, "imported"),
+			json_is_true(json_object_get(r, "dry_run")) ? I(r, "valid") : I(r, "imported"),
 			S(r, "what"));
 		if (I(r, "bad"))
 			fprintf(f, "; skipped %lld bad row%s", I(r, "bad"), I(r, "bad") == 1 ? "" : "s");

@@ -96,6 +96,20 @@ static item *find(agenda *a, int64_t id, int tier)
 	return it;
 }
 
+/* Sorting moves the items: point the id index at their new places, so
+** find() still works while the chosen ones are completed. */
+static void reindex(agenda *a)
+{
+	size_t mask = a->nslot - 1;
+	memset(a->slot, 0, a->nslot * sizeof *a->slot);
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = (size_t)((uint64_t)a->v[i].id * 0x9E3779B97F4A7C15ull) & mask;
+		while (a->slot[j])
+			j = (j + 1) & mask;
+		a->slot[j] = (int64_t)i + 1;
+	}
+}
+
 static void add_reason(item *it, double weight, json_t *r)
 {
 	it->score += weight;
@@ -146,7 +160,11 @@ static void yearly_reason(agenda *a, item *it, const char *kind, const char *lab
 		else
 			snprintf(text, sizeof text, "%s %s", what, when);
 	}
-	double w = in_days ? W_AHEAD - 5.0 * in_days : birthday ? W_BIRTHDAY : W_DATE;
+	/* Ahead: 5 less a day for the first days, then on towards zero (never
+	** below it, so a far date still adds to the contact's score). */
+	double w = !in_days ? (birthday ? W_BIRTHDAY : W_DATE)
+		   : in_days <= 6 ? W_AHEAD - 5.0 * in_days
+				  : (W_AHEAD - 5.0 * 6) * 6 / in_days;
 	if (birthday && years > 0 && years % 10 == 0)
 		w += W_ROUND_AGE;
 	char date[11];
@@ -213,22 +231,22 @@ static int pool_size(agenda *a) { return (int)(a->o->limit * 4 > 100 ? a->o->lim
 static int dates_on(agenda *a, int md, int in_days, int close_only, rp_err *e)
 {
 	db_stmt *s = db_query(a->d, e,
-			      "SELECT d.contact_id, d.kind, d.label, d.year, d.month, d.day, c.tier"
-			      " FROM contact_date d JOIN contact c ON c.id = d.contact_id"
-			      " WHERE d.md = $1 AND ($2 IS NULL OR c.owner = $2)"
-			      " AND ($3 = 0 OR c.tier IN ('panel', 'close'))",
+			      "SELECT contact_id, kind, label, year, md, tier FROM contact_date"
+			      " WHERE md = $1 AND ($2 IS NULL OR owner = $2)"
+			      " AND ($3 = 0 OR tier IN ('panel', 'close'))",
 			      "iti", (int64_t)md, a->o->owner, (int64_t)close_only);
 	if (!s)
 		return e->code;
 	int rc;
 	while ((rc = db_step(s, e)) == DB_ROW) {
-		item *it = find(a, db_col_int(s, 0), tier_index(db_col_text(s, 6)));
+		item *it = find(a, db_col_int(s, 0), tier_index(db_col_text(s, 5)));
 		if (!it) {
 			db_reset(s);
 			return rp_errf(e, RP_ENOMEM, "out of memory");
 		}
-		yearly_reason(a, it, db_col_text(s, 1), db_col_text(s, 2), (int)db_col_int(s, 3),
-			      (int)db_col_int(s, 4), (int)db_col_int(s, 5), in_days);
+		int dmd = (int)db_col_int(s, 4);
+		yearly_reason(a, it, db_col_text(s, 1), db_col_text(s, 2), (int)db_col_int(s, 3), dmd / 100,
+			      dmd % 100, in_days);
 	}
 	db_reset(s);
 	return rc == DB_DONE ? 0 : rc;
@@ -248,18 +266,25 @@ static int source_dates(agenda *a, rp_err *e)
 	return 0;
 }
 
-static const char *follow_up_sql =
+/* Two statements so each uses its index: the pool walks fact_due in date
+** order; completing one contact walks that contact's facts. */
+static const char *follow_up_pool_sql =
 	"SELECT f.id, f.contact_id, f.body, f.follow_up, c.tier FROM fact f"
 	" JOIN contact c ON c.id = f.contact_id"
 	" WHERE f.follow_up IS NOT NULL AND f.done_at IS NULL AND f.follow_up <= $1"
-	" AND ($2 IS NULL OR c.owner = $2) AND ($3 = 0 OR f.contact_id = $3)"
-	" ORDER BY f.follow_up, f.id LIMIT $4";
+	" AND ($2 IS NULL OR c.owner = $2)"
+	" ORDER BY f.follow_up, f.id LIMIT $3";
+static const char *follow_up_one_sql =
+	"SELECT f.id, f.contact_id, f.body, f.follow_up FROM fact f"
+	" WHERE f.contact_id = $1 AND f.follow_up IS NOT NULL AND f.done_at IS NULL"
+	" AND f.follow_up <= $2 ORDER BY f.follow_up, f.id LIMIT $3";
 
 static int source_follow_ups(agenda *a, int64_t only, int64_t limit, rp_err *e)
 {
 	char today[11];
-	db_stmt *s = db_query(a->d, e, follow_up_sql, "ttii", rp_date_format(a->date, today), a->o->owner,
-			      only, limit);
+	rp_date_format(a->date, today);
+	db_stmt *s = only ? db_query(a->d, e, follow_up_one_sql, "iti", only, today, limit)
+			  : db_query(a->d, e, follow_up_pool_sql, "tti", today, a->o->owner, limit);
 	if (!s)
 		return e->code;
 	int rc;
@@ -393,7 +418,9 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		goto out;
 	if (!(rc = source_dates(&a, e)) && !(rc = source_follow_ups(&a, 0, pool_size(&a), e)))
 		rc = source_cadence(&a, e);
-	qsort(a.v, a.n, sizeof *a.v, by_score);
+	if (a.n) /* a.v is NULL when nothing is due */
+		qsort(a.v, a.n, sizeof *a.v, by_score);
+	reindex(&a);
 	size_t n = a.n < (size_t)o->limit ? a.n : (size_t)o->limit;
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = complete(&a, &a.v[i], e);
@@ -401,7 +428,8 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 	if (rc)
 		goto out;
 	/* Completion may have added reasons: rank the chosen again. */
-	qsort(a.v, n, sizeof *a.v, by_score);
+	if (n)
+		qsort(a.v, n, sizeof *a.v, by_score);
 	for (size_t i = 0; i < n; i++) {
 		item *it = &a.v[i];
 		size_t nr = json_array_size(it->reasons);

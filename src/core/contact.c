@@ -94,7 +94,7 @@ static int normalise_phone(const char *v, char *out, size_t size, rp_err *e)
 }
 
 /* Put one channel value into canonical form in buf (size bytes). */
-static int channel_value(const char *kind, const char *raw, char *buf, size_t size, rp_err *e)
+int contact_channel_value(const char *kind, const char *raw, char *buf, size_t size, rp_err *e)
 {
 	char *v = str_trim(raw);
 	if (!v)
@@ -127,7 +127,7 @@ static int channels_add(db *d, int64_t id, const char *kind, const rp_strs *l, r
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char v[512];
-		int rc = channel_value(kind, l->v[i], v, sizeof v, e);
+		int rc = contact_channel_value(kind, l->v[i], v, sizeof v, e);
 		if (!rc)
 			rc = db_run(d, e,
 				    "INSERT INTO contact_channel(contact_id, kind, value) VALUES ($1, $2, $3)"
@@ -143,7 +143,7 @@ static int channels_rm(db *d, int64_t id, const char *kind, const rp_strs *l, rp
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char v[512];
-		int rc = channel_value(kind, l->v[i], v, sizeof v, e);
+		int rc = contact_channel_value(kind, l->v[i], v, sizeof v, e);
 		if (!rc)
 			rc = db_run(d, e,
 				    "DELETE FROM contact_channel WHERE contact_id = $1 AND kind = $2 AND value = $3",
@@ -214,8 +214,8 @@ static int parse_yearly(const char *what, const char *s, rp_date *out, rp_err *e
 static int date_put(db *d, int64_t id, const char *kind, rp_date dt, const char *label, rp_err *e)
 {
 	db_stmt *s = db_query(d, e,
-			      "INSERT INTO contact_date(contact_id, kind, label, year, month, day, md)"
-			      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			      "INSERT INTO contact_date(contact_id, kind, label, year, month, day, md, tier, owner)"
+			      " SELECT $1, $2, $3, $4, $5, $6, $7, tier, owner FROM contact WHERE id = $1",
 			      "ittniii", id, kind, label, (int64_t)dt.m, (int64_t)dt.d,
 			      (int64_t)(dt.m * 100 + dt.d));
 	if (!s)
@@ -378,6 +378,11 @@ int contact_edit(db *d, int64_t id, const contact_in *in, rp_err *e)
 			    " updated_at = $8 WHERE id = $1",
 			    "itttttti", id, name, key, in->address, in->tier, in->owner, in->note,
 			    rp_now());
+	if (!rc && (in->tier || in->owner))
+		rc = db_run(d, e,
+			    "UPDATE contact_date SET tier = (SELECT tier FROM contact WHERE id = $1),"
+			    " owner = (SELECT owner FROM contact WHERE id = $1) WHERE contact_id = $1",
+			    "i", id);
 	if (!rc)
 		rc = apply_lists(d, id, in, e);
 	if (rc)
@@ -747,8 +752,9 @@ int relation_add(db *d, int64_t a, int64_t b, const char *kind, const char *note
 	return db_commit(d, e);
 }
 
-int fact_add(db *d, int64_t contact, const char *body, const char *follow_up, const char *by,
-	     int64_t *id, rp_err *e)
+/* Insert a fact; id 0 assigns one, done marks its follow-up done now. */
+static int fact_insert(db *d, int64_t id, int64_t contact, const char *body, const char *follow_up,
+		       const char *by, int done, int64_t *out, rp_err *e)
 {
 	int rc;
 	if (str_blank(body))
@@ -758,16 +764,36 @@ int fact_add(db *d, int64_t contact, const char *body, const char *follow_up, co
 	rp_date dt;
 	if (follow_up && *follow_up && rp_date_parse(follow_up, 0, &dt) < 0)
 		return rp_errf(e, RP_EINVAL, "follow-up \"%s\" is not a date; write YYYY-MM-DD", follow_up);
+	if (id < 0)
+		return rp_errf(e, RP_EINVAL, "a fact id must be a positive number");
 	char *text = str_trim(body);
 	if (!text)
 		return rp_errf(e, RP_ENOMEM, "out of memory");
+	int64_t now = rp_now();
 	if ((rc = db_begin(d, e)))
 		goto out;
-	if (!(rc = contact_exists(d, contact, e)))
-		rc = db_one_int(d, e, id,
-				"INSERT INTO fact(contact_id, body, follow_up, created_at, created_by)"
-				" VALUES ($1, $2, $3, $4, $5) RETURNING id",
-				"ittit", contact, text, follow_up && *follow_up ? follow_up : NULL, rp_now(), by);
+	if (!(rc = contact_exists(d, contact, e))) {
+		db_stmt *s = db_query(d, e,
+				      "INSERT INTO fact(contact_id, body, follow_up, created_at, created_by, done_at, id)"
+				      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+				      "ittitnn", contact, text, follow_up && *follow_up ? follow_up : NULL, now, by);
+		if (!s) {
+			rc = e->code;
+		} else {
+			if (done)
+				db_bind_int(s, 6, now);
+			if (id)
+				db_bind_int(s, 7, id);
+			rc = db_step(s, e);
+			if (rc == DB_ROW) {
+				*out = db_col_int(s, 0);
+				rc = 0;
+			} else if (rc == RP_ECONFLICT) {
+				rc = rp_errf(e, RP_ECONFLICT, "a fact with id %lld already exists", (long long)id);
+			}
+			db_reset(s);
+		}
+	}
 	if (rc)
 		db_rollback(d);
 	else
@@ -775,6 +801,19 @@ int fact_add(db *d, int64_t contact, const char *body, const char *follow_up, co
 out:
 	free(text);
 	return rc;
+}
+
+int fact_add(db *d, int64_t contact, const char *body, const char *follow_up, const char *by,
+	     int64_t *id, rp_err *e)
+{
+	return fact_insert(d, 0, contact, body, follow_up, by, 0, id, e);
+}
+
+int fact_import(db *d, int64_t id, int64_t contact, const char *body, const char *follow_up, int done,
+		rp_err *e)
+{
+	int64_t out;
+	return fact_insert(d, id, contact, body, follow_up, NULL, done, &out, e);
 }
 
 int fact_done(db *d, int64_t fact, rp_err *e)

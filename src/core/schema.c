@@ -49,9 +49,13 @@ static const char m1_sql[] =
 	"  year INTEGER,"
 	"  month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),"
 	"  day INTEGER NOT NULL CHECK (day BETWEEN 1 AND 31),"
-	"  md INTEGER NOT NULL" /* month * 100 + day: the agenda's key */
+	"  md INTEGER NOT NULL," /* month * 100 + day: the agenda's key */
+	/* Copies of the contact's tier and owner, kept by contact.c, so that the
+	** agenda reads a day's dates from one index without visiting contacts. */
+	"  tier TEXT NOT NULL DEFAULT 'regular',"
+	"  owner TEXT"
 	");"
-	"CREATE INDEX contact_date_md ON contact_date(md);"
+	"CREATE INDEX contact_date_agenda ON contact_date(md, tier, owner, contact_id, kind, year, label);"
 	"CREATE INDEX contact_date_contact ON contact_date(contact_id);"
 	"CREATE UNIQUE INDEX contact_one_birthday ON contact_date(contact_id) WHERE kind = 'birthday';"
 	"CREATE TABLE contact_tag ("

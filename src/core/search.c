@@ -35,8 +35,8 @@ int search_run(db *d, const char *text, int64_t limit, json_t **out, rp_err *e)
 	static const char *sql[] = {
 		"SELECT c.id, c.name, c.name FROM contact c WHERE c.id = $1",
 		"SELECT c.id, c.name, f.body FROM fact f JOIN contact c ON c.id = f.contact_id WHERE f.id = $1",
-		"SELECT c.id, c.name, i.summary, i.at, i.kind FROM interaction i"
-		" JOIN contact c ON c.id = i.contact_id WHERE i.id = $1",
+		("SELECT c.id, c.name, i.summary, i.at, i.kind FROM interaction i"
+		 " JOIN contact c ON c.id = i.contact_id WHERE i.id = $1"),
 	};
 	size_t i;
 	json_t *hit;

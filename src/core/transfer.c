@@ -187,8 +187,11 @@ static int contact_row(imp *m, char **f, uint64_t line)
 	return inserted(m, newid);
 }
 
-static int contact_by_email(imp *m, const char *email, int64_t *id)
+static int contact_by_email(imp *m, const char *raw, int64_t *id)
 {
+	char email[512];
+	if (contact_channel_value("email", raw, email, sizeof email, NULL))
+		return RP_ENOTFOUND;
 	return db_one_int(m->d, NULL, id,
 			  "SELECT contact_id FROM contact_channel WHERE kind = 'email' AND value = $1"
 			  " ORDER BY contact_id LIMIT 1",
@@ -409,13 +412,24 @@ bad:
 
 static int fact_row(imp *m, char **f, uint64_t line)
 {
-	int64_t cid, id;
+	int64_t cid, id = 0;
+	char msg[600];
+	const char *v = field(m, f, 0), *done = field(m, f, 5);
+	if (v && parse_id(v, &id) < 0) {
+		snprintf(msg, sizeof msg, "id \"%s\" is not a positive number", v);
+		problem(m, line, msg);
+		return 0;
+	}
+	if (done && strcmp(done, "0") && strcmp(done, "1") && strcmp(done, "true") && strcmp(done, "false")) {
+		snprintf(msg, sizeof msg, "done \"%s\" is not 0, 1, true or false", done);
+		problem(m, line, msg);
+		return 0;
+	}
 	if (row_contact(m, f, line, &cid))
 		return 0;
 	rp_err e;
-	const char *done = field(m, f, 5);
-	if (fact_add(m->d, cid, field(m, f, 3), field(m, f, 4), NULL, &id, &e) ||
-	    (done && strcmp(done, "0") && strcmp(done, "false") && fact_done(m->d, id, &e))) {
+	if (fact_import(m->d, id, cid, field(m, f, 3), field(m, f, 4),
+			done && (!strcmp(done, "1") || !strcmp(done, "true")), &e)) {
 		if (e.code != RP_EINVAL && e.code != RP_ENOTFOUND && e.code != RP_ECONFLICT)
 			return *m->e = e, e.code;
 		problem(m, line, e.msg);
@@ -453,7 +467,8 @@ static int cmp_id(const void *a, const void *b)
 /* Recompute last_touch_at of every contact the import touched, once each. */
 static int apply_touches(imp *m)
 {
-	qsort(m->touch_id, m->touch_n, sizeof *m->touch_id, cmp_id);
+	if (m->touch_n) /* touch_id is NULL when no interaction went in */
+		qsort(m->touch_id, m->touch_n, sizeof *m->touch_id, cmp_id);
 	int rc = 0;
 	for (size_t i = 0; i < m->touch_n && !rc; i++)
 		if (i + 1 == m->touch_n || m->touch_id[i] != m->touch_id[i + 1])
@@ -487,8 +502,19 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 	/* New contacts and interactions are indexed for search in one pass at
 	** the end rather than row by row. */
 	const char *table = m.what == W_CONTACTS ? "contact" : m.what == W_INTERACTIONS ? "interaction" : NULL;
+	int loading = 0;
 	if (table)
 		rc = db_fulltext_defer(d, table, e);
+	if (!rc && table) {
+		/* Into an empty table: its indexes are built once, at the end. */
+		int64_t rows;
+		rc = db_one_int(d, e, &rows,
+				m.what == W_CONTACTS ? "SELECT count(*) FROM (SELECT 1 FROM contact LIMIT 1) AS x"
+						     : "SELECT count(*) FROM (SELECT 1 FROM interaction LIMIT 1) AS x",
+				"");
+		if (!rc && rows == 0 && !(rc = db_load_begin(d, table, e)))
+			loading = 1;
+	}
 	if (!rc && m.what == W_INTERACTIONS)
 		rc = db_one_int(d, e, &m.next_id, "SELECT coalesce(max(id), 0) + 1 FROM interaction", "");
 	uint64_t done = 0;
@@ -505,7 +531,11 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 		rc = csv_reader_finish(r, e);
 	if (!rc && !m.header_done)
 		rc = rp_errf(e, RP_EINVAL, "the file is empty; it needs a header row naming the columns");
-	if (!rc && m.what == W_INTERACTIONS && !(rc = flush_batch(&m, m.batch)))
+	if (!rc && m.what == W_INTERACTIONS)
+		rc = flush_batch(&m, m.batch);
+	if (!rc && loading)
+		rc = db_load_end(d, e);
+	if (!rc && m.what == W_INTERACTIONS)
 		rc = apply_touches(&m);
 	for (size_t i = 0; !rc && table && i < m.nrange; i++)
 		rc = db_fulltext_index(d, table, m.range[i][0], m.range[i][1], e);
@@ -520,14 +550,17 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 			     (long long)json_integer_value(json_object_get(p0, "line")),
 			     json_string_value(json_object_get(p0, "error")));
 	}
+	if (rc && loading)
+		db_load_cancel(d);
 	if (rc || o->dry_run)
 		db_rollback(d);
 	else
 		rc = db_commit(d, e);
 	db_bulk(d, 0);
 	if (!m.fatal && (!rc || rc == RP_EINVAL))
-		*report = json_pack("{s:s,s:I,s:I,s:I,s:b,s:O}", "what", what, "rows", (json_int_t)m.rows,
-				    "imported", (json_int_t)(rc || o->dry_run ? 0 : m.added), "bad",
+		*report = json_pack("{s:s,s:I,s:I,s:I,s:I,s:b,s:O}", "what", what, "rows", (json_int_t)m.rows,
+				    "imported", (json_int_t)(rc || o->dry_run ? 0 : m.added), "valid",
+				    (json_int_t)m.added, "bad",
 				    (json_int_t)m.bad, "dry_run", o->dry_run, "problems", m.problems);
 out:
 	json_decref(m.problems);
@@ -590,8 +623,8 @@ static int export_contacts(db *d, FILE *out, rp_err *e)
 		"SELECT contact_id, value FROM contact_channel WHERE kind = 'phone' ORDER BY contact_id, id",
 		"SELECT contact_id, value FROM contact_channel WHERE kind = 'messenger' ORDER BY contact_id, id",
 		"SELECT contact_id, value FROM contact_channel WHERE kind = 'address' ORDER BY contact_id, id",
-		"SELECT contact_id, year, month, day FROM contact_date WHERE kind = 'birthday'"
-		" ORDER BY contact_id",
+		("SELECT contact_id, year, month, day FROM contact_date WHERE kind = 'birthday'"
+		 " ORDER BY contact_id"),
 		"SELECT contact_id, tag FROM contact_tag ORDER BY contact_id, tag",
 	};
 	enum { NS = 6 };

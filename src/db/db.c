@@ -129,6 +129,10 @@ int db_fulltext_index(db *d, const char *table, int64_t lo, int64_t hi, rp_err *
 	return d->vfs->fulltext_index(d->impl, table, lo, hi, e);
 }
 
+int db_load_begin(db *d, const char *table, rp_err *e) { return d->vfs->load(d->impl, table, 1, e); }
+int db_load_end(db *d, rp_err *e) { return d->vfs->load(d->impl, NULL, 0, e); }
+void db_load_cancel(db *d) { d->vfs->load(d->impl, NULL, -1, NULL); }
+
 /* Bind per the types string; a count that differs from the statement's
 ** parameters is a programming error, caught here rather than as a crash. */
 static int bind_va(db_stmt *s, const char *sql, const char *types, va_list ap, rp_err *e)

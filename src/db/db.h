@@ -103,4 +103,16 @@ int db_fulltext_defer(db *d, const char *table, rp_err *e);
 int db_fulltext_index(db *d, const char *table, int64_t lo, int64_t hi, rp_err *e);
 int db_fulltext_resume(db *d, const char *table, rp_err *e);
 
+/* Capability: loading many rows into an empty table.  db_load_begin drops
+** the table's non-unique indexes inside the current transaction and
+** db_load_end builds them again in one sorted pass, much faster than
+** keeping them row by row (PostgreSQL's documentation advises the same for
+** bulk loads).  Rules and unique indexes stay in force throughout; a
+** rollback restores everything. */
+int db_load_begin(db *d, const char *table, rp_err *e);
+int db_load_end(db *d, rp_err *e);
+/* Before rolling back a failed load: forget the dropped indexes (the
+** rollback brings them back). */
+void db_load_cancel(db *d);
+
 #endif

@@ -23,6 +23,8 @@ typedef struct sq_stmt {
 
 typedef struct sq {
 	sqlite3 *db;
+	char **stash; /* CREATE INDEX statements dropped by a load, to run again */
+	int nstash;
 	sq_stmt **slots; /* open-addressing hash of cached statements */
 	size_t nslots, used;
 } sq;
@@ -100,6 +102,9 @@ static void sq_close(void *impl)
 		}
 	}
 	free(s->slots);
+	for (int i = 0; i < s->nstash; i++)
+		free(s->stash[i]);
+	free(s->stash);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
@@ -403,13 +408,82 @@ static int sq_fulltext_index(void *impl, const char *table, int64_t lo, int64_t 
 	int rc = known_table(table, e);
 	if (rc)
 		return rc;
+	/* When lo..hi are all the table's rows, FTS5's own rebuild reads the
+	** content table directly and is faster than inserting row by row. */
+	int contact = !strcmp(table, "contact");
+	db_stmt *st = sq_prepare(impl,
+				 contact ? "SELECT EXISTS (SELECT 1 FROM contact WHERE id < $1 OR id > $2)"
+					 : "SELECT EXISTS (SELECT 1 FROM interaction WHERE id < $1 OR id > $2)",
+				 e);
+	if (!st)
+		return e ? e->code : RP_EDB;
+	sq_bind_int(st, 1, lo);
+	sq_bind_int(st, 2, hi);
+	rc = sq_step(st, e);
+	int others = rc == DB_ROW && sq_col_int(st, 0);
+	sq_reset(st);
+	if (rc != DB_ROW)
+		return rc;
+	if (!others)
+		return sq_exec(impl,
+			       contact ? "INSERT INTO contact_fts(contact_fts) VALUES ('rebuild')"
+				       : "INSERT INTO interaction_fts(interaction_fts) VALUES ('rebuild')",
+			       e);
 	return sq_run(impl,
-		      !strcmp(table, "contact")
+		      contact
 			      ? "INSERT INTO contact_fts(rowid, name, note)"
 				" SELECT id, name, note FROM contact WHERE id BETWEEN $1 AND $2"
 			      : "INSERT INTO interaction_fts(rowid, summary)"
 				" SELECT id, summary FROM interaction WHERE id BETWEEN $1 AND $2",
 		      NULL, lo, hi, e);
+}
+
+static int sq_load(void *impl, const char *table, int begin, rp_err *e)
+{
+	sq *s = impl;
+	int rc = 0;
+	if (begin <= 0) { /* 0: build the indexes again; -1: forget them (a rollback follows) */
+		for (int i = 0; i < s->nstash; i++) {
+			if (!rc && begin == 0)
+				rc = sq_exec(s, s->stash[i], e);
+			free(s->stash[i]);
+		}
+		s->nstash = 0;
+		return rc;
+	}
+	if (s->nstash)
+		return rp_errf(e, RP_EDB, "a load is already in progress");
+	db_stmt *st = sq_prepare(s,
+				 "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = $1"
+				 " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+				 e);
+	if (!st)
+		return e ? e->code : RP_EDB;
+	sq_bind_text(st, 1, table, -1);
+	char *drop[32];
+	int n = 0;
+	while ((rc = sq_step(st, e)) == DB_ROW && n < 32) {
+		const char *name = sq_col_text(st, 0), *sql = sq_col_text(st, 1);
+		char **stash = realloc(s->stash, (size_t)(s->nstash + 1) * sizeof *stash);
+		if (!stash)
+			break;
+		s->stash = stash;
+		s->stash[s->nstash++] = strdup(sql);
+		drop[n++] = sqlite3_mprintf("DROP INDEX \"%w\"", name);
+	}
+	sq_reset(st);
+	rc = rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	for (int i = 0; i < n; i++) {
+		if (!rc && !drop[i])
+			rc = rp_errf(e, RP_ENOMEM, "out of memory");
+		if (!rc)
+			rc = sq_exec(s, drop[i], e);
+		sqlite3_free(drop[i]);
+	}
+	for (int i = 0; i < s->nstash && !rc; i++)
+		if (!s->stash[i])
+			rc = rp_errf(e, RP_ENOMEM, "out of memory");
+	return rc;
 }
 
 const struct db_vfs db_sqlite_vfs = {
@@ -435,5 +509,6 @@ const struct db_vfs db_sqlite_vfs = {
 	.begin = sq_begin,
 	.fulltext_defer = sq_fulltext_defer,
 	.fulltext_index = sq_fulltext_index,
+	.load = sq_load,
 	.fulltext = sq_fulltext,
 };
