@@ -99,9 +99,8 @@ static void agenda(FILE *f, json_t *r)
 	json_array_foreach(items, i, it)
 	{
 		json_t *c = json_object_get(it, "contact");
-		fprintf(f, "\n%2zu. %s  (#%lld, %s%s%s)\n", i + 1, S(c, "name"), I(c, "id"), S(c, "tier"),
-			S(c, "address") ? (!strcmp(S(c, "address"), "vy") ? ", «вы»" : ", «ты»") : "",
-			"");
+		fprintf(f, "\n%2zu. %s  (#%lld, %s%s)\n", i + 1, S(c, "name"), I(c, "id"), S(c, "tier"),
+			S(c, "address") ? (!strcmp(S(c, "address"), "vy") ? ", «вы»" : ", «ты»") : "");
 		json_array_foreach(json_object_get(it, "reasons"), k, why) fprintf(f, "    - %s\n", S(why, "text"));
 	}
 }
@@ -143,9 +142,10 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		{
 			json_t *c = json_object_get(v, "contact");
 			fprintf(f, "%-11s %s (#%lld)", S(v, "kind"), S(c, "name"), I(c, "id"));
-			if (strcmp(S(v, "kind"), "contact"))
-				fprintf(f, ": %s%.10s%s %s", S(v, "at") ? "" : "", S(v, "at") ? S(v, "at") : "",
-					S(v, "at") ? "" : "", S(v, "text"));
+			if (S(v, "at"))
+				fprintf(f, ": %.10s %s", S(v, "at"), S(v, "text"));
+			else if (strcmp(S(v, "kind"), "contact"))
+				fprintf(f, ": %s", S(v, "text"));
 			fputc('\n', f);
 		}
 	} else if (!strcmp(n, "agenda")) {

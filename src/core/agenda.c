@@ -22,7 +22,9 @@ static const char *const tier_names[] = {"panel", "close", "regular", "distant"}
 static const double tier_factor[] = {1.3, 1.2, 1.0, 0.8};
 static const int64_t tier_cadence[] = {14, 30, 90, 365};
 
-enum { W_BIRTHDAY = 60, W_ROUND_AGE = 10, W_DATE = 40, W_AHEAD = 35, W_FOLLOW_UP = 50,
+/* A birthday is today's or never; a late follow-up can still be made
+** tomorrow, so it climbs but stays below a birthday. */
+enum { W_BIRTHDAY = 70, W_ROUND_AGE = 10, W_DATE = 45, W_AHEAD = 35, W_FOLLOW_UP = 50,
        W_CADENCE = 15 };
 
 typedef struct item {
@@ -191,8 +193,8 @@ static void follow_up_reason(agenda *a, item *it, int64_t fact, const char *body
 		snprintf(text, sizeof text,
 			 a->ru ? "пора спросить: %s (просрочено на %lld дн.)" : "follow up: %s (%lld days overdue)",
 			 body, (long long)late);
-	/* Overdue promises climb for 25 days, then hold. */
-	double w = W_FOLLOW_UP + (late > 0 ? 5 + (late < 25 ? late : 25) : 0);
+	/* Overdue promises climb for two weeks, then hold. */
+	double w = W_FOLLOW_UP + (late > 0 ? 1 + (late < 14 ? late : 14) : 0);
 	add_reason(it, w,
 		   json_pack("{s:s,s:s,s:I,s:s,s:s,s:I}", "kind", "follow_up", "text", text, "fact_id",
 			     (json_int_t)fact, "fact", body, "due", due, "overdue_days", (json_int_t)late));

@@ -1,34 +1,10 @@
 /* core/agenda: today's touches, on crafted data with the clock fixed. */
+#define TEST_DAY "2025-06-15"
 #include "testlib.h"
 
-#define DAY "2025-06-15"
-
-typedef struct fx {
-	db *d;
-	char path[64];
-} fx;
+#define DAY TEST_DAY
 
 static void set_today(const char *date) { setenv("RAPPORT_TODAY", date, 1); }
-
-static int setup(void **state)
-{
-	set_today(DAY);
-	fx *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	f->d = test_store(f->path);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	test_store_close(f->d, f->path);
-	free(f);
-	set_today(DAY);
-	return 0;
-}
 
 /* A contact added on the day `created` (the clock is put back after). */
 static int64_t person_on(db *d, const char *created, const char *name, const char *tier,

@@ -1,31 +1,8 @@
 /* core/contact and core/timeline, through rapport.h. */
+#define TEST_DAY "2025-06-15"
 #include "testlib.h"
 
-#define TODAY "2025-06-15"
-
-typedef struct fx {
-	db *d;
-	char path[64];
-} fx;
-
-static int setup(void **state)
-{
-	setenv("RAPPORT_TODAY", TODAY, 1);
-	fx *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	f->d = test_store(f->path);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	test_store_close(f->d, f->path);
-	free(f);
-	return 0;
-}
+#define TODAY TEST_DAY
 
 #define STRS(...) ((rp_strs){(const char *[]){__VA_ARGS__}, sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)})
 

@@ -3,11 +3,6 @@
 
 #include <stdio.h>
 
-typedef struct fx {
-	db *d;
-	char path[64];
-} fx;
-
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
@@ -18,14 +13,6 @@ static int setup(void **state)
 	if (db_exec(f->d, "CREATE TABLE t (x INTEGER NOT NULL UNIQUE, note TEXT)", &e))
 		fail_msg("%s", e.msg);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	test_store_close(f->d, f->path);
-	free(f);
 	return 0;
 }
 

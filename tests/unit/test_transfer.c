@@ -1,32 +1,8 @@
 /* core/transfer: CSV import and export through FILE streams. */
+#define TEST_DAY "2025-06-15"
 #include "testlib.h"
 
-#define DAY "2025-06-15"
-
-typedef struct fx {
-	db *d;
-	char path[64];
-} fx;
-
-static int setup(void **state)
-{
-	setenv("RAPPORT_TODAY", DAY, 1);
-	fx *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	f->d = test_store(f->path);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	test_store_close(f->d, f->path);
-	free(f);
-	setenv("RAPPORT_TODAY", DAY, 1);
-	return 0;
-}
+#define DAY TEST_DAY
 
 static int64_t rows(db *d, const char *table)
 {

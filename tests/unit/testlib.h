@@ -41,4 +41,35 @@ static inline void test_store_close(db *d, const char path[64])
 	unlink(p);
 }
 
+/* The usual fixture: a fresh store per test in state, and the clock fixed
+** at TEST_DAY when the test file defines it before including this. */
+typedef struct fx {
+	db *d;
+	char path[64];
+} fx;
+
+#ifdef TEST_DAY
+static int setup(void **state)
+{
+	setenv("RAPPORT_TODAY", TEST_DAY, 1);
+	fx *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	f->d = test_store(f->path);
+	*state = f;
+	return 0;
+}
+#endif
+
+static inline int teardown(void **state)
+{
+	fx *f = *state;
+	test_store_close(f->d, f->path);
+	free(f);
+#ifdef TEST_DAY
+	setenv("RAPPORT_TODAY", TEST_DAY, 1); /* a test may have moved the clock */
+#endif
+	return 0;
+}
+
 #endif
