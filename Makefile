@@ -4,7 +4,7 @@
 
 CC      ?= cc
 OPT     ?= -O2 -g
-CFLAGS  += -std=c17 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Isrc $(OPT)
+CFLAGS  += -std=c17 -D_DEFAULT_SOURCE -pthread -Wall -Wextra -Werror -Isrc $(OPT)
 LIBS     = -lsqlite3 -ljansson -lstemmer -lutf8proc -lcsv -lm
 SAN      = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

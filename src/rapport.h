@@ -99,7 +99,7 @@ int fact_done(db *d, int64_t fact, rp_err *e);
 /* For imports: keep the given id (0 assigns one); done: the follow-up is done. */
 int fact_import(db *d, int64_t id, int64_t contact, const char *body, const char *follow_up, int done,
 		rp_err *e);
-/* The canonical form of a channel value ("email": domain lower-cased;
+/* The canonical form of a channel value ("email": lower case;
 ** "phone": '+' and digits) into buf, or RP_EINVAL saying what is wrong. */
 int contact_channel_value(const char *kind, const char *raw, char *buf, size_t size, rp_err *e);
 

@@ -13,6 +13,7 @@
 ** with every reason they have and ranked again.
 */
 #include "core/core.h"
+#include "util/idmap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -45,8 +46,7 @@ typedef struct agenda {
 	int64_t cadence[4];
 	item *v;
 	size_t n, cap;
-	int64_t *slot; /* open-addressing index: id -> position + 1 */
-	size_t nslot;
+	rp_idmap pos; /* contact id -> its position in v */
 } agenda;
 
 static int tier_index(const char *t)
@@ -57,30 +57,15 @@ static int tier_index(const char *t)
 	return 2;
 }
 
+/* The item of contact id; created (with tier) when absent unless tier < 0.
+** NULL when absent and not created, or out of memory. */
 static item *find(agenda *a, int64_t id, int tier)
 {
-	size_t mask = a->nslot - 1, j = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull) & mask;
-	for (; a->slot[j]; j = (j + 1) & mask)
-		if (a->v[a->slot[j] - 1].id == id)
-			return &a->v[a->slot[j] - 1];
+	int64_t *at = rp_idmap_get(&a->pos, id);
+	if (at)
+		return &a->v[*at];
 	if (tier < 0)
 		return NULL;
-	if ((a->n + 1) * 2 > a->nslot) {
-		size_t n = a->nslot * 2;
-		int64_t *s = calloc(n, sizeof *s);
-		if (!s)
-			return NULL;
-		for (size_t i = 0; i < a->n; i++) {
-			size_t k = (size_t)((uint64_t)a->v[i].id * 0x9E3779B97F4A7C15ull) & (n - 1);
-			while (s[k])
-				k = (k + 1) & (n - 1);
-			s[k] = (int64_t)i + 1;
-		}
-		free(a->slot);
-		a->slot = s;
-		a->nslot = n;
-		return find(a, id, tier);
-	}
 	if (a->n == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 256;
 		item *v = realloc(a->v, cap * sizeof *v);
@@ -89,27 +74,23 @@ static item *find(agenda *a, int64_t id, int tier)
 		a->v = v;
 		a->cap = cap;
 	}
-	item *it = &a->v[a->n];
+	if (!rp_idmap_put(&a->pos, id, (int64_t)a->n, NULL))
+		return NULL;
+	item *it = &a->v[a->n++];
 	memset(it, 0, sizeof *it);
 	it->id = id;
 	it->tier = tier;
 	it->reasons = json_array();
-	a->slot[j] = (int64_t)++a->n;
 	return it;
 }
 
-/* Sorting moves the items: point the id index at their new places, so
-** find() still works while the chosen ones are completed. */
+/* Sorting moves the items: point the index at their new places, so find()
+** still works while the chosen ones are completed. */
 static void reindex(agenda *a)
 {
-	size_t mask = a->nslot - 1;
-	memset(a->slot, 0, a->nslot * sizeof *a->slot);
-	for (size_t i = 0; i < a->n; i++) {
-		size_t j = (size_t)((uint64_t)a->v[i].id * 0x9E3779B97F4A7C15ull) & mask;
-		while (a->slot[j])
-			j = (j + 1) & mask;
-		a->slot[j] = (int64_t)i + 1;
-	}
+	rp_idmap_clear(&a->pos);
+	for (size_t i = 0; i < a->n; i++)
+		rp_idmap_put(&a->pos, a->v[i].id, (int64_t)i, NULL); /* no growth: same count */
 }
 
 static void add_reason(item *it, double weight, json_t *r)
@@ -410,10 +391,6 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 	}
 	if (rc)
 		return rc;
-	a.nslot = 1024;
-	a.slot = calloc(a.nslot, sizeof *a.slot);
-	if (!a.slot)
-		return rp_errf(e, RP_ENOMEM, "out of memory");
 	/* One read transaction: a consistent snapshot across the sources. */
 	json_t *items = json_array();
 	if ((rc = db_begin(d, e)))
@@ -462,6 +439,6 @@ out:
 		json_decref(a.v[i].contact);
 	}
 	free(a.v);
-	free(a.slot);
+	rp_idmap_free(&a.pos);
 	return rc;
 }

@@ -108,9 +108,10 @@ int contact_channel_value(const char *kind, const char *raw, char *buf, size_t s
 		;
 	else if (!strcmp(kind, "email")) {
 		if (!(rc = check_email(v, e))) {
-			/* The domain is case-insensitive; the local part is kept as written. */
-			char *at = strchr(v, '@');
-			for (char *p = at; *p; p++)
+			/* Kept in lower case: the domain is case-insensitive, and mail
+			** systems treat the local part so too, so "Anna@Example.org"
+			** and "anna@example.org" are one address for matching. */
+			for (char *p = v; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
 			snprintf(buf, size, "%s", v);
 		}

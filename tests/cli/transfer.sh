@@ -107,4 +107,65 @@ ok "an imported follow-up is on the agenda" json 'any(r["kind"]=="follow_up" and
 # Piped: no progress bar, stdin works.
 run bash -c "cat good.csv | '$R' --db pipe.db init >/dev/null && cat good.csv | '$R' --db pipe.db import contacts -"
 ok "import from standard input" test "$rc" = 0 -a -z "$err"
+
+
+# A larger import crosses many batches of the two-thread pipeline: problems
+# from the reader and the writer come back in file order, good rows all go
+# in with --skip-bad, and each contact's last touch is its latest interaction.
+"$R" --db big.db init >/dev/null
+python3 - <<'PY'
+import csv
+with open("bigc.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "name", "email", "tier"])
+    for i in range(1, 301):
+        w.writerow([i, f"Клиент Номер{i}", f"c{i}@example.org", "close"])
+with open("bigi.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["contact_id", "contact_email", "at", "kind", "summary"])
+    for line in range(2, 1002):
+        c = (line * 7) % 300 + 1
+        at = f"2026-{1 + line % 10:02d}-{1 + line % 28:02d}T10:00:00Z"
+        if line == 10:
+            w.writerow([c, "", at, "dance", "bad kind"])
+        elif line == 500:
+            w.writerow([9999, "", at, "call", "no such contact"])
+        elif line == 999:
+            w.writerow(["", "nobody@example.org", at, "call", "no such email"])
+        elif line % 5 == 0:
+            w.writerow(["", f"C{c}@EXAMPLE.org", at, "call", f"звонок {line}"])
+        else:
+            w.writerow([c, "", at, "visit", f"визит {line}"])
+PY
+run "$R" --db big.db import contacts bigc.csv
+ok "300 contacts in" has "$out" "imported 300 contacts"
+run "$R" --db big.db import interactions bigi.csv
+ok "three bad rows stop the import" test "$rc" = 1 -a -z "$out"
+ok "the first is named" has "$err" 'first: line 10: kind "dance"'
+ok "the missing contact is named" has "$err" "line 500: no contact has id 9999"
+ok "the unknown email is named" has "$err" 'line 999: no contact has the email "nobody@example.org"'
+ok "in file order" python3 -c "
+import re, sys
+lines = [int(x) for x in re.findall(r'^  line (\d+):', sys.argv[1], re.M)]
+sys.exit(0 if lines == [10, 500, 999] else 1)" "$err"
+run "$R" --db big.db timeline 1 --json
+ok "nothing went in" json 'd["interactions"]==[]'
+run "$R" --db big.db import interactions bigi.csv --skip-bad
+ok "--skip-bad imports the rest" has "$out" "imported 997 interactions; skipped 3 bad rows"
+"$R" --db big.db export interactions >bigout.csv
+ok "997 rows exported" test "$(($(wc -l <bigout.csv) - 1))" = 997
+ok "emails in any case found their contacts" grep -q "звонок 15" bigout.csv
+run "$R" --db big.db contact show 8 --json
+ok "last touch is the latest interaction" python3 -c "
+import csv, json, sys
+rows = [r for r in csv.DictReader(open('bigout.csv')) if r['contact_id'] == '8']
+card = json.loads(sys.argv[1])
+sys.exit(0 if rows and card['last_touch_at'] == max(r['at'] for r in rows) else 1)" "$out"
+printf 'contact_id,at,kind,summary\n8,2026-11-20T09:00:00Z,call,later call\n' >one.csv
+run "$R" --db big.db import interactions one.csv
+ok "a small import into a full table" test "$rc" = 0
+run "$R" --db big.db contact show 8 --json
+ok "moves that contact's last touch" json 'd["last_touch_at"]=="2026-11-20T09:00:00Z"'
+run "$R" --db big.db search "later" --json
+ok "and is searchable" json 'len(d["hits"])==1'
 finish

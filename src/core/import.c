@@ -1,18 +1,25 @@
 /*
-** transfer: CSV import and export of contacts, interactions and facts.
+** import: contacts, interactions and facts from CSV.
 **
 ** An import runs in one transaction.  Every row is checked; a bad row is
 ** reported with its line and reason.  Unless skip_bad, one bad row means
 ** the whole import is rolled back and nothing changes.  The header names
 ** the columns (any order); an unknown column is an error rather than data
 ** silently dropped.
+**
+** Interactions, the large imports, run as a pipeline on two threads: a
+** reader parses and checks rows into batches while the calling thread
+** writes the previous batch to the store.  Only the calling thread touches
+** the store and the report.
 */
 #include "core/core.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format/csv.h"
+#include "util/idmap.h"
 
 #define MAX_ROW (1 << 20)
 #define MAX_LISTED 50
@@ -27,6 +34,19 @@ static const char *const interaction_cols[] = {"id",      "contact_id", "contact
 					       "currency", "by",        "summary",       NULL};
 static const char *const fact_cols[] = {"id", "contact_id", "contact_email", "body", "follow_up", "done", NULL};
 
+struct ibatch;
+
+/* The hand-off between the reader and the writer of a pipelined import. */
+typedef struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ibatch *head, *tail; /* filled batches, in file order */
+	struct ibatch *spare;       /* empty batches */
+	int done;                   /* the reader has finished, with rc */
+	int rc;
+	int stop;                   /* the writer failed: the reader should stop */
+} pipeline;
+
 typedef struct imp {
 	db *d;
 	enum what what;
@@ -37,13 +57,16 @@ typedef struct imp {
 	uint64_t rows, added, bad;
 	json_t *problems;
 	int fatal;        /* a whole-file problem (header) */
-	rp_err *e;
-	int64_t *touch_id; /* contacts whose last touch moves, applied at the end */
-	size_t touch_n, touch_cap;
-	struct ibatch *batch; /* interactions waiting to be inserted */
+	rp_err *e;        /* the writer's errors */
+	rp_err *re;       /* the reader's errors (the same as e without a pipeline) */
+	rp_idmap touched; /* contacts whose last touch moves, applied at the end */
+	struct ibatch *cur;   /* interactions being read */
+	pipeline *pipe;
 	int64_t next_id;      /* interactions without an id get the next */
 	int64_t (*range)[2];  /* ids inserted, as runs lo..hi, to index for search */
 	size_t nrange, caprange;
+	char sql_one[300];    /* the INSERT of one interaction, and of a batch */
+	char sql_batch[128 * 64 + 200];
 } imp;
 
 /* Note that id was inserted: extend the last run or start one. */
@@ -98,13 +121,13 @@ static int header(imp *m, char **f, size_t n, uint64_t line)
 		char *name = str_trim(f[i]);
 		int c = name ? col_index(m, name) : -1;
 		if (c < 0) {
-			rp_errf(m->e, RP_EINVAL, "line %llu: unknown column \"%s\"; the columns are %s",
+			rp_errf(m->re, RP_EINVAL, "line %llu: unknown column \"%s\"; the columns are %s",
 				(unsigned long long)line, name ? name : f[i], words_list(m->cols, buf, sizeof buf));
 			free(name);
 			return m->fatal = RP_EINVAL;
 		}
 		if (m->map[c] >= 0) {
-			rp_errf(m->e, RP_EINVAL, "line %llu: column \"%s\" appears twice", (unsigned long long)line, name);
+			rp_errf(m->re, RP_EINVAL, "line %llu: column \"%s\" appears twice", (unsigned long long)line, name);
 			free(name);
 			return m->fatal = RP_EINVAL;
 		}
@@ -114,13 +137,13 @@ static int header(imp *m, char **f, size_t n, uint64_t line)
 	const char *need = m->what == W_CONTACTS ? "name" : m->what == W_FACTS ? "body" : "kind";
 	if (m->map[col_index(m, need)] < 0 ||
 	    (m->what == W_INTERACTIONS && m->map[col_index(m, "at")] < 0)) {
-		rp_errf(m->e, RP_EINVAL, "line %llu: the header has no \"%s\" column; the columns are %s",
+		rp_errf(m->re, RP_EINVAL, "line %llu: the header has no \"%s\" column; the columns are %s",
 			(unsigned long long)line, m->map[col_index(m, need)] < 0 ? need : "at",
 			words_list(m->cols, buf, sizeof buf));
 		return m->fatal = RP_EINVAL;
 	}
 	if (m->what != W_CONTACTS && m->map[1] < 0 && m->map[2] < 0) {
-		rp_errf(m->e, RP_EINVAL, "line %llu: the header needs a contact_id or contact_email column",
+		rp_errf(m->re, RP_EINVAL, "line %llu: the header needs a contact_id or contact_email column",
 			(unsigned long long)line);
 		return m->fatal = RP_EINVAL;
 	}
@@ -198,7 +221,8 @@ static int contact_by_email(imp *m, const char *raw, int64_t *id)
 			  "t", email);
 }
 
-/* The contact a row names, by id or email; 0 with a problem noted if none. */
+/* The contact a row names by id or email (fact rows, read and written on
+** one thread); -1 with a problem noted if none. */
 static int row_contact(imp *m, char **f, uint64_t line, int64_t *cid)
 {
 	char msg[600];
@@ -222,18 +246,7 @@ static int row_contact(imp *m, char **f, uint64_t line, int64_t *cid)
 /* Note a contact whose last touch must be recomputed at the end. */
 static int remember_touch(imp *m, int64_t cid)
 {
-	if (m->touch_n && m->touch_id[m->touch_n - 1] == cid)
-		return 0;
-	if (m->touch_n == m->touch_cap) {
-		size_t cap = m->touch_cap ? m->touch_cap * 2 : 4096;
-		int64_t *a = realloc(m->touch_id, cap * sizeof *a);
-		if (!a)
-			return -1;
-		m->touch_id = a;
-		m->touch_cap = cap;
-	}
-	m->touch_id[m->touch_n++] = cid;
-	return 0;
+	return rp_idmap_put(&m->touched, cid, 0, NULL) ? 0 : -1;
 }
 
 /* Interactions are inserted BATCH rows per statement: the engine's
@@ -243,19 +256,27 @@ static int remember_touch(imp *m, int64_t cid)
 ** a duplicate id) is retried row by row to find and report the bad rows. */
 #define BATCH 128
 #define NOSTR ((size_t)-1)
+#define NBATCH 4 /* batches in flight: one being read, the rest queued or written */
 
 typedef struct irow {
 	uint64_t line;
 	int64_t id, contact, at, minutes, amount;
-	int has_amount;
-	size_t kind, dir, cur, by, sum; /* offsets into the batch's text, or NOSTR */
+	int has_amount, skip;
+	size_t email, kind, dir, cur, by, sum; /* offsets into the batch's text, or NOSTR */
 } irow;
+
+typedef struct note { /* a problem the reader found */
+	uint64_t line;
+	size_t msg;
+} note;
 
 typedef struct ibatch {
 	irow row[BATCH];
 	int n;
+	note note[BATCH];
+	int nnote;
 	rp_buf text;
-	char sql[BATCH * 64 + 200];
+	struct ibatch *next;
 } ibatch;
 
 static size_t keep(ibatch *b, const char *s)
@@ -268,6 +289,13 @@ static size_t keep(ibatch *b, const char *s)
 }
 
 static const char *text_at(ibatch *b, size_t off) { return off == NOSTR ? NULL : b->text.p + off; }
+
+static void batch_clear(ibatch *b)
+{
+	b->n = b->nnote = 0;
+	b->next = NULL;
+	rp_buf_clear(&b->text);
+}
 
 static void bind_row(ibatch *b, db_stmt *s, int base, const irow *r)
 {
@@ -291,9 +319,13 @@ static void bind_row(ibatch *b, db_stmt *s, int base, const irow *r)
 	db_bind_int(s, base + 10, r->id);
 }
 
-static const char *batch_sql(ibatch *b, int rows)
+/* The INSERT of rows rows (1 or BATCH), built once per import. */
+static const char *batch_sql(imp *m, int rows)
 {
-	char *o = b->sql;
+	char *sql = rows == 1 ? m->sql_one : m->sql_batch;
+	if (*sql)
+		return sql;
+	char *o = sql;
 	o += sprintf(o, "INSERT INTO interaction(contact_id, at, kind, direction, minutes, amount,"
 			" currency, by_user, summary, id) VALUES ");
 	for (int i = 0; i < rows; i++) {
@@ -301,12 +333,12 @@ static const char *batch_sql(ibatch *b, int rows)
 		o += sprintf(o, "%s($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", i ? "," : "", k + 1, k + 2,
 			     k + 3, k + 4, k + 5, k + 6, k + 7, k + 8, k + 9, k + 10);
 	}
-	return b->sql;
+	return sql;
 }
 
 static int insert_rows(imp *m, ibatch *b, int first, int rows, rp_err *e)
 {
-	db_stmt *s = db_prepare(m->d, batch_sql(b, rows), e);
+	db_stmt *s = db_prepare(m->d, batch_sql(m, rows), e);
 	if (!s)
 		return e->code;
 	for (int i = 0; i < rows; i++)
@@ -316,18 +348,43 @@ static int insert_rows(imp *m, ibatch *b, int first, int rows, rp_err *e)
 	return rc == DB_DONE ? 0 : rc;
 }
 
-static int flush_batch(imp *m, ibatch *b)
+/* Write one batch (the writer's side): the reader's problems, then the
+** rows, resolving emails and giving ids first. */
+static int write_batch(imp *m, ibatch *b)
 {
+	if (b->text.oom)
+		return rp_errf(m->e, RP_ENOMEM, "out of memory");
+	for (int i = 0; i < b->nnote; i++)
+		problem(m, b->note[i].line, text_at(b, b->note[i].msg));
+	int whole = b->n == BATCH;
+	for (int i = 0; i < b->n; i++) {
+		irow *r = &b->row[i];
+		if (!r->contact) {
+			const char *email = text_at(b, r->email);
+			if (contact_by_email(m, email, &r->contact)) {
+				char msg[600];
+				snprintf(msg, sizeof msg, "no contact has the email \"%.500s\"", email);
+				problem(m, r->line, msg);
+				r->skip = 1;
+				whole = 0;
+				continue;
+			}
+		}
+		if (!r->id)
+			r->id = m->next_id++;
+	}
 	rp_err e;
 	int rc = -1;
-	if (b->n == BATCH) {
+	if (whole) {
 		rc = insert_rows(m, b, 0, BATCH, &e);
 		if (rc && rc != RP_ECONFLICT && rc != RP_EINVAL)
 			return *m->e = e, rc;
+		whole = rc == 0;
 	}
-	int whole = rc == 0;
 	for (int i = 0; i < b->n; i++) {
 		irow *r = &b->row[i];
+		if (r->skip)
+			continue;
 		if (!whole && (rc = insert_rows(m, b, i, 1, &e)) != 0) {
 			if (rc != RP_ECONFLICT && rc != RP_EINVAL)
 				return *m->e = e, rc;
@@ -348,27 +405,71 @@ static int flush_batch(imp *m, ibatch *b)
 			return rc;
 		m->added++;
 	}
-	b->n = 0;
-	int oom = b->text.oom;
-	rp_buf_clear(&b->text);
-	return oom ? rp_errf(m->e, RP_ENOMEM, "out of memory") : 0;
+	return 0;
 }
 
+/* The reader hands a full batch to the writer and takes an empty one,
+** waiting while all are in use.  Nonzero when the writer has stopped. */
+static int hand_off(imp *m)
+{
+	pipeline *p = m->pipe;
+	int stopped;
+	pthread_mutex_lock(&p->mu);
+	if (p->tail)
+		p->tail->next = m->cur;
+	else
+		p->head = m->cur;
+	p->tail = m->cur;
+	m->cur = NULL;
+	pthread_cond_broadcast(&p->cv);
+	while (!p->spare && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!(stopped = p->stop)) {
+		m->cur = p->spare;
+		p->spare = m->cur->next;
+		batch_clear(m->cur);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return stopped ? -1 : 0;
+}
+
+/* A problem found while reading: noted in the batch on the reader's side
+** of a pipeline, reported at once otherwise. */
+static int row_problem(imp *m, uint64_t line, const char *msg)
+{
+	ibatch *b = m->cur;
+	if (!b) {
+		problem(m, line, msg);
+		return 0;
+	}
+	b->note[b->nnote++] = (note){line, keep(b, msg)};
+	return b->nnote == BATCH ? hand_off(m) : 0;
+}
+
+/* Read one interaction row into the current batch (the reader's side: no
+** store access; emails are resolved by the writer). */
 static int interaction_row(imp *m, char **f, uint64_t line)
 {
 	char msg[700];
 	interaction_in in = {.minutes = -1};
 	int64_t id = 0;
-	const char *v;
+	const char *v, *email = NULL;
 	if ((v = field(m, f, 0)) && parse_id(v, &id) < 0) {
-		snprintf(msg, sizeof msg, "id \"%s\" is not a positive number", v);
+		snprintf(msg, sizeof msg, "id \"%.500s\" is not a positive number", v);
 		goto bad;
 	}
-	if (row_contact(m, f, line, &in.contact_id))
-		return 0;
+	if ((v = field(m, f, 1))) {
+		if (parse_id(v, &in.contact_id) < 0) {
+			snprintf(msg, sizeof msg, "contact_id \"%.500s\" is not a positive number", v);
+			goto bad;
+		}
+	} else if (!(email = field(m, f, 2))) {
+		snprintf(msg, sizeof msg, "the row names no contact");
+		goto bad;
+	}
 	v = field(m, f, 3);
 	if (!v || rp_ts_parse(v, &in.at) < 0) {
-		snprintf(msg, sizeof msg, "at \"%s\" is not a time like 2026-11-23T10:05:00Z", v ? v : "");
+		snprintf(msg, sizeof msg, "at \"%.500s\" is not a time like 2026-11-23T10:05:00Z", v ? v : "");
 		goto bad;
 	}
 	in.kind = field(m, f, 4);
@@ -377,14 +478,14 @@ static int interaction_row(imp *m, char **f, uint64_t line)
 		char *end;
 		long long n = strtoll(v, &end, 10);
 		if (*end || n < 0) {
-			snprintf(msg, sizeof msg, "minutes \"%s\" is not a whole number", v);
+			snprintf(msg, sizeof msg, "minutes \"%.500s\" is not a whole number", v);
 			goto bad;
 		}
 		in.minutes = n;
 	}
 	if ((v = field(m, f, 7))) {
 		if (rp_money_parse(v, &in.amount) < 0) {
-			snprintf(msg, sizeof msg, "amount \"%s\" is not a sum like 4500.00", v);
+			snprintf(msg, sizeof msg, "amount \"%.500s\" is not a sum like 4500.00", v);
 			goto bad;
 		}
 		in.has_amount = 1;
@@ -397,17 +498,24 @@ static int interaction_row(imp *m, char **f, uint64_t line)
 		snprintf(msg, sizeof msg, "%.600s", e.msg);
 		goto bad;
 	}
-	if (!id)
-		id = m->next_id++;
-	ibatch *b = m->batch;
-	irow *r = &b->row[b->n++];
-	*r = (irow){line, id, in.contact_id, in.at, in.minutes, in.amount, in.has_amount,
-		    keep(b, in.kind), keep(b, in.direction), keep(b, in.currency), keep(b, in.by),
-		    keep(b, in.summary)};
-	return b->n == BATCH ? flush_batch(m, b) : 0;
+	ibatch *b = m->cur;
+	b->row[b->n++] = (irow){line,
+				id,
+				in.contact_id,
+				in.at,
+				in.minutes,
+				in.amount,
+				in.has_amount,
+				0,
+				keep(b, email),
+				keep(b, in.kind),
+				keep(b, in.direction),
+				keep(b, in.currency),
+				keep(b, in.by),
+				keep(b, in.summary)};
+	return b->n == BATCH ? hand_off(m) : 0;
 bad:
-	problem(m, line, msg);
-	return 0;
+	return row_problem(m, line, msg);
 }
 
 static int fact_row(imp *m, char **f, uint64_t line)
@@ -448,8 +556,7 @@ static int on_row(void *ctx, char **f, size_t n, uint64_t line)
 	if (n != m->nfields) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "%zu fields where the header has %zu", n, m->nfields);
-		problem(m, line, msg);
-		return 0;
+		return row_problem(m, line, msg);
 	}
 	switch (m->what) {
 	case W_CONTACTS: return contact_row(m, f, line);
@@ -464,21 +571,192 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Recompute last_touch_at of every contact the import touched, once each. */
+/* Recompute last_touch_at of every contact the import touched.  When the
+** import touched a large share of all contacts, one statement recomputes
+** them all with the contact indexes dropped and built again (twice as fast
+** as keeping them); otherwise each touched contact, in id order. */
 static int apply_touches(imp *m)
 {
-	if (m->touch_n) /* touch_id is NULL when no interaction went in */
-		qsort(m->touch_id, m->touch_n, sizeof *m->touch_id, cmp_id);
-	int rc = 0;
-	for (size_t i = 0; i < m->touch_n && !rc; i++)
-		if (i + 1 == m->touch_n || m->touch_id[i] != m->touch_id[i + 1])
-			rc = timeline_touch(m->d, m->touch_id[i], m->e);
+	rp_idmap *t = &m->touched;
+	int64_t contacts;
+	int rc = db_one_int(m->d, m->e, &contacts, "SELECT count(*) FROM contact", "");
+	if (rc || !t->n)
+		return rc;
+	if ((int64_t)t->n * 4 > contacts) {
+		if ((rc = db_load_begin(m->d, "contact", m->e)))
+			return rc;
+		rc = db_run(m->d, m->e,
+			    "UPDATE contact SET last_touch_at = t.latest FROM"
+			    " (SELECT contact_id, max(at) AS latest FROM interaction GROUP BY contact_id) AS t"
+			    " WHERE contact.id = t.contact_id AND contact.last_touch_at <> t.latest",
+			    "");
+		if (rc)
+			db_load_cancel(m->d);
+		else
+			rc = db_load_end(m->d, m->e);
+		return rc;
+	}
+	int64_t *ids = malloc(t->n * sizeof *ids);
+	if (!ids)
+		return rp_errf(m->e, RP_ENOMEM, "out of memory");
+	size_t n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->key[i])
+			ids[n++] = t->key[i];
+	qsort(ids, n, sizeof *ids, cmp_id);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = timeline_touch(m->d, ids[i], m->e);
+	free(ids);
 	return rc;
+}
+
+/* Read and parse the whole stream; nonzero stops (an error in m->re, or
+** -1 when the writer of a pipeline stopped). */
+typedef struct reading {
+	imp *m;
+	csv_reader *r;
+	FILE *in;
+	const import_opts *o;
+	char *buf;
+} reading;
+
+static int writer_stopped(imp *m)
+{
+	if (!m->pipe)
+		return 0;
+	pthread_mutex_lock(&m->pipe->mu);
+	int stop = m->pipe->stop;
+	pthread_mutex_unlock(&m->pipe->mu);
+	return stop;
+}
+
+static int read_all(reading *g)
+{
+	imp *m = g->m;
+	uint64_t done = 0;
+	size_t got;
+	int rc = 0;
+	while (!rc && (got = fread(g->buf, 1, 1 << 20, g->in)) > 0) {
+		rc = csv_reader_feed(g->r, g->buf, got, m->re);
+		done += got;
+		if (g->o->progress)
+			g->o->progress(g->o->progress_ctx, done, g->o->total);
+		if (!rc && writer_stopped(m))
+			rc = -1;
+	}
+	if (!rc && ferror(g->in))
+		rc = rp_errf(m->re, RP_EIO, "reading the file failed");
+	if (!rc)
+		rc = csv_reader_finish(g->r, m->re);
+	if (!rc && !m->header_done)
+		rc = rp_errf(m->re, RP_EINVAL, "the file is empty; it needs a header row naming the columns");
+	if (!rc && m->cur && (m->cur->n || m->cur->nnote))
+		rc = hand_off(m);
+	return rc;
+}
+
+static void *reader_main(void *arg)
+{
+	reading *g = arg;
+	int rc = read_all(g);
+	pipeline *p = g->m->pipe;
+	pthread_mutex_lock(&p->mu);
+	p->done = 1;
+	p->rc = rc;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Interactions: the reader thread parses into batches, this thread writes
+** them as they come. */
+static int read_and_write(reading *g, rp_err *e)
+{
+	imp *m = g->m;
+	pipeline p = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	ibatch *all[NBATCH] = {0};
+	rp_err reader_err = {0};
+	int rc = 0;
+	for (int i = 0; i < NBATCH; i++)
+		if (!(all[i] = calloc(1, sizeof *all[i])))
+			rc = rp_errf(e, RP_ENOMEM, "out of memory");
+	pthread_t t;
+	if (!rc) {
+		for (int i = 2; i < NBATCH; i++)
+			all[i - 1]->next = all[i];
+		p.spare = all[1];
+		m->cur = all[0];
+		m->pipe = &p;
+		m->re = &reader_err;
+		if (pthread_create(&t, NULL, reader_main, g))
+			rc = rp_errf(e, RP_ENOMEM, "cannot start a thread to read the file");
+	}
+	if (!rc) {
+		for (;;) {
+			pthread_mutex_lock(&p.mu);
+			while (!p.head && !p.done)
+				pthread_cond_wait(&p.cv, &p.mu);
+			ibatch *b = p.head;
+			if (b && !(p.head = b->next))
+				p.tail = NULL;
+			pthread_mutex_unlock(&p.mu);
+			if (!b)
+				break;
+			if (!rc)
+				rc = write_batch(m, b);
+			batch_clear(b);
+			pthread_mutex_lock(&p.mu);
+			b->next = p.spare;
+			p.spare = b;
+			if (rc)
+				p.stop = 1;
+			pthread_cond_broadcast(&p.cv);
+			pthread_mutex_unlock(&p.mu);
+		}
+		pthread_join(t, NULL);
+		if (!rc && p.rc) {
+			*e = reader_err;
+			rc = p.rc;
+		}
+	}
+	m->pipe = NULL;
+	m->cur = NULL;
+	m->re = e;
+	for (int i = 0; i < NBATCH; i++) {
+		if (all[i])
+			rp_buf_free(&all[i]->text);
+		free(all[i]);
+	}
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
+	return rc;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+	return x < y ? -1 : x > y;
+}
+
+/* Problems arrive batch by batch; list them in file order. */
+static void sort_problems(json_t *a)
+{
+	size_t n = json_array_size(a);
+	json_t *v[MAX_LISTED];
+	if (n < 2 || n > MAX_LISTED)
+		return;
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(a, i));
+	qsort(v, n, sizeof *v, by_line);
+	json_array_clear(a);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, v[i]);
 }
 
 int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t **report, rp_err *e)
 {
-	imp m = {.d = d, .e = e};
+	imp m = {.d = d, .e = e, .re = e};
 	if (!strcmp(what, "contacts"))
 		m.what = W_CONTACTS, m.cols = contact_cols;
 	else if (!strcmp(what, "interactions"))
@@ -487,12 +765,10 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 		m.what = W_FACTS, m.cols = fact_cols;
 	else
 		return rp_errf(e, RP_EUSAGE, "cannot import \"%s\"; import contacts, interactions or facts", what);
-	csv_reader *r = csv_reader_new(on_row, &m, MAX_ROW);
-	char *buf = malloc(1 << 20);
+	reading g = {.m = &m, .r = csv_reader_new(on_row, &m, MAX_ROW), .in = in, .o = o, .buf = malloc(1 << 20)};
 	m.problems = json_array();
-	m.batch = calloc(1, sizeof *m.batch);
 	int rc = 0;
-	if (!r || !buf || !m.batch) {
+	if (!g.r || !g.buf) {
 		rc = rp_errf(e, RP_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -517,22 +793,8 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 	}
 	if (!rc && m.what == W_INTERACTIONS)
 		rc = db_one_int(d, e, &m.next_id, "SELECT coalesce(max(id), 0) + 1 FROM interaction", "");
-	uint64_t done = 0;
-	size_t got;
-	while (!rc && (got = fread(buf, 1, 1 << 20, in)) > 0) {
-		rc = csv_reader_feed(r, buf, got, e);
-		done += got;
-		if (o->progress)
-			o->progress(o->progress_ctx, done, o->total);
-	}
-	if (!rc && ferror(in))
-		rc = rp_errf(e, RP_EIO, "reading the file failed");
 	if (!rc)
-		rc = csv_reader_finish(r, e);
-	if (!rc && !m.header_done)
-		rc = rp_errf(e, RP_EINVAL, "the file is empty; it needs a header row naming the columns");
-	if (!rc && m.what == W_INTERACTIONS)
-		rc = flush_batch(&m, m.batch);
+		rc = m.what == W_INTERACTIONS ? read_and_write(&g, e) : read_all(&g);
 	if (!rc && loading)
 		rc = db_load_end(d, e);
 	if (!rc && m.what == W_INTERACTIONS)
@@ -541,6 +803,7 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 		rc = db_fulltext_index(d, table, m.range[i][0], m.range[i][1], e);
 	if (!rc && table)
 		rc = db_fulltext_resume(d, table, e);
+	sort_problems(m.problems);
 	if (!rc && m.bad && !o->skip_bad) {
 		json_t *p0 = json_array_get(m.problems, 0);
 		rc = rp_errf(e, RP_EINVAL,
@@ -560,177 +823,13 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 	if (!m.fatal && (!rc || rc == RP_EINVAL))
 		*report = json_pack("{s:s,s:I,s:I,s:I,s:I,s:b,s:O}", "what", what, "rows", (json_int_t)m.rows,
 				    "imported", (json_int_t)(rc || o->dry_run ? 0 : m.added), "valid",
-				    (json_int_t)m.added, "bad",
-				    (json_int_t)m.bad, "dry_run", o->dry_run, "problems", m.problems);
+				    (json_int_t)m.added, "bad", (json_int_t)m.bad, "dry_run", o->dry_run, "problems",
+				    m.problems);
 out:
 	json_decref(m.problems);
-	csv_reader_free(r);
-	free(buf);
-	free(m.touch_id);
+	csv_reader_free(g.r);
+	free(g.buf);
+	rp_idmap_free(&m.touched);
 	free(m.range);
-	if (m.batch)
-		rp_buf_free(&m.batch->text);
-	free(m.batch);
-	return rc;
-}
-
-/* ---- export ------------------------------------------------------------ */
-
-static int flush(rp_buf *b, FILE *out, rp_err *e)
-{
-	if (b->oom)
-		return rp_errf(e, RP_ENOMEM, "out of memory");
-	if (b->n && fwrite(b->p, 1, b->n, out) != b->n)
-		return rp_errf(e, RP_EIO, "writing the export failed");
-	rp_buf_clear(b);
-	return 0;
-}
-
-/* A cursor over (contact_id, text) rows ordered by contact_id, merged with
-** the contact rows in C: portable, one pass, no per-contact query. */
-typedef struct side {
-	db_stmt *s;
-	int rc;
-} side;
-
-static void side_next(side *c, rp_err *e) { c->rc = db_step(c->s, e); }
-
-static void side_collect(side *c, int64_t id, rp_buf *b, rp_err *e)
-{
-	int first = 1;
-	rp_buf_clear(b);
-	while (c->rc == DB_ROW && db_col_int(c->s, 0) < id)
-		side_next(c, e);
-	while (c->rc == DB_ROW && db_col_int(c->s, 0) == id) {
-		if (!first)
-			rp_buf_putc(b, ';');
-		if (db_col_count(c->s) == 4) { /* a date: year (or NULL), month, day */
-			char buf[11];
-			rp_date dt = {(int)db_col_int(c->s, 1), (int)db_col_int(c->s, 2), (int)db_col_int(c->s, 3)};
-			rp_buf_puts(b, rp_date_format(dt, buf));
-		} else {
-			rp_buf_puts(b, db_col_text(c->s, 1));
-		}
-		first = 0;
-		side_next(c, e);
-	}
-}
-
-static int export_contacts(db *d, FILE *out, rp_err *e)
-{
-	static const char *sides[] = {
-		"SELECT contact_id, value FROM contact_channel WHERE kind = 'email' ORDER BY contact_id, id",
-		"SELECT contact_id, value FROM contact_channel WHERE kind = 'phone' ORDER BY contact_id, id",
-		"SELECT contact_id, value FROM contact_channel WHERE kind = 'messenger' ORDER BY contact_id, id",
-		"SELECT contact_id, value FROM contact_channel WHERE kind = 'address' ORDER BY contact_id, id",
-		("SELECT contact_id, year, month, day FROM contact_date WHERE kind = 'birthday'"
-		 " ORDER BY contact_id"),
-		"SELECT contact_id, tag FROM contact_tag ORDER BY contact_id, tag",
-	};
-	enum { NS = 6 };
-	side sd[NS] = {{0}};
-	rp_buf b = {0}, v[NS] = {{0}};
-	int rc = 0;
-	db_stmt *c = db_query(d, e, "SELECT id, name, address, tier, owner, note FROM contact ORDER BY id", "");
-	if (!c)
-		return e->code;
-	for (int i = 0; i < NS && !rc; i++) {
-		if (!(sd[i].s = db_prepare(d, sides[i], e)))
-			rc = e->code;
-		else
-			side_next(&sd[i], e);
-	}
-	for (int i = 0; contact_cols[i]; i++)
-		csv_put(&b, contact_cols[i], i == 0);
-	csv_end_row(&b);
-	while (!rc && (rc = db_step(c, e)) == DB_ROW) {
-		rc = 0;
-		int64_t id = db_col_int(c, 0);
-		for (int i = 0; i < NS; i++)
-			side_collect(&sd[i], id, &v[i], e);
-		char idbuf[24];
-		snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
-		csv_put(&b, idbuf, 1);
-		for (int i = 1; i <= 4; i++)
-			csv_put(&b, db_col_text(c, i), 0);
-		for (int i = 0; i < 4; i++)
-			csv_put(&b, v[i].p ? v[i].p : "", 0);
-		csv_put(&b, v[4].p ? v[4].p : "", 0);
-		csv_put(&b, v[5].p ? v[5].p : "", 0);
-		csv_put(&b, db_col_text(c, 5), 0);
-		csv_end_row(&b);
-		for (int i = 0; i < NS; i++)
-			if (sd[i].rc != DB_ROW && sd[i].rc != DB_DONE)
-				rc = sd[i].rc;
-		if (!rc && b.n > (1 << 16))
-			rc = flush(&b, out, e);
-	}
-	if (rc == DB_DONE)
-		rc = flush(&b, out, e);
-	db_reset(c);
-	for (int i = 0; i < NS; i++) {
-		db_reset(sd[i].s);
-		rp_buf_free(&v[i]);
-	}
-	rp_buf_free(&b);
-	return rc;
-}
-
-static int export_rows(db *d, FILE *out, const char *sql, const char *const *cols, int ts_col,
-		       int money_col, rp_err *e)
-{
-	rp_buf b = {0};
-	db_stmt *s = db_query(d, e, sql, "");
-	if (!s)
-		return e->code;
-	int ncol = 0;
-	for (; cols[ncol]; ncol++)
-		csv_put(&b, cols[ncol], ncol == 0);
-	csv_end_row(&b);
-	int rc;
-	while ((rc = db_step(s, e)) == DB_ROW) {
-		for (int i = 0; i < ncol; i++) {
-			char buf[32];
-			const char *v = db_col_text(s, i);
-			if (i == ts_col && v)
-				v = rp_ts_format(db_col_int(s, i), buf);
-			else if (i == money_col && v)
-				v = rp_money_format(db_col_int(s, i), buf);
-			csv_put(&b, v, i == 0);
-		}
-		csv_end_row(&b);
-		if (b.n > (1 << 16) && (rc = flush(&b, out, e)))
-			break;
-	}
-	if (rc == DB_DONE)
-		rc = flush(&b, out, e);
-	db_reset(s);
-	rp_buf_free(&b);
-	return rc;
-}
-
-int export_csv(db *d, const char *what, FILE *out, rp_err *e)
-{
-	static const char *const icols[] = {"id", "contact_id", "at", "kind", "direction", "minutes",
-					    "amount", "currency", "by", "summary", NULL};
-	static const char *const fcols[] = {"id", "contact_id", "body", "follow_up", "done", NULL};
-	int rc = db_begin(d, e); /* one snapshot */
-	if (rc)
-		return rc;
-	if (!strcmp(what, "contacts"))
-		rc = export_contacts(d, out, e);
-	else if (!strcmp(what, "interactions"))
-		rc = export_rows(d, out,
-				 "SELECT id, contact_id, at, kind, direction, minutes, amount, currency, by_user,"
-				 " summary FROM interaction ORDER BY id",
-				 icols, 2, 6, e);
-	else if (!strcmp(what, "facts"))
-		rc = export_rows(d, out,
-				 "SELECT id, contact_id, body, follow_up, CASE WHEN done_at IS NULL THEN 0 ELSE 1 END"
-				 " FROM fact ORDER BY id",
-				 fcols, -1, -1, e);
-	else
-		rc = rp_errf(e, RP_EUSAGE, "cannot export \"%s\"; export contacts, interactions or facts", what);
-	db_commit(d, NULL);
 	return rc;
 }
