@@ -815,6 +815,8 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 	}
 	if (rc && loading)
 		db_load_cancel(d);
+	if (rc && table)
+		db_fulltext_resume(d, table, NULL); /* forget what was deferred; the rollback restores it */
 	if (rc || o->dry_run)
 		db_rollback(d);
 	else

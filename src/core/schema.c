@@ -105,13 +105,9 @@ static const char m1_sql[] =
 ** triggers, using the 'rapport' tokenizer (folds case and ё, stems Russian
 ** and English).  External content: the text is stored once, in its table. */
 static const char m1_sqlite[] =
-	/* A bulk insert may defer indexing its new rows (db_fulltext_defer):
-	** while a table is named here, its insert trigger stays quiet. */
-	"CREATE TABLE fts_defer (tbl TEXT PRIMARY KEY);"
 	"CREATE VIRTUAL TABLE contact_fts USING fts5(name, note,"
 	"  content='contact', content_rowid='id', tokenize='rapport');"
-	"CREATE TRIGGER contact_fts_ai AFTER INSERT ON contact"
-	"  WHEN NOT EXISTS (SELECT 1 FROM fts_defer WHERE tbl = 'contact') BEGIN"
+	"CREATE TRIGGER contact_fts_ai AFTER INSERT ON contact BEGIN"
 	"  INSERT INTO contact_fts(rowid, name, note) VALUES (new.id, new.name, new.note);"
 	"END;"
 	"CREATE TRIGGER contact_fts_ad AFTER DELETE ON contact BEGIN"
@@ -137,8 +133,7 @@ static const char m1_sqlite[] =
 	"END;"
 	"CREATE VIRTUAL TABLE interaction_fts USING fts5(summary,"
 	"  content='interaction', content_rowid='id', tokenize='rapport');"
-	"CREATE TRIGGER interaction_fts_ai AFTER INSERT ON interaction"
-	"  WHEN NOT EXISTS (SELECT 1 FROM fts_defer WHERE tbl = 'interaction') BEGIN"
+	"CREATE TRIGGER interaction_fts_ai AFTER INSERT ON interaction BEGIN"
 	"  INSERT INTO interaction_fts(rowid, summary) VALUES (new.id, new.summary);"
 	"END;"
 	"CREATE TRIGGER interaction_fts_ad AFTER DELETE ON interaction BEGIN"

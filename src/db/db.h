@@ -98,7 +98,8 @@ int db_fulltext(db *d, const char *text, int limit, db_fulltext_row row, void *c
 ** or "interaction") are not indexed as they are inserted; db_fulltext_index
 ** indexes the rows with ids lo..hi in one pass, which is several times
 ** faster.  Only for inserts: the deferred rows must not be updated or
-** deleted before they are indexed.  A rollback undoes it all. */
+** deleted before they are indexed.  A rollback undoes it all (call resume
+** before it, so the connection forgets the deferral too). */
 int db_fulltext_defer(db *d, const char *table, rp_err *e);
 int db_fulltext_index(db *d, const char *table, int64_t lo, int64_t hi, rp_err *e);
 int db_fulltext_resume(db *d, const char *table, rp_err *e);

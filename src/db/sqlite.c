@@ -9,6 +9,7 @@
 #include "db/vfs.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,8 @@ typedef struct sq_stmt {
 
 typedef struct sq {
 	sqlite3 *db;
-	char **stash; /* CREATE INDEX statements dropped by a load, to run again */
+	char **stash;  /* CREATE INDEX statements dropped by a load, to run again */
+	char *trigger; /* the search trigger dropped while indexing is deferred */
 	int nstash;
 	sq_stmt **slots; /* open-addressing hash of cached statements */
 	size_t nslots, used;
@@ -105,6 +107,7 @@ static void sq_close(void *impl)
 	for (int i = 0; i < s->nstash; i++)
 		free(s->stash[i]);
 	free(s->stash);
+	free(s->trigger);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
@@ -287,7 +290,7 @@ static int64_t sq_changes(void *impl) { return sqlite3_changes64(((sq *)impl)->d
 static void sq_bulk(void *impl, int on)
 {
 	sq *s = impl;
-	sqlite3_exec(s->db, on ? "PRAGMA cache_size=-524288" : "PRAGMA cache_size=-32768", NULL,
+	sqlite3_exec(s->db, on ? "PRAGMA cache_size=-524288; PRAGMA threads=2" : "PRAGMA cache_size=-32768; PRAGMA threads=0", NULL,
 		     NULL, NULL);
 }
 
@@ -392,15 +395,42 @@ static int known_table(const char *t, rp_err *e)
 	return 0;
 }
 
+/* Deferring is dropping the table's insert trigger inside the transaction
+** (kept to be created again on resume): no per-row test is left on the
+** insert path, and a rollback brings the trigger back by itself. */
 static int sq_fulltext_defer(void *impl, const char *table, int on, rp_err *e)
 {
+	sq *s = impl;
 	int rc = known_table(table, e);
 	if (rc)
 		return rc;
-	return sq_run(impl,
-		      on ? "INSERT INTO fts_defer(tbl) VALUES ($1) ON CONFLICT (tbl) DO NOTHING"
-			 : "DELETE FROM fts_defer WHERE tbl = $1",
-		      table, 0, 0, e);
+	if (!on) {
+		if (!s->trigger)
+			return 0;
+		rc = sq_exec(s, s->trigger, e);
+		free(s->trigger);
+		s->trigger = NULL;
+		return rc;
+	}
+	if (s->trigger)
+		return rp_errf(e, RP_EDB, "search indexing is already deferred");
+	db_stmt *st = sq_prepare(s, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = $1", e);
+	if (!st)
+		return e ? e->code : RP_EDB;
+	char name[64];
+	snprintf(name, sizeof name, "%s_fts_ai", table);
+	sq_bind_text(st, 1, name, -1);
+	rc = sq_step(st, e);
+	if (rc == DB_ROW && !(s->trigger = strdup(sq_col_text(st, 0))))
+		rc = rp_errf(e, RP_ENOMEM, "out of memory");
+	else if (rc == DB_DONE)
+		rc = rp_errf(e, RP_EDB, "the search trigger %s is missing", name);
+	sq_reset(st);
+	if (rc != DB_ROW)
+		return rc;
+	char sql[96];
+	snprintf(sql, sizeof sql, "DROP TRIGGER %s", name);
+	return sq_exec(s, sql, e);
 }
 
 static int sq_fulltext_index(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e)
