@@ -5,7 +5,7 @@
 CC      ?= cc
 OPT     ?= -O2 -g
 CFLAGS  += -std=c17 -D_DEFAULT_SOURCE -pthread -Wall -Wextra -Werror -Isrc $(OPT)
-LIBS     = -lsqlite3 -ljansson -lstemmer -lutf8proc -lcsv -lm
+LIBS     = -lsqlite3 -ljansson -lstemmer -lutf8proc -lcsv -lmicrohttpd -lsodium -lm
 SAN      = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC     := $(shell find src -name '*.c' | sort)
@@ -13,9 +13,14 @@ LIBSRC  := $(filter-out src/main.c,$(SRC))
 HDR     := $(shell find src -name '*.h')
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 
-OBJ     := $(SRC:%.c=build/rel/%.o)
-LIBOBJ  := $(LIBSRC:%.c=build/rel/%.o)
-SANOBJ  := $(LIBSRC:%.c=build/san/%.o)
+# The web UI (web/ and Debian's Chart.js) is compiled into the binary.
+WEB     := $(shell find web -type f 2>/dev/null | sort)
+CHARTJS := /usr/share/javascript/chart.js/chart.min.js
+GEN     := build/gen/web_assets.c
+
+OBJ     := $(SRC:%.c=build/rel/%.o) build/rel/$(GEN:.c=.o)
+LIBOBJ  := $(LIBSRC:%.c=build/rel/%.o) build/rel/$(GEN:.c=.o)
+SANOBJ  := $(LIBSRC:%.c=build/san/%.o) build/san/$(GEN:.c=.o)
 
 DEMO    ?= demo/rapport.db
 
@@ -29,6 +34,22 @@ deps:
 
 rapport: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LIBS)
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(GEN): build/tools/embed $(WEB) $(CHARTJS)
+	@mkdir -p $(dir $@)
+	build/tools/embed web $(CHARTJS)=/vendor/chart.min.js >$@.tmp && mv $@.tmp $@
+
+build/rel/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/san/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
 
 build/rel/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
@@ -52,8 +73,11 @@ bench/gen: bench/gen.c
 bench/agenda: bench/agenda.c $(LIBOBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
-# The main job: a demo database with a realistic population (made once),
-# then today's agenda on it.
+# The main job: a demo database with a realistic population and a demo
+# login (made once), then the server on it.
+DEMO_LISTEN ?= 127.0.0.1:8080
+DEMO_PASSWORD = rapport-demo
+
 run: all bench/gen
 	@if [ ! -f $(DEMO) ]; then \
 		echo "creating a demo database in $(DEMO) ..."; \
@@ -63,9 +87,13 @@ run: all bench/gen
 		./rapport --db $(DEMO).tmp import contacts demo/csv/contacts.csv && \
 		./rapport --db $(DEMO).tmp import interactions demo/csv/interactions.csv && \
 		./rapport --db $(DEMO).tmp import facts demo/csv/facts.csv && \
+		printf '%s\n' '$(DEMO_PASSWORD)' | ./rapport --db $(DEMO).tmp user add demo --role owner && \
 		mv $(DEMO).tmp $(DEMO) && rm -f $(DEMO).tmp-wal $(DEMO).tmp-shm && rm -rf demo/csv; \
 	fi
-	./rapport --db $(DEMO) agenda
+	@./rapport --db $(DEMO) agenda --limit 5
+	@echo
+	@echo "Open http://$(DEMO_LISTEN)/ and log in as demo / $(DEMO_PASSWORD) (Ctrl-C stops the server)."
+	./rapport --db $(DEMO) serve --listen $(DEMO_LISTEN)
 
 UNIT_REL := $(UNIT:tests/unit/%.c=build/rel/tests/%)
 UNIT_SAN := $(UNIT:tests/unit/%.c=build/san/tests/%)
@@ -82,8 +110,12 @@ check:
 clang-check:
 	@$(MAKE) --no-print-directory CC=clang OPT=-O0 build-clang
 
-build-clang: $(SRC:%.c=build/clang/%.o)
+build-clang: $(SRC:%.c=build/clang/%.o) build/clang/$(GEN:.c=.o)
 	@echo "clang: built clean with -Wall -Wextra -Werror"
+
+build/clang/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 build/clang/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)

@@ -45,6 +45,10 @@ int main(int argc, char **argv)
 	rp_err e = {0};
 	if (!target || !*target)
 		target = "rapport.db";
+	if (account_init() < 0) {
+		fprintf(stderr, "rapport: the cryptography library could not start\n");
+		return 1;
+	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--db") || !strncmp(a, "--db=", 5)) {
@@ -83,6 +87,8 @@ int main(int argc, char **argv)
 		char name[128];
 		snprintf(name, sizeof name, "%s%s%s", argv[i + 1], i + 2 < argc ? " " : "", i + 2 < argc ? argv[i + 2] : "");
 		const op *o = ops_find(name);
+		if (o && (o->flags & OP_SERVE))
+			o = NULL;
 		if (o)
 			cli_usage(stdout, o);
 		else if (ops_is_group(argv[i + 1]))
@@ -105,6 +111,8 @@ int main(int argc, char **argv)
 	}
 	if (!o && (o = ops_find(argv[i])))
 		words = 1;
+	if (o && (o->flags & OP_SERVE)) /* over HTTP only */
+		o = NULL;
 	if (!o) {
 		if (ops_is_group(argv[i])) {
 			if (i + 1 < argc && strcmp(argv[i + 1], "--help") && strcmp(argv[i + 1], "-h")) {
@@ -135,13 +143,16 @@ int main(int argc, char **argv)
 	}
 
 	op_ctx c = {.db_target = target, .user = user_from_env(), .lang = lang_from_env(), .out = stdout,
-		    .progress = cli_progress};
+		    .progress = cli_progress, .address = "cli"};
 	int rc = 0;
 	if (!(o->flags & OP_NODB))
 		rc = store_open(target, 0, &c.db, &e);
 	json_t *result = NULL;
-	if (!rc)
+	if (!rc) {
 		rc = o->fn(&c, args, &result, &e);
+		if (c.db && (o->flags & OP_WRITE))
+			ops_audit(&c, o, args, rc == 0, rc ? e.msg : NULL);
+	}
 	cli_progress_end();
 	json_decref(args);
 	db_close(c.db);
@@ -150,7 +161,7 @@ int main(int argc, char **argv)
 		if (e.code != rc) { /* a code returned without its message */
 			char why[sizeof e.msg];
 			snprintf(why, sizeof why, "%s", e.msg);
-			rp_errf(&e, rc > RP_ENOMEM ? RP_EDB : rc, "internal error (%d)%s%.1900s", rc,
+			rp_errf(&e, rc > RP_EMEDIA ? RP_EDB : rc, "internal error (%d)%s%.1900s", rc,
 				why[0] ? ": " : "", why);
 		}
 		return fail(&e);

@@ -150,7 +150,47 @@ typedef struct agenda_opts {
 /* Today's personal touches, ranked, each with its reasons. */
 int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e);
 
-/* ---- transfer (core/transfer.c): CSV import and export ---------------- */
+/* ---- account (core/account.c) ----------------------------------------- */
+
+/* A team member acting: who and with which role (0 viewer .. 3 owner). */
+typedef struct account {
+	int64_t id;
+	char login[65];
+	int role;
+} account;
+
+int account_init(void); /* once per process, before the functions below */
+int role_parse(const char *name, int *role);
+const char *role_name(int role);
+
+int user_add(db *d, const char *login, const char *role, const char *password, rp_err *e);
+/* Change a user: role (NULL keeps), disabled (1, 0, or -1 keeps), password
+** (NULL keeps).  Any change ends the user's sessions. */
+int user_set(db *d, const char *login, const char *role, int disabled, const char *password, rp_err *e);
+int user_list(db *d, json_t **out, rp_err *e);
+
+/* Log in: check the password (throttled per login and per address: too
+** many failures are RP_ETHROTTLE with e->retry_after), then start a session.
+** token (shown once, sent as a cookie) and csrf receive 64 hex characters. */
+int session_login(db *d, const char *login, const char *password, const char *address, account *who,
+		  char token[65], char csrf[65], rp_err *e);
+/* Who holds this session token (RP_EAUTH if nobody, or it ended). */
+int session_check(db *d, const char *token, account *who, char csrf[65], rp_err *e);
+int session_end(db *d, const char *token, rp_err *e);
+
+/* API tokens for scripts: made for a user, shown once, revocable. */
+int token_create(db *d, const char *login, const char *label, char token[65], int64_t *id, rp_err *e);
+int token_check(db *d, const char *token, account *who, rp_err *e);
+int token_revoke(db *d, int64_t id, rp_err *e);
+int token_list(db *d, json_t **out, rp_err *e);
+
+/* The audit log: who did what, when, from where; target holds the
+** operation's arguments without secrets. */
+int audit_write(db *d, const char *actor, const char *action, json_t *target, const char *address, int ok,
+		const char *detail, rp_err *e);
+int audit_list(db *d, int64_t limit, int64_t before, json_t **out, rp_err *e);
+
+/* ---- transfer (core/import.c, core/export.c): CSV in and out ----------- */
 
 typedef struct import_opts {
 	int skip_bad;

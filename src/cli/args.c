@@ -7,6 +7,9 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <sodium.h>
+#include <termios.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +76,51 @@ static int put_value(const op *o, const op_arg *a, json_t *args, const char *v, 
 	}
 }
 
+/* Read a password: from the terminal without echo (asked twice), or the
+** first line of standard input when it is not a terminal. */
+static int read_secret(const op *o, const op_arg *a, json_t *args, rp_err *e)
+{
+	char first[1100], again[1100];
+	int tty = isatty(0);
+	for (int round = 0; round < (tty ? 2 : 1); round++) {
+		char *buf = round ? again : first;
+		struct termios saved, quiet;
+		if (tty) {
+			fprintf(stderr, "%s: ", round ? "again" : a->meta ? a->meta : a->name);
+			fflush(stderr);
+			tcgetattr(0, &saved);
+			quiet = saved;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			tcsetattr(0, TCSAFLUSH, &quiet);
+		}
+		char *got = fgets(buf, sizeof first, stdin);
+		if (tty) {
+			tcsetattr(0, TCSAFLUSH, &saved);
+			fputc('\n', stderr);
+		}
+		if (!got)
+			return rp_errf(e, RP_EUSAGE, "%s needs a password: type it, or give it as the first line of standard input",
+				       o->name);
+		size_t n = strlen(buf);
+		if (n && buf[n - 1] != '\n' && n == sizeof first - 1)
+			return rp_errf(e, RP_EINVAL, "the password is too long");
+		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = 0;
+	}
+	if (tty && strcmp(first, again)) {
+		sodium_memzero(first, sizeof first);
+		sodium_memzero(again, sizeof again);
+		return rp_errf(e, RP_EINVAL, "the two passwords differ; nothing changed");
+	}
+	json_t *v = json_string(first);
+	sodium_memzero(first, sizeof first);
+	sodium_memzero(again, sizeof again);
+	if (!v)
+		return rp_errf(e, RP_EINVAL, "the password is not valid UTF-8 text");
+	json_object_set_new(args, a->name, v);
+	return 0;
+}
+
 int cli_parse(const op *o, int argc, char **argv, json_t **out, int *help, int *json, rp_err *e)
 {
 	json_t *args = json_object();
@@ -100,6 +148,17 @@ int cli_parse(const op *o, int argc, char **argv, json_t **out, int *help, int *
 				continue;
 			}
 			const op_arg *a = by_option(o, name, len);
+			if (a && (a->flags & ARG_SECRET)) {
+				/* Never from argv, where other users and the shell's history see it. */
+				if (eq)
+					rc = rp_errf(e, RP_EUSAGE,
+						     "%s: a password is never taken from the command line; give --%.*s alone "
+						     "and type it, or pipe it on standard input",
+						     o->name, (int)len, name);
+				else
+					json_object_set_new(args, a->name, json_true()); /* asked for below */
+				continue;
+			}
 			if (!a || (a->flags & ARG_POS)) {
 				rc = rp_errf(e, RP_EUSAGE, "%s has no option --%.*s; see 'rapport %s --help'", o->name,
 					     (int)len, name, o->name);
@@ -136,6 +195,9 @@ int cli_parse(const op *o, int argc, char **argv, json_t **out, int *help, int *
 	}
 	if (!rc && rest_arg)
 		rc = rest.oom ? rp_errf(e, RP_ENOMEM, "out of memory") : put_value(o, rest_arg, args, rest.p, e);
+	for (const op_arg *a = o->args; !rc && !*help && a->name; a++)
+		if ((a->flags & ARG_SECRET) && ((a->flags & ARG_REQ) || json_object_get(args, a->name)))
+			rc = read_secret(o, a, args, e);
 	rp_buf_free(&rest);
 	if (!rc && !*help) {
 		for (int k = 0; k < npos; k++) {
@@ -181,7 +243,8 @@ void cli_usage(FILE *f, const op *o)
 		} else {
 			char opt[64];
 			option_name(a, opt, sizeof opt);
-			snprintf(left, sizeof left, "%s%s%s%s", opt, a->meta ? " " : "", a->meta ? a->meta : "",
+			int value = a->meta && !(a->flags & ARG_SECRET);
+			snprintf(left, sizeof left, "%s%s%s%s", opt, value ? " " : "", value ? a->meta : "",
 				 a->type == ARG_LIST ? " ..." : "");
 		}
 		fprintf(f, "  %-28s %s\n", left, a->help);
@@ -199,7 +262,8 @@ void cli_group_usage(FILE *f, const char *group)
 	size_t n = strlen(group);
 	fprintf(f, "usage: rapport %s COMMAND [options]\n\n", group);
 	for (size_t i = 0; i < ops_count; i++)
-		if (!strncmp(ops_table[i].name, group, n) && ops_table[i].name[n] == ' ')
+		if (!strncmp(ops_table[i].name, group, n) && ops_table[i].name[n] == ' ' &&
+		    !(ops_table[i].flags & OP_SERVE))
 			fprintf(f, "  %-18s %s\n", ops_table[i].name, ops_table[i].summary);
 	fprintf(f, "\nSee 'rapport %s COMMAND --help'.\n", group);
 }
@@ -211,7 +275,8 @@ void cli_overview(FILE *f)
 		"rapport keeps a business's relationships with its clients personal.\n\n"
 		"Commands:\n");
 	for (size_t i = 0; i < ops_count; i++)
-		fprintf(f, "  %-18s %s\n", ops_table[i].name, ops_table[i].summary);
+		if (!(ops_table[i].flags & OP_SERVE))
+			fprintf(f, "  %-18s %s\n", ops_table[i].name, ops_table[i].summary);
 	fprintf(f,
 		"\nGlobal options:\n"
 		"  --db PATH          the database (default: $RAPPORT_DB, else ./rapport.db)\n"

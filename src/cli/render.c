@@ -167,6 +167,14 @@ void cli_render(FILE *f, const op *o, json_t *r)
 			fprintf(f, "%-18s %-6s %s\n", k, json_is_string(val) ? json_string_value(val) : "-",
 				S(v, "help"));
 		}
+	} else if (!strcmp(n, "token create")) {
+		fprintf(f, "%s\n", S(r, "token")); /* alone on its line, for scripts */
+	} else if (!strcmp(n, "user add")) {
+		fprintf(f, "added user %s (%s)\n", S(r, "login"), S(r, "role"));
+	} else if (!strcmp(n, "user set")) {
+		fprintf(f, "changed user %s\n", S(r, "login"));
+	} else if (!strcmp(n, "token revoke")) {
+		fprintf(f, "revoked token %lld\n", I(r, "id"));
 	} else if (!strcmp(n, "config set")) {
 		fprintf(f, "%s = %lld\n", S(r, "key"), I(r, "value"));
 	} else {

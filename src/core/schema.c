@@ -146,7 +146,56 @@ static const char m1_sqlite[] =
 	"  INSERT INTO interaction_fts(rowid, summary) VALUES (new.id, new.summary);"
 	"END;";
 
+/* account: team members, their sessions and API tokens, failed logins
+** (for throttling), and the audit log.  Tokens are stored only as hashes. */
+static const char m2_sql[] =
+	"CREATE TABLE account ("
+	"  id INTEGER PRIMARY KEY,"
+	"  login TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('viewer', 'staff', 'manager', 'owner')),"
+	"  password_hash TEXT NOT NULL,"
+	"  disabled_at INTEGER,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE session ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL,"
+	"  address TEXT"
+	");"
+	"CREATE INDEX session_account ON session(account_id);"
+	"CREATE TABLE api_token ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  label TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER,"
+	"  revoked_at INTEGER"
+	");"
+	"CREATE INDEX api_token_account ON api_token(account_id);"
+	"CREATE TABLE auth_failure ("
+	"  key TEXT NOT NULL," /* 'login:NAME' or 'addr:ADDRESS' */
+	"  at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX auth_failure_key ON auth_failure(key, at);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT,"           /* the login, or NULL when nobody was recognised */
+	"  action TEXT NOT NULL," /* an operation's name, or 'login' */
+	"  target TEXT,"          /* its arguments as JSON, secrets removed */
+	"  address TEXT,"         /* the client's address, or 'cli' */
+	"  ok INTEGER NOT NULL,"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX audit_at ON audit(at);";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite"}, {m1_sqlite}},
+	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];

@@ -3,10 +3,26 @@
 
 #include <string.h>
 
-const char *ops_role_name(op_role r)
+const char *ops_role_name(op_role r) { return r == ROLE_ANYONE ? "anyone" : role_name((int)r); }
+
+void ops_audit(op_ctx *c, const op *o, json_t *args, int ok, const char *detail)
 {
-	static const char *names[] = {"viewer", "staff", "manager", "owner"};
-	return names[r];
+	json_t *t = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(args, key, v)
+	{
+		const op_arg *a = o->args;
+		while (a->name && strcmp(a->name, key))
+			a++;
+		if (!a->name || !(a->flags & ARG_SECRET))
+			json_object_set(t, key, v);
+	}
+	const char *actor = c->who ? c->who->login : c->user;
+	if (!strcmp(o->name, "session create"))
+		actor = json_string_value(json_object_get(args, "login"));
+	audit_write(c->db, actor, o->name, t, c->address, ok, detail, NULL);
+	json_decref(t);
 }
 
 const op *ops_find(const char *name)
@@ -21,7 +37,8 @@ int ops_is_group(const char *group)
 {
 	size_t n = strlen(group);
 	for (size_t i = 0; i < ops_count; i++)
-		if (!strncmp(ops_table[i].name, group, n) && ops_table[i].name[n] == ' ')
+		if (!strncmp(ops_table[i].name, group, n) && ops_table[i].name[n] == ' ' &&
+		    !(ops_table[i].flags & OP_SERVE))
 			return 1;
 	return 0;
 }

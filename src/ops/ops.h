@@ -16,9 +16,10 @@
 typedef enum { ARG_STR, ARG_INT, ARG_FLAG, ARG_LIST } arg_type;
 
 enum {
-	ARG_POS = 1,  /* positional on the command line, in table order */
-	ARG_REQ = 2,  /* must be given */
-	ARG_REST = 4, /* positional that takes the rest of the words, joined by spaces */
+	ARG_POS = 1,    /* positional on the command line, in table order */
+	ARG_REQ = 2,    /* must be given */
+	ARG_REST = 4,   /* positional that takes the rest of the words, joined by spaces */
+	ARG_SECRET = 8, /* a password: never from argv (the terminal or stdin), never logged */
 };
 
 typedef struct op_arg {
@@ -29,13 +30,16 @@ typedef struct op_arg {
 	const char *help;
 } op_arg;
 
-typedef enum { ROLE_VIEWER, ROLE_STAFF, ROLE_MANAGER, ROLE_OWNER } op_role;
+/* The role an operation needs; the order is the ladder (see role_parse). */
+typedef enum { ROLE_ANYONE = -1, ROLE_VIEWER, ROLE_STAFF, ROLE_MANAGER, ROLE_OWNER } op_role;
 
 enum {
 	OP_READ = 1,   /* reads only; takes --json */
 	OP_WRITE = 2,  /* changes the store */
 	OP_NODB = 4,   /* opens (or creates) the store itself */
 	OP_STREAM = 8, /* writes its output to ctx->out instead of a JSON result */
+	OP_SERVE = 16, /* only over HTTP (sessions) */
+	OP_LOCAL = 32, /* only on the command line (init, serve) */
 };
 
 /* What an operation runs with.  The edge fills it. */
@@ -48,6 +52,11 @@ typedef struct op_ctx {
 	FILE *out;        /* streaming output (exports) */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
+	const account *who;     /* over HTTP: the authenticated member; NULL on the command line */
+	const char *address;    /* the client's address, or "cli" */
+	const char *session;    /* over HTTP: the session token of the request, if any */
+	char new_session[65];   /* set by "session create": the cookie to send */
+	const char *csrf;       /* over HTTP with a session: its CSRF token */
 } op_ctx;
 
 typedef int (*op_fn)(op_ctx *c, json_t *args, json_t **result, rp_err *e);
@@ -59,6 +68,7 @@ typedef struct op {
 	const char *summary;
 	op_role role;
 	unsigned flags;
+	const char *method, *path; /* the HTTP route, e.g. "GET", "/api/v1/contacts/{contact}" */
 	op_fn fn;
 	op_arg args[OP_MAX_ARGS];
 	const char *help; /* a longer description with examples, or NULL */
@@ -85,6 +95,10 @@ int arg_flag(json_t *args, const char *key);
 rp_strs arg_list(json_t *args, const char *key, const char **slots, size_t max);
 #define ARG_LIST_MAX 32
 
+/* Record an operation in the audit log (writes, and logins), its secret
+** arguments left out.  ok: it succeeded; detail: the error otherwise. */
+void ops_audit(op_ctx *c, const op *o, json_t *args, int ok, const char *detail);
+
 /* Name a contact given as an argument (id or part of the name). */
 int arg_contact(op_ctx *c, json_t *args, const char *key, int64_t *id, rp_err *e);
 
@@ -107,5 +121,17 @@ int op_import(op_ctx *, json_t *, json_t **, rp_err *);
 int op_export(op_ctx *, json_t *, json_t **, rp_err *);
 int op_config_get(op_ctx *, json_t *, json_t **, rp_err *);
 int op_config_set(op_ctx *, json_t *, json_t **, rp_err *);
+int op_serve(op_ctx *, json_t *, json_t **, rp_err *);
+int op_user_add(op_ctx *, json_t *, json_t **, rp_err *);
+int op_user_list(op_ctx *, json_t *, json_t **, rp_err *);
+int op_user_set(op_ctx *, json_t *, json_t **, rp_err *);
+int op_token_create(op_ctx *, json_t *, json_t **, rp_err *);
+int op_token_list(op_ctx *, json_t *, json_t **, rp_err *);
+int op_token_revoke(op_ctx *, json_t *, json_t **, rp_err *);
+int op_session_create(op_ctx *, json_t *, json_t **, rp_err *);
+int op_session_show(op_ctx *, json_t *, json_t **, rp_err *);
+int op_session_end(op_ctx *, json_t *, json_t **, rp_err *);
+int op_audit(op_ctx *, json_t *, json_t **, rp_err *);
+int op_openapi(op_ctx *, json_t *, json_t **, rp_err *);
 
 #endif

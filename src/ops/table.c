@@ -17,21 +17,21 @@
 	{"note", ARG_STR, 0, "TEXT", "a note about the contact"}
 
 const op ops_table[] = {
-	{"init", "create the database, or bring it up to date", ROLE_OWNER, OP_WRITE | OP_NODB, op_init,
+	{"init", "create the database, or bring it up to date", ROLE_OWNER, OP_WRITE | OP_NODB | OP_LOCAL, NULL, NULL, op_init,
 	 {{0}},
 	 "Creates the SQLite file named by --db (default ./rapport.db) with the current schema, or\n"
 	 "applies any newer migrations to an existing one."},
 
-	{"contact add", "add a person or organisation", ROLE_STAFF, OP_WRITE, op_contact_add,
+	{"contact add", "add a person or organisation", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts", op_contact_add,
 	 {{"name", ARG_STR, ARG_POS | ARG_REQ, "NAME", "the name, in any script"}, CONTACT_FIELDS(0)},
 	 "Example:\n  rapport contact add \"Анна Петровна Иванова\" --birthday 1980-11-23 --tier close \\\n"
 	 "      --address vy --email anna@example.org --phone +79161234567 --tag vip"},
 
-	{"contact show", "show everything remembered about a contact", ROLE_VIEWER, OP_READ, op_contact_show,
+	{"contact show", "show everything remembered about a contact", ROLE_VIEWER, OP_READ, "GET", "/api/v1/contacts/{contact}", op_contact_show,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
 	 NULL},
 
-	{"contact list", "list contacts", ROLE_VIEWER, OP_READ, op_contact_list,
+	{"contact list", "list contacts", ROLE_VIEWER, OP_READ, "GET", "/api/v1/contacts", op_contact_list,
 	 {{"name", ARG_STR, 0, "TEXT", "only names containing TEXT"},
 	  {"tag", ARG_STR, 0, "TAG", "only contacts with this tag"},
 	  {"tier", ARG_STR, 0, "TIER", "only this tier"},
@@ -40,7 +40,7 @@ const op ops_table[] = {
 	  {"offset", ARG_INT, 0, "N", "skip the first N"}},
 	 NULL},
 
-	{"contact edit", "change a contact", ROLE_STAFF, OP_WRITE, op_contact_edit,
+	{"contact edit", "change a contact", ROLE_STAFF, OP_WRITE, "PATCH", "/api/v1/contacts/{contact}", op_contact_edit,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"name", ARG_STR, 0, "NAME", "a new name"},
 	  CONTACT_FIELDS(0),
@@ -50,35 +50,35 @@ const op ops_table[] = {
 	 "Lists (--email, --phone, --tag, ...) add; --rm-... remove.  An empty value clears\n"
 	 "--address, --owner and --note; --birthday none clears the birthday."},
 
-	{"contact rm", "remove a contact and everything about them", ROLE_MANAGER, OP_WRITE, op_contact_rm,
+	{"contact rm", "remove a contact and everything about them", ROLE_MANAGER, OP_WRITE, "DELETE", "/api/v1/contacts/{contact}", op_contact_rm,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
 	 NULL},
 
-	{"date add", "remember a yearly date (anniversary, ...)", ROLE_STAFF, OP_WRITE, op_date_add,
+	{"date add", "remember a yearly date (anniversary, ...)", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/dates", op_date_add,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"date", ARG_STR, ARG_POS | ARG_REQ, "DATE", "YYYY-MM-DD, or --MM-DD when the year is unknown"},
 	  {"kind", ARG_STR, 0, "KIND", "anniversary (default) or other"},
 	  {"label", ARG_STR, 0, "TEXT", "what the date is, e.g. \"wedding\""}},
 	 NULL},
 
-	{"relate", "record a relationship between two contacts", ROLE_STAFF, OP_WRITE, op_relate,
+	{"relate", "record a relationship between two contacts", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/relations", op_relate,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "the first contact"},
 	  {"other", ARG_STR, ARG_POS | ARG_REQ, "OTHER", "the second contact"},
 	  {"kind", ARG_STR, ARG_REQ, "KIND", "family, friend, colleague or referred_by (CONTACT was referred by OTHER)"},
 	  {"note", ARG_STR, 0, "TEXT", "e.g. \"sister\""}},
 	 NULL},
 
-	{"fact add", "remember a fact, with an optional follow-up date", ROLE_STAFF, OP_WRITE, op_fact_add,
+	{"fact add", "remember a fact, with an optional follow-up date", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/facts", op_fact_add,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"text", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "TEXT", "the fact, in the client's words"},
 	  {"follow_up", ARG_STR, 0, "DATE", "when to ask about it (YYYY-MM-DD)"}},
 	 "Example:\n  rapport fact add Иванова \"Операция на колене\" --follow-up 2026-12-01"},
 
-	{"fact done", "mark a fact's follow-up as done", ROLE_STAFF, OP_WRITE, op_fact_done,
+	{"fact done", "mark a fact's follow-up as done", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/facts/{fact}/done", op_fact_done,
 	 {{"fact", ARG_INT, ARG_POS | ARG_REQ, "FACT", "the fact's id"}},
 	 NULL},
 
-	{"log", "record an interaction", ROLE_STAFF, OP_WRITE, op_log,
+	{"log", "record an interaction", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/interactions", op_log,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"summary", ARG_STR, ARG_POS | ARG_REST, "SUMMARY", "what happened, in a line or two"},
 	  {"kind", ARG_STR, 0, "KIND", "call, meeting, message, email, visit, purchase, complaint or note (default)"},
@@ -90,17 +90,17 @@ const op ops_table[] = {
 	  {"by", ARG_STR, 0, "LOGIN", "the team member (default: you)"}},
 	 "Example:\n  rapport log Иванова --kind call --minutes 15 \"Рассказала, что дочь поступила в университет\""},
 
-	{"timeline", "a contact's interactions, newest first", ROLE_VIEWER, OP_READ, op_timeline,
+	{"timeline", "a contact's interactions, newest first", ROLE_VIEWER, OP_READ, "GET", "/api/v1/contacts/{contact}/interactions", op_timeline,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
 	 NULL},
 
-	{"search", "find contacts, facts and interactions by their words", ROLE_VIEWER, OP_READ, op_search,
+	{"search", "find contacts, facts and interactions by their words", ROLE_VIEWER, OP_READ, "GET", "/api/v1/search", op_search,
 	 {{"query", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "WORDS", "words to find (any form: университете finds университет); end a word with * for a prefix"},
 	  {"limit", ARG_INT, 0, "N", "at most N hits (default 20)"}},
 	 NULL},
 
-	{"agenda", "today's personal touches, ranked, with reasons", ROLE_VIEWER, OP_READ, op_agenda,
+	{"agenda", "today's personal touches, ranked, with reasons", ROLE_VIEWER, OP_READ, "GET", "/api/v1/agenda", op_agenda,
 	 {{"date", ARG_STR, 0, "DATE", "plan another day (YYYY-MM-DD)"},
 	  {"owner", ARG_STR, 0, "LOGIN", "only this team member's contacts"},
 	  {"limit", ARG_INT, 0, "N", "at most N people (default 30)"},
@@ -108,7 +108,7 @@ const op ops_table[] = {
 	 "Reasons: birthdays and yearly dates (with the age), facts whose follow-up is due or\n"
 	 "overdue, and contacts past their tier's keep-in-touch cadence (see 'rapport config get')."},
 
-	{"import", "import contacts, interactions or facts from CSV", ROLE_MANAGER, OP_WRITE, op_import,
+	{"import", "import contacts, interactions or facts from CSV", ROLE_MANAGER, OP_WRITE, "POST", "/api/v1/import/{what}", op_import,
 	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what the file holds"},
 	  {"file", ARG_STR, ARG_POS | ARG_REQ, "FILE", "a UTF-8 CSV file with a header row, or - for standard input"},
 	  {"skip_bad", ARG_FLAG, 0, NULL, "import the good rows and report the bad ones"},
@@ -120,14 +120,69 @@ const op ops_table[] = {
 	 "  facts:        contact_id|contact_email,body,follow_up,done\n"
 	 "The import is one transaction: unless --skip-bad, one bad row imports nothing."},
 
-	{"export", "export contacts, interactions or facts as CSV", ROLE_MANAGER, OP_READ | OP_STREAM, op_export,
+	{"export", "export contacts, interactions or facts as CSV", ROLE_MANAGER, OP_READ | OP_STREAM, "GET", "/api/v1/export/{what}", op_export,
 	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what to export"},
 	  {"out", ARG_STR, 0, "FILE", "write to FILE instead of standard output"}},
 	 NULL},
 
-	{"config get", "show the settings", ROLE_VIEWER, OP_READ, op_config_get, {{0}}, NULL},
+	{"serve", "serve the web UI and the JSON API", ROLE_OWNER, OP_NODB | OP_LOCAL, NULL, NULL, op_serve,
+	 {{"listen", ARG_STR, 0, "HOST:PORT", "where to listen (default 127.0.0.1:8080)"},
+	  {"threads", ARG_INT, 0, "N", "worker threads (default: one per processor)"}},
+	 "Prints the address when ready; stops on SIGINT or SIGTERM.  Log in with a user made by\n"
+	 "'rapport user add'.  See docs/API.md for the routes."},
 
-	{"config set", "change a setting", ROLE_OWNER, OP_WRITE, op_config_set,
+	{"session create", "log in", ROLE_ANYONE, OP_WRITE | OP_SERVE, "POST", "/api/v1/session", op_session_create,
+	 {{"login", ARG_STR, ARG_REQ, "LOGIN", "the user"},
+	  {"password", ARG_STR, ARG_REQ | ARG_SECRET, "PASSWORD", "the password"}},
+	 NULL},
+
+	{"session show", "who is logged in", ROLE_VIEWER, OP_READ | OP_SERVE, "GET", "/api/v1/session", op_session_show,
+	 {{0}}, NULL},
+
+	{"session end", "log out", ROLE_VIEWER, OP_WRITE | OP_SERVE, "DELETE", "/api/v1/session", op_session_end,
+	 {{0}}, NULL},
+
+	{"user add", "add a team member", ROLE_OWNER, OP_WRITE, "POST", "/api/v1/users", op_user_add,
+	 {{"login", ARG_STR, ARG_POS | ARG_REQ, "LOGIN", "lower-case letters, digits, . _ -"},
+	  {"role", ARG_STR, ARG_REQ, "ROLE", "viewer, staff, manager or owner"},
+	  {"password", ARG_STR, ARG_REQ | ARG_SECRET, "PASSWORD", "read from the terminal, or from standard input"}},
+	 "The password is never taken from the command line: it is asked for on a terminal, or\n"
+	 "read as the first line of standard input (printf '%s\\n' \"$PW\" | rapport user add ...)."},
+
+	{"user list", "list the team members", ROLE_OWNER, OP_READ, "GET", "/api/v1/users", op_user_list, {{0}}, NULL},
+
+	{"user set", "change a team member's role, password or access", ROLE_OWNER, OP_WRITE, "PATCH",
+	 "/api/v1/users/{login}", op_user_set,
+	 {{"login", ARG_STR, ARG_POS | ARG_REQ, "LOGIN", "the user"},
+	  {"role", ARG_STR, 0, "ROLE", "a new role"},
+	  {"disabled", ARG_FLAG, 0, NULL, "disable the account (ends its sessions)"},
+	  {"enabled", ARG_FLAG, 0, NULL, "enable it again"},
+	  {"password", ARG_STR, ARG_SECRET, "PASSWORD", "set a new password (asked for)"}},
+	 NULL},
+
+	{"token create", "make an API token for a user's scripts", ROLE_OWNER, OP_WRITE, "POST", "/api/v1/tokens",
+	 op_token_create,
+	 {{"login", ARG_STR, ARG_POS | ARG_REQ, "LOGIN", "whose rights the token carries"},
+	  {"label", ARG_STR, 0, "TEXT", "what it is for"}},
+	 "Prints the token once; rapport keeps only its hash.  Use it as 'Authorization: Bearer TOKEN'."},
+
+	{"token list", "list API tokens", ROLE_OWNER, OP_READ, "GET", "/api/v1/tokens", op_token_list, {{0}}, NULL},
+
+	{"token revoke", "revoke an API token", ROLE_OWNER, OP_WRITE, "DELETE", "/api/v1/tokens/{id}", op_token_revoke,
+	 {{"id", ARG_INT, ARG_POS | ARG_REQ, "ID", "the token's id (see 'rapport token list')"}}, NULL},
+
+	{"audit", "the audit log: every write and login, newest first", ROLE_OWNER, OP_READ, "GET", "/api/v1/audit",
+	 op_audit,
+	 {{"limit", ARG_INT, 0, "N", "at most N entries (default 100)"},
+	  {"before", ARG_INT, 0, "ID", "only entries older than this id (paging)"}},
+	 NULL},
+
+	{"openapi", "the OpenAPI 3.1 document of the API", ROLE_ANYONE, OP_READ | OP_NODB, "GET", "/api/v1/openapi.json", op_openapi,
+	 {{0}}, NULL},
+
+	{"config get", "show the settings", ROLE_VIEWER, OP_READ, "GET", "/api/v1/config", op_config_get, {{0}}, NULL},
+
+	{"config set", "change a setting", ROLE_OWNER, OP_WRITE, "PUT", "/api/v1/config/{key}", op_config_set,
 	 {{"key", ARG_STR, ARG_POS | ARG_REQ, "KEY", "e.g. cadence.close"},
 	  {"value", ARG_STR, ARG_POS | ARG_REQ, "VALUE", "the new value"}},
 	 NULL},

@@ -32,6 +32,11 @@ const char *rp_code_name(int code)
 	case RP_EIO: return "io";
 	case RP_EDB: return "store";
 	case RP_ENOMEM: return "out_of_memory";
+	case RP_EAUTH: return "unauthenticated";
+	case RP_EDENIED: return "forbidden";
+	case RP_ETHROTTLE: return "too_many_requests";
+	case RP_ETOOBIG: return "too_large";
+	case RP_EMEDIA: return "unsupported_media_type";
 	}
 	return "error";
 }

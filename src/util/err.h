@@ -17,11 +17,17 @@ enum rp_code {
 	RP_EUSAGE,    /* the command line itself is wrong */
 	RP_EIO,       /* a file or the network failed */
 	RP_EDB,       /* the store failed */
-	RP_ENOMEM
+	RP_ENOMEM,
+	RP_EAUTH,     /* who is asking is not known: log in (HTTP 401) */
+	RP_EDENIED,   /* known, but the role is too low (HTTP 403) */
+	RP_ETHROTTLE, /* too many attempts: wait retry_after seconds (HTTP 429) */
+	RP_ETOOBIG,   /* the request is larger than allowed (HTTP 413) */
+	RP_EMEDIA     /* the request's content type is not accepted (HTTP 415) */
 };
 
 typedef struct rp_err {
 	int code;
+	int retry_after; /* seconds, with RP_ETHROTTLE */
 	char msg[2048];
 } rp_err;
 

@@ -1,0 +1,502 @@
+/*
+** The server: libmicrohttpd with a pool of worker threads (epoll), one store
+** connection per worker thread, every request turned into one operation of
+** the table: route, authenticate (session cookie or bearer token), check
+** the role and the CSRF token, gather arguments (path, query string, JSON
+** body), run, audit writes, answer JSON.
+*/
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "http/assets.h"
+
+typedef struct server {
+	const http_config *cfg;
+	pthread_key_t db_key;
+	int tls; /* served over TLS: cookies get Secure (a TLS front end sets it) */
+} server;
+
+typedef struct req {
+	rp_buf body;
+	int too_big;
+} req;
+
+/* ---- the store, one connection per worker thread ------------------------ */
+
+static void close_db(void *d) { db_close(d); }
+
+static db *thread_db(server *sv, rp_err *e)
+{
+	db *d = pthread_getspecific(sv->db_key);
+	if (d)
+		return d;
+	if (store_open(sv->cfg->db_target, 0, &d, e))
+		return NULL;
+	pthread_setspecific(sv->db_key, d);
+	return d;
+}
+
+/* ---- answers ------------------------------------------------------------ */
+
+static void common_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
+static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, char *body, size_t len,
+				 const char *type, const char *cookie, int retry_after)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	common_headers(r);
+	if (cookie)
+		MHD_add_response_header(r, "Set-Cookie", cookie);
+	if (retry_after > 0) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", retry_after);
+		MHD_add_response_header(r, "Retry-After", v);
+	}
+	enum MHD_Result ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *j, const char *cookie,
+				 int retry_after)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	json_decref(j);
+	if (!s)
+		return MHD_NO;
+	return send_body(c, status, s, strlen(s), "application/json", cookie, retry_after);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *code, const char *msg,
+				  int retry_after)
+{
+	return send_json(c, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg), NULL,
+			 retry_after);
+}
+
+static enum MHD_Result send_rp_error(struct MHD_Connection *c, const rp_err *e)
+{
+	return send_error(c, http_status(e->code), rp_code_name(e->code), e->msg[0] ? e->msg : "internal error",
+			  e->retry_after);
+}
+
+static enum MHD_Result send_asset(struct MHD_Connection *c, const char *url)
+{
+	const char *path = !strcmp(url, "/") ? "/index.html" : url;
+	for (size_t i = 0; i < web_assets_count; i++) {
+		if (strcmp(web_assets[i].path, path))
+			continue;
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+			web_assets[i].len, (void *)web_assets[i].data, MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, "Content-Type", web_assets[i].type);
+		MHD_add_response_header(r, "Cache-Control", "no-cache");
+		MHD_add_response_header(r, "Content-Security-Policy",
+					"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+					"frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+		common_headers(r);
+		enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+		MHD_destroy_response(r);
+		return ok;
+	}
+	return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such page", 0);
+}
+
+/* ---- arguments ------------------------------------------------------------ */
+
+static const op_arg *arg_of(const op *o, const char *name)
+{
+	for (const op_arg *a = o->args; a->name; a++)
+		if (!strcmp(a->name, name))
+			return a;
+	return NULL;
+}
+
+/* Put a text value (from the path or the query string) as its type. */
+static int put_text(const op *o, json_t *args, const char *key, const char *v, rp_err *e)
+{
+	const op_arg *a = arg_of(o, key);
+	if (!a)
+		return rp_errf(e, RP_EINVAL, "%s takes no argument \"%s\"", o->name, key);
+	json_t *j = NULL;
+	switch (a->type) {
+	case ARG_INT: {
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (!*v || *end)
+			return rp_errf(e, RP_EINVAL, "argument \"%s\" must be a whole number", key);
+		j = json_integer(n);
+		break;
+	}
+	case ARG_FLAG:
+		if (!strcmp(v, "true") || !strcmp(v, "1") || !*v)
+			j = json_true();
+		else if (!strcmp(v, "false") || !strcmp(v, "0"))
+			j = json_false();
+		else
+			return rp_errf(e, RP_EINVAL, "argument \"%s\" must be true or false", key);
+		break;
+	case ARG_LIST: {
+		json_t *l = json_object_get(args, key);
+		if (!l)
+			json_object_set_new(args, key, l = json_array());
+		json_t *s = json_string(v);
+		if (!s)
+			return rp_errf(e, RP_EINVAL, "argument \"%s\" is not valid UTF-8 text", key);
+		json_array_append_new(l, s);
+		return 0;
+	}
+	default:
+		if (!(j = json_string(v)))
+			return rp_errf(e, RP_EINVAL, "argument \"%s\" is not valid UTF-8 text", key);
+	}
+	if (json_object_get(args, key)) {
+		json_decref(j);
+		return rp_errf(e, RP_EINVAL, "argument \"%s\" is given twice", key);
+	}
+	json_object_set_new(args, key, j);
+	return 0;
+}
+
+typedef struct query_ctx {
+	const op *o;
+	json_t *args;
+	rp_err *e;
+	int rc;
+} query_ctx;
+
+static enum MHD_Result on_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	query_ctx *q = cls;
+	if (!q->rc)
+		q->rc = put_text(q->o, q->args, key, value ? value : "", q->e);
+	return MHD_YES;
+}
+
+/* The request's arguments: path variables, query string, JSON body. */
+static int gather(struct MHD_Connection *c, const op *o, json_t *path, req *r, json_t *args, FILE **in, rp_err *e)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(path, key, v)
+	{
+		int rc = put_text(o, args, key, json_string_value(v), e);
+		if (rc)
+			return rc;
+	}
+	query_ctx q = {o, args, e, 0};
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, on_query, &q);
+	if (q.rc)
+		return q.rc;
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (o->fn == op_import) {
+		if (!type || strncasecmp(type, "text/csv", 8))
+			return rp_errf(e, RP_EMEDIA, "send the CSV file with Content-Type: text/csv");
+		*in = fmemopen(r->body.p ? r->body.p : "", r->body.n, "rb");
+		if (!*in)
+			return rp_errf(e, RP_ENOMEM, "out of memory");
+		json_object_set_new(args, "file", json_string("-"));
+		return 0;
+	}
+	if (!r->body.n)
+		return 0;
+	if (!type || strncasecmp(type, "application/json", 16))
+		return rp_errf(e, RP_EMEDIA, "send a JSON object with Content-Type: application/json");
+	json_error_t je;
+	json_t *body = json_loadb(r->body.p, r->body.n, JSON_REJECT_DUPLICATES, &je);
+	if (!body)
+		return rp_errf(e, RP_EINVAL, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
+	if (!json_is_object(body)) {
+		json_decref(body);
+		return rp_errf(e, RP_EINVAL, "the body must be a JSON object");
+	}
+	json_object_foreach(body, key, v)
+	{
+		if (json_object_get(args, key)) {
+			json_decref(body);
+			return rp_errf(e, RP_EINVAL, "argument \"%s\" is given twice (in the path or query and the body)",
+				       key);
+		}
+		json_object_set(args, key, v);
+	}
+	json_decref(body);
+	return 0;
+}
+
+/* ---- who is asking ----------------------------------------------------------- */
+
+static void client_address(struct MHD_Connection *c, char *buf, size_t size)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(buf, size, "unknown");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf, (socklen_t)size);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, (socklen_t)size);
+}
+
+static int authenticate(struct MHD_Connection *c, db *d, const op *o, const char *method, account *who,
+			char csrf[65], const char **session, rp_err *e)
+{
+	const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "rapport_session");
+	int rc, by_cookie = 0;
+	if (authz) {
+		if (strncasecmp(authz, "Bearer ", 7))
+			return rp_errf(e, RP_EAUTH, "send Authorization: Bearer TOKEN (see 'rapport token create')");
+		rc = token_check(d, authz + 7, who, e);
+	} else if (cookie) {
+		rc = session_check(d, cookie, who, csrf, e);
+		by_cookie = 1;
+		*session = cookie;
+	} else {
+		rc = rp_errf(e, RP_EAUTH, "log in first (POST /api/v1/session) or send Authorization: Bearer TOKEN");
+	}
+	if (rc)
+		return rc;
+	if (who->role < (int)o->role)
+		return rp_errf(e, RP_EDENIED, "%s needs the role %s or above; %s is %s", o->name, ops_role_name(o->role),
+			       who->login, role_name(who->role));
+	/* A cookie rides along with any request the browser makes, so a change
+	** made with one must also prove it came from our page. */
+	if (by_cookie && strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+		if (!t || strlen(t) != 64 || memcmp(t, csrf, 64))
+			return rp_errf(e, RP_EDENIED, "missing or wrong X-CSRF-Token header (it comes with the login)");
+	}
+	return 0;
+}
+
+/* ---- one request ---------------------------------------------------------- */
+
+static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char *url, const char *method, req *r)
+{
+	rp_err e = {0};
+	if (r->too_big) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "the request body is larger than %zu bytes", sv->cfg->max_body);
+		return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", msg, 0);
+	}
+	if (strncmp(url, "/api/", 5)) {
+		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "only GET here", 0);
+		return send_asset(c, url);
+	}
+	json_t *path = json_object();
+	int other = 0;
+	const op *o = http_route(method, url, path, &other);
+	if (!o) {
+		json_decref(path);
+		return other ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+					  "this path does not take that method; see docs/API.md", 0)
+			     : send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such route; see docs/API.md", 0);
+	}
+	db *d = thread_db(sv, &e);
+	if (!d) {
+		json_decref(path);
+		return send_rp_error(c, &e);
+	}
+	char address[64], csrf[65] = "";
+	client_address(c, address, sizeof address);
+	account who = {0};
+	const char *session = NULL;
+	op_ctx ctx = {.db = d, .db_target = sv->cfg->db_target, .address = address, .lang = "en"};
+	const char *lang = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+	if (lang && !strncasecmp(lang, "ru", 2))
+		ctx.lang = "ru";
+	json_t *args = json_object(), *result = NULL;
+	FILE *in = NULL;
+	char *out = NULL;
+	size_t outlen = 0;
+	int rc = 0;
+	if (o->role != ROLE_ANYONE) {
+		rc = authenticate(c, d, o, method, &who, csrf, &session, &e);
+		if (!rc) {
+			ctx.who = &who;
+			ctx.user = who.login;
+			ctx.session = session;
+			ctx.csrf = csrf;
+		}
+	}
+	if (!rc)
+		rc = gather(c, o, path, r, args, &in, &e);
+	if (!rc)
+		rc = ops_check_args(o, args, &e);
+	if (!rc && (o->flags & OP_STREAM) && !(ctx.out = open_memstream(&out, &outlen)))
+		rc = rp_errf(&e, RP_ENOMEM, "out of memory");
+	ctx.in = in;
+	if (!rc)
+		rc = o->fn(&ctx, args, &result, &e);
+	if (ctx.out)
+		fclose(ctx.out);
+	if (in)
+		fclose(in);
+	if (rc && e.code != rc) {
+		char why[sizeof e.msg];
+		snprintf(why, sizeof why, "%s", e.msg);
+		rp_errf(&e, rc > RP_EMEDIA || rc < 0 ? RP_EDB : rc, "internal error%s%.1900s", why[0] ? ": " : "", why);
+	}
+	/* Every write, and every login attempt, goes to the audit log. */
+	if (o->flags & OP_WRITE)
+		ops_audit(&ctx, o, args, rc == 0, rc ? e.msg : NULL);
+	json_decref(args);
+	json_decref(path);
+	if (rc) {
+		json_decref(result);
+		free(out);
+		return send_rp_error(c, &e);
+	}
+	if (o->flags & OP_STREAM)
+		return send_body(c, MHD_HTTP_OK, out, outlen, "text/csv; charset=utf-8", NULL, 0);
+	char cookie[256], *set = NULL;
+	if (ctx.new_session[0]) {
+		snprintf(cookie, sizeof cookie,
+			 "rapport_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000%s", ctx.new_session,
+			 sv->tls ? "; Secure" : "");
+		set = cookie;
+	} else if (o->fn == op_session_end) {
+		snprintf(cookie, sizeof cookie, "rapport_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+			 sv->tls ? "; Secure" : "");
+		set = cookie;
+	}
+	return send_json(c, MHD_HTTP_OK, result ? result : json_object(), set, 0);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	(void)version;
+	server *sv = cls;
+	req *r = *state;
+	if (!r) {
+		/* First call: the headers.  Answer on a later call, so the
+		** connection stays open for the next request. */
+		if (!(r = calloc(1, sizeof *r)))
+			return MHD_NO;
+		*state = r;
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > sv->cfg->max_body) {
+			/* Refused before a byte of the body is read (no 100 Continue). */
+			r->too_big = 1;
+			return dispatch(sv, c, url, method, r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->too_big && r->body.n + *upload_size > sv->cfg->max_body) {
+			r->too_big = 1;
+			rp_buf_free(&r->body);
+		}
+		if (!r->too_big)
+			rp_buf_put(&r->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->body.oom)
+		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out_of_memory", "out of memory", 0);
+	return dispatch(sv, c, url, method, r);
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode why)
+{
+	(void)cls;
+	(void)c;
+	(void)why;
+	req *r = *state;
+	if (r) {
+		rp_buf_free(&r->body);
+		free(r);
+		*state = NULL;
+	}
+}
+
+/* ---- the daemon ---------------------------------------------------------- */
+
+static int parse_listen(const char *s, struct sockaddr_in *sa, rp_err *e)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	if (!colon || (size_t)(colon - s) >= sizeof host)
+		return rp_errf(e, RP_EUSAGE, "--listen \"%s\" is not HOST:PORT, e.g. 127.0.0.1:8080", s);
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = 0;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (*end || port < 0 || port > 65535 || !colon[1])
+		return rp_errf(e, RP_EUSAGE, "--listen: \"%s\" is not a port number", colon + 1);
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return rp_errf(e, RP_EUSAGE, "--listen: \"%s\" is not an IPv4 address", host);
+	return 0;
+}
+
+int http_serve(const http_config *cfg, rp_err *e)
+{
+	struct sockaddr_in sa;
+	int rc = parse_listen(cfg->listen, &sa, e);
+	if (rc)
+		return rc;
+	server sv = {.cfg = cfg};
+	if (pthread_key_create(&sv.db_key, close_db))
+		return rp_errf(e, RP_ENOMEM, "cannot make thread storage");
+	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	/* The workers inherit a mask without SIGINT and SIGTERM; this thread
+	** waits for them below. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct MHD_Daemon *daemon = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &sv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)500, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
+	if (!daemon) {
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		pthread_key_delete(sv.db_key);
+		return rp_errf(e, RP_EIO, "cannot listen on %s (in use, or not an address of this machine)", cfg->listen);
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+	char host[64];
+	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+	printf("listening on http://%s:%u\n", host, di ? (unsigned)di->port : (unsigned)ntohs(sa.sin_port));
+	fflush(stdout);
+	int sig;
+	sigwait(&stop, &sig);
+	MHD_stop_daemon(daemon);
+	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+	pthread_key_delete(sv.db_key);
+	return 0;
+}

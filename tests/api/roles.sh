@@ -1,0 +1,48 @@
+# Every route of the table, from the OpenAPI document, with no credentials
+# and with every role: 401 without, 403 below the route's role, and past
+# authorisation (neither) at or above it.
+. "$(dirname "$0")/lib.sh"
+"$R" init >/dev/null
+for who in viewer staff manager owner; do
+	printf 'password-of-%s\n' "$who" | "$R" user add "$who" --role "$who" >/dev/null
+	"$R" token create "$who" >"token.$who"
+done
+serve
+curl -s "$BASE/api/v1/openapi.json" >openapi.json
+python3 - "$BASE" >walk.txt <<'PY'
+import json, sys, urllib.request, urllib.error
+base = sys.argv[1]
+spec = json.load(open("openapi.json"))
+rank = {"viewer": 0, "staff": 1, "manager": 2, "owner": 3}
+tokens = {r: open("token." + r).read().strip() for r in rank}
+for path, item in sorted(spec["paths"].items()):
+    for method, op in sorted(item.items()):
+        url = base + path.replace("{", "").replace("}", "")  # the names stand as values
+        url = url.replace("/contact/", "/999999/").replace("/contacts/contact", "/contacts/999999")
+        need = op["x-role"]
+        def status(token):
+            req = urllib.request.Request(url, method=method.upper(), data=b"{}" if method in ("post", "patch", "put") else None)
+            req.add_header("Content-Type", "application/json")
+            if token:
+                req.add_header("Authorization", "Bearer " + token)
+            try:
+                return urllib.request.urlopen(req).status
+            except urllib.error.HTTPError as e:
+                return e.code
+        s = status(None)
+        if need == "anyone":
+            print("ok" if s not in (401, 403) else "FAIL", method, path, "anonymous", s)
+            continue
+        print("ok" if s == 401 else "FAIL", method, path, "anonymous", s)
+        for r, t in tokens.items():
+            s = status(t)
+            want = "forbidden" if rank[r] < rank[need] else "allowed"
+            good = s == 403 if want == "forbidden" else s not in (401, 403)
+            print("ok" if good else "FAIL", method, path, r, s)
+PY
+routes=$(grep -c anonymous walk.txt)
+ok "the walk covered every route ($routes)" test "$routes" -ge 25
+while read -r verdict rest; do
+	ok "$rest" test "$verdict" = ok
+done <walk.txt
+finish
