@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int db_open(const char *target, int create, db **out, rp_err *e)
 {
@@ -95,7 +96,30 @@ void db_bind_int(db_stmt *s, int n, int64_t v) { s->vfs->bind_int(s, n, v); }
 void db_bind_double(db_stmt *s, int n, double v) { s->vfs->bind_double(s, n, v); }
 void db_bind_text(db_stmt *s, int n, const char *v, int len) { s->vfs->bind_text(s, n, v, len); }
 void db_bind_null(db_stmt *s, int n) { s->vfs->bind_null(s, n); }
-int db_step(db_stmt *s, rp_err *e) { return s->vfs->step(s, e); }
+/* Time spent in the engine by this thread, for the server's metrics. */
+static _Thread_local uint64_t step_ns;
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+int db_step(db_stmt *s, rp_err *e)
+{
+	uint64_t t = now_ns();
+	int rc = s->vfs->step(s, e);
+	step_ns += now_ns() - t;
+	return rc;
+}
+
+uint64_t db_time_take(void)
+{
+	uint64_t t = step_ns;
+	step_ns = 0;
+	return t;
+}
 int db_col_count(db_stmt *s) { return s->vfs->col_count(s); }
 int db_col_null(db_stmt *s, int i) { return s->vfs->col_null(s, i); }
 int64_t db_col_int(db_stmt *s, int i) { return s->vfs->col_int(s, i); }

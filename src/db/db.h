@@ -66,6 +66,8 @@ void db_bind_null(db_stmt *s, int n);
 /* Advance: DB_ROW, DB_DONE, or an RP_ error code (RP_ECONFLICT for a broken
 ** unique or foreign key rule). */
 int db_step(db_stmt *s, rp_err *e);
+/* Nanoseconds this thread spent stepping statements since the last call. */
+uint64_t db_time_take(void);
 int db_col_count(db_stmt *s);
 int db_col_null(db_stmt *s, int i);
 int64_t db_col_int(db_stmt *s, int i);

@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/assets.h"
+#include "http/metrics.h"
 
 typedef struct server {
 	const http_config *cfg;
@@ -27,7 +29,19 @@ typedef struct server {
 typedef struct req {
 	rp_buf body;
 	int too_big;
+	uint64_t start; /* when the headers arrived, for the latency metric */
 } req;
+
+/* What the request being answered on this thread came to, for metrics. */
+static _Thread_local unsigned answer_status;
+static _Thread_local int answer_route;
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 /* ---- the store, one connection per worker thread ------------------------ */
 
@@ -71,6 +85,7 @@ static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, char
 		snprintf(v, sizeof v, "%d", retry_after);
 		MHD_add_response_header(r, "Retry-After", v);
 	}
+	answer_status = status;
 	enum MHD_Result ok = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -115,6 +130,7 @@ static enum MHD_Result send_asset(struct MHD_Connection *c, const char *url)
 					"default-src 'self'; img-src 'self' data:; style-src 'self'; "
 					"frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
 		common_headers(r);
+		answer_status = MHD_HTTP_OK;
 		enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
 		MHD_destroy_response(r);
 		return ok;
@@ -290,6 +306,34 @@ static int authenticate(struct MHD_Connection *c, db *d, const op *o, const char
 	return 0;
 }
 
+/* /metrics: for Prometheus on this machine, or anyone with an owner's token. */
+static enum MHD_Result send_metrics(server *sv, struct MHD_Connection *c)
+{
+	char address[64];
+	client_address(c, address, sizeof address);
+	if (strcmp(address, "127.0.0.1") && strcmp(address, "::1")) {
+		rp_err e = {0};
+		account who = {0};
+		const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+		db *d = thread_db(sv, &e);
+		if (!d)
+			return send_rp_error(c, &e);
+		if (!authz || strncasecmp(authz, "Bearer ", 7) || token_check(d, authz + 7, &who, &e))
+			return send_error(c, MHD_HTTP_UNAUTHORIZED, "unauthenticated",
+					  "metrics are served to this machine, or with an owner's API token", 0);
+		if (who.role < ROLE_OWNER)
+			return send_error(c, MHD_HTTP_FORBIDDEN, "forbidden", "metrics need the role owner", 0);
+	}
+	rp_buf b = {0};
+	metrics_write(&b);
+	if (b.oom) {
+		rp_buf_free(&b);
+		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out_of_memory", "out of memory", 0);
+	}
+	char *body = b.p ? b.p : calloc(1, 1);
+	return send_body(c, MHD_HTTP_OK, body, b.n, "text/plain; version=0.0.4; charset=utf-8", NULL, 0);
+}
+
 /* ---- one request ---------------------------------------------------------- */
 
 static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char *url, const char *method, req *r)
@@ -300,6 +344,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 		snprintf(msg, sizeof msg, "the request body is larger than %zu bytes", sv->cfg->max_body);
 		return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", msg, 0);
 	}
+	if (!strcmp(url, "/metrics"))
+		return send_metrics(sv, c);
 	if (strncmp(url, "/api/", 5)) {
 		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "only GET here", 0);
@@ -314,6 +360,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 					  "this path does not take that method; see docs/API.md", 0)
 			     : send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such route; see docs/API.md", 0);
 	}
+	answer_route = (int)(o - ops_table);
 	db *d = thread_db(sv, &e);
 	if (!d) {
 		json_decref(path);
@@ -385,6 +432,17 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	return send_json(c, MHD_HTTP_OK, result ? result : json_object(), set, 0);
 }
 
+/* Answer, and count the answer. */
+static enum MHD_Result answer(server *sv, struct MHD_Connection *c, const char *url, const char *method, req *r)
+{
+	answer_status = 0;
+	answer_route = -1;
+	db_time_take();
+	enum MHD_Result ok = dispatch(sv, c, url, method, r);
+	metrics_record(answer_route, answer_status, now_ns() - r->start, db_time_take());
+	return ok;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **state)
 {
@@ -397,11 +455,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*state = r;
+		r->start = now_ns();
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > sv->cfg->max_body) {
 			/* Refused before a byte of the body is read (no 100 Continue). */
 			r->too_big = 1;
-			return dispatch(sv, c, url, method, r);
+			return answer(sv, c, url, method, r);
 		}
 		return MHD_YES;
 	}
@@ -417,7 +476,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (r->body.oom)
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out_of_memory", "out of memory", 0);
-	return dispatch(sv, c, url, method, r);
+	return answer(sv, c, url, method, r);
 }
 
 static void on_done(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode why)

@@ -106,6 +106,14 @@ ok "but no password anywhere" bash -c "! grep -q 'password-of' <<<\"\$1\"" _ "$o
 call GET /api/v1/audit -H "$(auth "$TOKEN_manager")"
 ok "a manager may not: 403" test "$status" = 403
 
+# Prometheus metrics, from this machine.
+call GET /metrics
+ok "metrics: 200" test "$status" = 200
+ok "requests by route and status" grep -q 'rapport_http_requests_total{route="contact show",status="200"} [1-9]' <<<"$out"
+ok "the 401s are counted too" grep -q 'rapport_http_requests_total{route="contact show",status="401"} [1-9]' <<<"$out"
+ok "a latency histogram" grep -q 'rapport_http_request_duration_seconds_bucket{route="contact show",le="+Inf"} [1-9]' <<<"$out"
+ok "and time in the store" grep -q 'rapport_db_seconds_total{route="contact show"} 0\.0*[1-9]' <<<"$out"
+
 # The OpenAPI document.
 call GET /api/v1/openapi.json
 ok "the OpenAPI document is public" test "$status" = 200
