@@ -1,0 +1,152 @@
+// Charts with the Chart.js the server ships (/vendor/chart.min.js), loaded
+// the first time a chart is drawn.  Each chart also says what it shows in
+// words, for screen readers and for when the script cannot load.
+
+import { h } from './dom.js';
+import { locale, t, tn } from './i18n.js';
+
+let loading = null;
+const live = new Set();
+
+export function loadChart() {
+	if (window.Chart) return Promise.resolve(window.Chart);
+	if (!loading) {
+		loading = new Promise((resolve, reject) => {
+			const s = document.createElement('script');
+			s.src = '/vendor/chart.min.js';
+			s.async = true;
+			s.onload = () => (window.Chart ? resolve(window.Chart) : reject(new Error('Chart.js did not load')));
+			s.onerror = () => {
+				loading = null;
+				reject(new Error('Chart.js did not load'));
+			};
+			document.head.appendChild(s);
+		});
+	}
+	return loading;
+}
+
+// Forget every chart (called when the view changes).
+export function destroyCharts() {
+	for (const c of live) c.destroy();
+	live.clear();
+}
+
+function cssVar(name, fallback) {
+	const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+	return v || fallback;
+}
+
+// A figure with a caption, a canvas and a text summary.
+export function chartFigure(title, cls) {
+	const canvas = h('canvas', { role: 'img' });
+	const summary = h('p', { class: 'chart-summary' });
+	const fig = h('figure', { class: `chart ${cls || ''}`.trim() }, h('figcaption', null, title), h('div', { class: 'chart-box' }, canvas), summary);
+	return { fig, canvas, summary };
+}
+
+async function bars(canvas, labels, values, opts = {}) {
+	let Chart;
+	try {
+		Chart = await loadChart();
+	} catch (_) {
+		canvas.parentNode.hidden = true;
+		return null;
+	}
+	if (!canvas.isConnected) return null;
+	const old = Chart.getChart(canvas);
+	if (old) {
+		live.delete(old);
+		old.destroy();
+	}
+	const text = cssVar('--muted', '#555');
+	const grid = cssVar('--line', '#ddd');
+	const chart = new Chart(canvas, {
+		type: 'bar',
+		data: {
+			labels,
+			datasets: [
+				{
+					label: opts.label || '',
+					data: values,
+					backgroundColor: opts.colors || cssVar('--accent', '#2f6f5e'),
+					borderRadius: 3,
+					maxBarThickness: 48,
+				},
+			],
+		},
+		options: {
+			indexAxis: opts.horizontal ? 'y' : 'x',
+			responsive: true,
+			maintainAspectRatio: false,
+			animation: false,
+			locale: locale(),
+			plugins: { legend: { display: false }, tooltip: { enabled: true } },
+			scales: {
+				x: { ticks: { color: text, autoSkip: true, maxRotation: 0 }, grid: { display: !!opts.horizontal, color: grid } },
+				y: { beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { display: !opts.horizontal, color: grid } },
+			},
+		},
+	});
+	live.add(chart);
+	return chart;
+}
+
+// Touches per week over the last `weeks` weeks (weeks start on Monday).
+export function weeklyTouches(interactions, weeks = 26, now = new Date()) {
+	const day = 86400000;
+	const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+	const dow = (new Date(today).getUTCDay() + 6) % 7;
+	const thisWeek = today - dow * day;
+	const start = thisWeek - (weeks - 1) * 7 * day;
+	const counts = new Array(weeks).fill(0);
+	for (const it of interactions) {
+		const at = Date.parse(it.at);
+		if (!Number.isFinite(at) || at < start) continue;
+		const i = Math.floor((at - start) / (7 * day));
+		if (i >= 0 && i < weeks) counts[i] += 1;
+	}
+	const fmt = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', timeZone: 'UTC' });
+	const labels = counts.map((_, i) => fmt.format(new Date(start + i * 7 * day)));
+	return { labels, counts };
+}
+
+export async function drawTouches(parts, interactions) {
+	const weeks = 26;
+	const { labels, counts } = weeklyTouches(interactions, weeks);
+	const total = counts.reduce((a, b) => a + b, 0);
+	const sentence = t('card.touchesSummary', { touches: tn('touches', total), weeks });
+	parts.summary.textContent = sentence;
+	parts.canvas.setAttribute('aria-label', sentence);
+	return bars(parts.canvas, labels, counts, { label: t('card.touches') });
+}
+
+export const REASON_KINDS = ['birthday', 'date', 'follow_up', 'cadence'];
+const REASON_COLORS = { birthday: '#c2410c', date: '#7c3aed', follow_up: '#0f766e', cadence: '#2563eb' };
+
+export function reasonLoad(items) {
+	const counts = Object.fromEntries(REASON_KINDS.map((k) => [k, 0]));
+	for (const it of items) for (const r of it.reasons || []) counts[r.kind] = (counts[r.kind] || 0) + 1;
+	return counts;
+}
+
+export async function drawLoad(parts, items, existing) {
+	const counts = reasonLoad(items);
+	const kinds = Object.keys(counts);
+	const labels = kinds.map((k) => t(`reason.${k}`));
+	const values = kinds.map((k) => counts[k]);
+	const sentence = t('agenda.loadSummary', { list: kinds.map((k, i) => `${labels[i]} ${values[i]}`).join(', ') });
+	parts.summary.textContent = sentence;
+	parts.canvas.setAttribute('aria-label', sentence);
+	if (existing && existing.canvas === parts.canvas && existing.ctx) {
+		existing.data.labels = labels;
+		existing.data.datasets[0].data = values;
+		existing.update();
+		return existing;
+	}
+	return bars(parts.canvas, labels, values, {
+		horizontal: true,
+		label: t('agenda.load'),
+		colors: kinds.map((k) => REASON_COLORS[k] || '#64748b'),
+	});
+}
