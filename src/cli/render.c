@@ -1,6 +1,7 @@
 /* Results for a person at a terminal.  --json prints the result as it is. */
 #include "cli/cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define S(o, k) json_string_value(json_object_get((o), (k)))
@@ -166,6 +167,25 @@ void cli_render(FILE *f, const op *o, json_t *r)
 			json_t *val = json_object_get(v, "value");
 			fprintf(f, "%-18s %-6s %s\n", k, json_is_string(val) ? json_string_value(val) : "-",
 				S(v, "help"));
+		}
+	} else if (!strcmp(n, "user list")) {
+		json_array_foreach(json_object_get(r, "users"), i, v)
+			fprintf(f, "%-20s %-8s %s%lld session%s\n", S(v, "login"), S(v, "role"),
+				json_is_true(json_object_get(v, "disabled")) ? "disabled, " : "", I(v, "sessions"),
+				I(v, "sessions") == 1 ? "" : "s");
+	} else if (!strcmp(n, "token list")) {
+		json_array_foreach(json_object_get(r, "tokens"), i, v)
+			fprintf(f, "%6lld  %-20s %-24s %s\n", I(v, "id"), S(v, "login"), S(v, "label") ? S(v, "label") : "",
+				json_is_true(json_object_get(v, "revoked")) ? "revoked" : "");
+	} else if (!strcmp(n, "audit")) {
+		json_array_foreach(json_object_get(r, "entries"), i, v)
+		{
+			char *t = json_dumps(json_object_get(v, "target"), JSON_COMPACT);
+			fprintf(f, "%s  %-10s %-14s %-16s %s %s%s%s\n", S(v, "at"), S(v, "actor") ? S(v, "actor") : "-",
+				S(v, "address") ? S(v, "address") : "-", S(v, "action"),
+				json_is_true(json_object_get(v, "ok")) ? "ok" : "REFUSED", t ? t : "",
+				S(v, "detail") ? ": " : "", S(v, "detail") ? S(v, "detail") : "");
+			free(t);
 		}
 	} else if (!strcmp(n, "token create")) {
 		fprintf(f, "%s\n", S(r, "token")); /* alone on its line, for scripts */

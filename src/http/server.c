@@ -152,7 +152,7 @@ static const op_arg *arg_of(const op *o, const char *name)
 static int put_text(const op *o, json_t *args, const char *key, const char *v, rp_err *e)
 {
 	const op_arg *a = arg_of(o, key);
-	if (!a)
+	if (!a || (a->flags & ARG_LOCAL))
 		return rp_errf(e, RP_EINVAL, "%s takes no argument \"%s\"", o->name, key);
 	json_t *j = NULL;
 	switch (a->type) {
@@ -249,6 +249,11 @@ static int gather(struct MHD_Connection *c, const op *o, json_t *path, req *r, j
 	}
 	json_object_foreach(body, key, v)
 	{
+		const op_arg *a = arg_of(o, key);
+		if (a && (a->flags & ARG_LOCAL)) {
+			json_decref(body);
+			return rp_errf(e, RP_EINVAL, "%s takes no argument \"%s\" over HTTP", o->name, key);
+		}
 		if (json_object_get(args, key)) {
 			json_decref(body);
 			return rp_errf(e, RP_EINVAL, "argument \"%s\" is given twice (in the path or query and the body)",

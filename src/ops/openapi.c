@@ -34,8 +34,8 @@ static json_t *operation(const op *o)
 	int body = !strcmp(o->method, "POST") || !strcmp(o->method, "PATCH") || !strcmp(o->method, "PUT");
 	json_t *params = json_array(), *props = json_object(), *required = json_array();
 	for (const op_arg *a = o->args; a->name; a++) {
-		if (!strcmp(a->name, "file") && o->fn == op_import)
-			continue; /* the body itself */
+		if (a->flags & ARG_LOCAL)
+			continue; /* command line only (the import's file is the body) */
 		if (in_path(o, a->name)) {
 			json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:s,s:o}", "name", a->name, "in", "path",
 								"required", 1, "description", a->help, "schema",
@@ -65,11 +65,13 @@ static json_t *operation(const op *o)
 	if (o->role != ROLE_ANYONE) {
 		json_object_set_new(responses, "401", error_response("not logged in"));
 		json_object_set_new(responses, "403", error_response("the role is too low, or the CSRF token is missing"));
-	} else {
-		json_object_set_new(responses, "429", error_response("too many attempts; see Retry-After"));
 	}
-	if (body)
+	if (o->fn == op_session_create)
+		json_object_set_new(responses, "429", error_response("too many failed logins; see Retry-After"));
+	if (body) {
 		json_object_set_new(responses, "413", error_response("the body is over 1 MiB"));
+		json_object_set_new(responses, "415", error_response("the body is not of the expected content type"));
+	}
 	json_t *x = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "operationId", o->name, "summary", o->summary, "description",
 			      o->help ? o->help : o->summary, "parameters", params, "responses", responses, "x-role",
 			      ops_role_name(o->role));

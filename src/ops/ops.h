@@ -20,6 +20,7 @@ enum {
 	ARG_REQ = 2,    /* must be given */
 	ARG_REST = 4,   /* positional that takes the rest of the words, joined by spaces */
 	ARG_SECRET = 8, /* a password: never from argv (the terminal or stdin), never logged */
+	ARG_LOCAL = 16, /* only on the command line: a path on this machine, never from HTTP */
 };
 
 typedef struct op_arg {

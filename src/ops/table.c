@@ -110,7 +110,7 @@ const op ops_table[] = {
 
 	{"import", "import contacts, interactions or facts from CSV", ROLE_MANAGER, OP_WRITE, "POST", "/api/v1/import/{what}", op_import,
 	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what the file holds"},
-	  {"file", ARG_STR, ARG_POS | ARG_REQ, "FILE", "a UTF-8 CSV file with a header row, or - for standard input"},
+	  {"file", ARG_STR, ARG_POS | ARG_REQ | ARG_LOCAL, "FILE", "a UTF-8 CSV file with a header row, or - for standard input (over HTTP: the body)"},
 	  {"skip_bad", ARG_FLAG, 0, NULL, "import the good rows and report the bad ones"},
 	  {"dry_run", ARG_FLAG, 0, NULL, "check the file and report, changing nothing"}},
 	 "Columns (any order, by header name):\n"
@@ -122,7 +122,7 @@ const op ops_table[] = {
 
 	{"export", "export contacts, interactions or facts as CSV", ROLE_MANAGER, OP_READ | OP_STREAM, "GET", "/api/v1/export/{what}", op_export,
 	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what to export"},
-	  {"out", ARG_STR, 0, "FILE", "write to FILE instead of standard output"}},
+	  {"out", ARG_STR, ARG_LOCAL, "FILE", "write to FILE instead of standard output"}},
 	 NULL},
 
 	{"serve", "serve the web UI and the JSON API", ROLE_OWNER, OP_NODB | OP_LOCAL, NULL, NULL, op_serve,

@@ -106,6 +106,18 @@ ok "but no password anywhere" bash -c "! grep -q 'password-of' <<<\"\$1\"" _ "$o
 call GET /api/v1/audit -H "$(auth "$TOKEN_manager")"
 ok "a manager may not: 403" test "$status" = 403
 
+# Paths on the server's machine are for the command line only.
+call GET "/api/v1/export/contacts?out=$WORK/written-by-http.csv" -H "$(auth "$TOKEN_manager")"
+ok "export refuses a server path: 400" test "$status" = 400
+ok "and wrote no file" test ! -e "$WORK/written-by-http.csv"
+call GET /api/v1/export/contacts -H "$(auth "$TOKEN_manager")"
+ok "export answers CSV" test "$status" = 200
+ok "with the contacts" grep -q "Анна Петровна Иванова" <<<"$out"
+call POST "/api/v1/import/contacts?file=/etc/passwd" -H "$(auth "$TOKEN_manager")" -H 'Content-Type: text/csv' --data-binary $'name\nX'
+ok "import refuses a server path: 400" test "$status" = 400
+call POST /api/v1/import/contacts -H "$(auth "$TOKEN_manager")" -H 'Content-Type: text/csv' --data-binary $'name,tier\nМария Соколова,close\n'
+ok "import takes the CSV body" json 'd["imported"]==1'
+
 # Prometheus metrics, from this machine.
 call GET /metrics
 ok "metrics: 200" test "$status" = 200
