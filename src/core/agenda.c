@@ -393,7 +393,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		return rc;
 	/* One read transaction: a consistent snapshot across the sources. */
 	json_t *items = json_array();
-	if ((rc = db_begin(d, e)))
+	if ((rc = db_begin_read(d, e)))
 		goto out;
 	if (!(rc = source_dates(&a, e)) && !(rc = source_follow_ups(&a, 0, pool_size(&a), e)))
 		rc = source_cadence(&a, e);

@@ -152,7 +152,7 @@ int export_csv(db *d, const char *what, FILE *out, rp_err *e)
 	static const char *const icols[] = {"id", "contact_id", "at", "kind", "direction", "minutes",
 					    "amount", "currency", "by", "summary", NULL};
 	static const char *const fcols[] = {"id", "contact_id", "body", "follow_up", "done", NULL};
-	int rc = db_begin(d, e); /* one snapshot */
+	int rc = db_begin_read(d, e); /* one snapshot */
 	if (rc)
 		return rc;
 	if (!strcmp(what, "contacts"))

@@ -45,11 +45,11 @@ const char *db_engine(db *d) { return d->vfs->name; }
 
 /* The outermost level is the engine's transaction; inner levels are
 ** savepoints, so an inner failure undoes only its own writes. */
-int db_begin(db *d, rp_err *e)
+static int begin(db *d, int write, rp_err *e)
 {
 	int rc;
 	if (d->depth == 0) {
-		rc = d->vfs->begin(d->impl, e);
+		rc = d->vfs->begin(d->impl, write, e);
 	} else {
 		char sql[32];
 		snprintf(sql, sizeof sql, "SAVEPOINT sp%d", d->depth);
@@ -59,6 +59,9 @@ int db_begin(db *d, rp_err *e)
 		d->depth++;
 	return rc;
 }
+
+int db_begin(db *d, rp_err *e) { return begin(d, 1, e); }
+int db_begin_read(db *d, rp_err *e) { return begin(d, 0, e); }
 
 int db_commit(db *d, rp_err *e)
 {

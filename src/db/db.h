@@ -49,6 +49,10 @@ int db_version(db *d, int *version, rp_err *e);
 ** transaction, inner ones are savepoints, so a rollback undoes only the
 ** writes since its own begin. */
 int db_begin(db *d, rp_err *e);
+/* A transaction that only reads: one consistent snapshot for several
+** statements, without taking the write lock (and one lock instead of one
+** per statement).  Ended with db_commit or db_rollback like the others. */
+int db_begin_read(db *d, rp_err *e);
 int db_commit(db *d, rp_err *e);
 void db_rollback(db *d);
 

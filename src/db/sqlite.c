@@ -8,6 +8,7 @@
 #include "db/sqlite_fts.h"
 #include "db/vfs.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +53,19 @@ static int sq_error(sqlite3 *db, int rc, rp_err *e)
 	return rp_errf(e, RP_EDB, "database error: %s", msg);
 }
 
+/* Before the library's first use: each connection is used by one thread
+** at a time (no per-call mutexes), and no global memory statistics (a
+** global lock on every allocation). */
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *target, int create, void **impl, rp_err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_configure);
 	sq *s = calloc(1, sizeof *s);
 	if (!s)
 		return rp_errf(e, RP_ENOMEM, "out of memory");
@@ -119,11 +131,12 @@ static int sq_exec(void *impl, const char *sql, rp_err *e)
 	return rc == SQLITE_OK ? 0 : sq_error(s->db, rc, e);
 }
 
-static int sq_begin(void *impl, rp_err *e)
+static int sq_begin(void *impl, int write, rp_err *e)
 {
 	/* IMMEDIATE takes the write lock at once, so two writers queue on the
-	** busy timeout instead of failing at their first write. */
-	return sq_exec(impl, "BEGIN IMMEDIATE", e);
+	** busy timeout instead of failing at their first write; a reader's
+	** DEFERRED transaction takes only a snapshot. */
+	return sq_exec(impl, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", e);
 }
 
 /* $N -> ?N outside string literals, quoted identifiers and comments. */

@@ -28,7 +28,7 @@ struct db_vfs {
 	void (*reset)(db_stmt *s);
 	int64_t (*changes)(void *impl);
 	void (*bulk)(void *impl, int on);
-	int (*begin)(void *impl, rp_err *e);
+	int (*begin)(void *impl, int write, rp_err *e);
 	int (*fulltext_defer)(void *impl, const char *table, int on, rp_err *e);
 	int (*fulltext_index)(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e);
 	int (*load)(void *impl, const char *table, int begin, rp_err *e);

@@ -400,8 +400,12 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	if (!rc && (o->flags & OP_STREAM) && !(ctx.out = open_memstream(&out, &outlen)))
 		rc = rp_errf(&e, RP_ENOMEM, "out of memory");
 	ctx.in = in;
+	/* A read runs in one read transaction: one snapshot, one lock. */
+	int reading = !rc && !(o->flags & OP_WRITE) && !(rc = db_begin_read(d, &e));
 	if (!rc)
 		rc = o->fn(&ctx, args, &result, &e);
+	if (reading)
+		db_commit(d, NULL);
 	if (ctx.out)
 		fclose(ctx.out);
 	if (in)
