@@ -156,6 +156,7 @@ int db_fulltext_index(db *d, const char *table, int64_t lo, int64_t hi, rp_err *
 	return d->vfs->fulltext_index(d->impl, table, lo, hi, e);
 }
 
+int db_data_version(db *d, int64_t *v) { return d->vfs->data_version(d->impl, v); }
 int db_load_begin(db *d, const char *table, rp_err *e) { return d->vfs->load(d->impl, table, 1, e); }
 int db_load_end(db *d, rp_err *e) { return d->vfs->load(d->impl, NULL, 0, e); }
 void db_load_cancel(db *d) { d->vfs->load(d->impl, NULL, -1, NULL); }

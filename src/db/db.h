@@ -93,6 +93,11 @@ int64_t db_changes(db *d); /* rows changed by the last statement */
 ** (never durability). */
 void db_bulk(db *d, int on);
 
+/* Capability: a number that changes whenever another connection commits
+** a change to the store (caches use it to know they are still good).
+** RP_EDB when the engine cannot tell. */
+int db_data_version(db *d, int64_t *v);
+
 /* Capability: full-text search over contacts, facts and interactions.  Calls
 ** row() for each hit, best first, up to limit; row returns nonzero to stop.
 ** kind is "contact", "fact" or "interaction"; ref is that row's id. */

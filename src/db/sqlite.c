@@ -529,6 +529,18 @@ static int sq_load(void *impl, const char *table, int begin, rp_err *e)
 	return rc;
 }
 
+static int sq_data_version(void *impl, int64_t *v)
+{
+	db_stmt *st = sq_prepare(impl, "PRAGMA data_version", NULL);
+	if (!st)
+		return RP_EDB;
+	int rc = sq_step(st, NULL);
+	if (rc == DB_ROW)
+		*v = sq_col_int(st, 0);
+	sq_reset(st);
+	return rc == DB_ROW ? 0 : RP_EDB;
+}
+
 const struct db_vfs db_sqlite_vfs = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -552,6 +564,7 @@ const struct db_vfs db_sqlite_vfs = {
 	.begin = sq_begin,
 	.fulltext_defer = sq_fulltext_defer,
 	.fulltext_index = sq_fulltext_index,
+	.data_version = sq_data_version,
 	.load = sq_load,
 	.fulltext = sq_fulltext,
 };

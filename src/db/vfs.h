@@ -31,6 +31,7 @@ struct db_vfs {
 	int (*begin)(void *impl, int write, rp_err *e);
 	int (*fulltext_defer)(void *impl, const char *table, int on, rp_err *e);
 	int (*fulltext_index)(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e);
+	int (*data_version)(void *impl, int64_t *v);
 	int (*load)(void *impl, const char *table, int begin, rp_err *e);
 	int (*fulltext)(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
 			rp_err *e);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "http/assets.h"
+#include "http/cache.h"
 #include "http/metrics.h"
 
 typedef struct server {
@@ -285,12 +286,23 @@ static int authenticate(struct MHD_Connection *c, db *d, const op *o, const char
 	const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "rapport_session");
 	int rc, by_cookie = 0;
+	char key[300];
+	cache_stamp now;
+	int stamped = cache_stamp_now(d, &now) == 0;
 	if (authz) {
-		if (strncasecmp(authz, "Bearer ", 7))
+		if (strncasecmp(authz, "Bearer ", 7) || strlen(authz) > 260)
 			return rp_errf(e, RP_EAUTH, "send Authorization: Bearer TOKEN (see 'rapport token create')");
-		rc = token_check(d, authz + 7, who, e);
+		snprintf(key, sizeof key, "token:%s", authz + 7);
+		if (stamped && cache_who_get(key, &now, who, csrf))
+			rc = 0;
+		else if (!(rc = token_check(d, authz + 7, who, e)) && stamped)
+			cache_who_put(key, &now, who, NULL);
 	} else if (cookie) {
-		rc = session_check(d, cookie, who, csrf, e);
+		snprintf(key, sizeof key, "session:%.256s", cookie);
+		if (stamped && cache_who_get(key, &now, who, csrf))
+			rc = 0;
+		else if (!(rc = session_check(d, cookie, who, csrf, e)) && stamped)
+			cache_who_put(key, &now, who, csrf);
 		by_cookie = 1;
 		*session = cookie;
 	} else {
@@ -400,12 +412,37 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	if (!rc && (o->flags & OP_STREAM) && !(ctx.out = open_memstream(&out, &outlen)))
 		rc = rp_errf(&e, RP_ENOMEM, "out of memory");
 	ctx.in = in;
+	/* A read that depends only on its arguments and the store may be
+	** answered from this thread's cache while the store has not changed. */
+	char *key = NULL;
+	cache_stamp stamp;
+	if (!rc && (o->flags & OP_CACHE) && cache_stamp_now(d, &stamp) == 0) {
+		char *a = json_dumps(args, JSON_COMPACT | JSON_SORT_KEYS);
+		size_t n = a ? strlen(o->name) + strlen(a) + 8 : 0;
+		if (a && (key = malloc(n)))
+			snprintf(key, n, "%s|%s|%s", o->name, ctx.lang, a);
+		free(a);
+		size_t len;
+		const char *hit = key ? cache_get(key, &stamp, &len) : NULL;
+		char *copy = hit ? malloc(len ? len : 1) : NULL;
+		if (copy) {
+			memcpy(copy, hit, len);
+			free(key);
+			json_decref(args);
+			json_decref(path);
+			if (in)
+				fclose(in);
+			return send_body(c, MHD_HTTP_OK, copy, len, "application/json", NULL, 0);
+		}
+	}
 	/* A read runs in one read transaction: one snapshot, one lock. */
 	int reading = !rc && !(o->flags & OP_WRITE) && !(rc = db_begin_read(d, &e));
 	if (!rc)
 		rc = o->fn(&ctx, args, &result, &e);
 	if (reading)
 		db_commit(d, NULL);
+	if (!rc && (o->flags & OP_WRITE))
+		cache_wrote();
 	if (ctx.out)
 		fclose(ctx.out);
 	if (in)
@@ -423,6 +460,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	if (rc) {
 		json_decref(result);
 		free(out);
+		free(key);
 		return send_rp_error(c, &e);
 	}
 	if (o->flags & OP_STREAM)
@@ -438,6 +476,17 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 			 sv->tls ? "; Secure" : "");
 		set = cookie;
 	}
+	if (key && result) {
+		char *body = json_dumps(result, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		json_decref(result);
+		if (body)
+			cache_put(key, &stamp, body, strlen(body));
+		free(key);
+		if (!body)
+			return MHD_NO;
+		return send_body(c, MHD_HTTP_OK, body, strlen(body), "application/json", set, 0);
+	}
+	free(key);
 	return send_json(c, MHD_HTTP_OK, result ? result : json_object(), set, 0);
 }
 

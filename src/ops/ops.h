@@ -41,6 +41,7 @@ enum {
 	OP_STREAM = 8, /* writes its output to ctx->out instead of a JSON result */
 	OP_SERVE = 16, /* only over HTTP (sessions) */
 	OP_LOCAL = 32, /* only on the command line (init, serve) */
+	OP_CACHE = 64, /* a read whose answer depends only on its arguments and the store */
 };
 
 /* What an operation runs with.  The edge fills it. */

@@ -27,11 +27,11 @@ const op ops_table[] = {
 	 "Example:\n  rapport contact add \"Анна Петровна Иванова\" --birthday 1980-11-23 --tier close \\\n"
 	 "      --address vy --email anna@example.org --phone +79161234567 --tag vip"},
 
-	{"contact show", "show everything remembered about a contact", ROLE_VIEWER, OP_READ, "GET", "/api/v1/contacts/{contact}", op_contact_show,
+	{"contact show", "show everything remembered about a contact", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/contacts/{contact}", op_contact_show,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
 	 NULL},
 
-	{"contact list", "list contacts", ROLE_VIEWER, OP_READ, "GET", "/api/v1/contacts", op_contact_list,
+	{"contact list", "list contacts", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/contacts", op_contact_list,
 	 {{"name", ARG_STR, 0, "TEXT", "only names containing TEXT"},
 	  {"tag", ARG_STR, 0, "TAG", "only contacts with this tag"},
 	  {"tier", ARG_STR, 0, "TIER", "only this tier"},
@@ -90,17 +90,17 @@ const op ops_table[] = {
 	  {"by", ARG_STR, 0, "LOGIN", "the team member (default: you)"}},
 	 "Example:\n  rapport log Иванова --kind call --minutes 15 \"Рассказала, что дочь поступила в университет\""},
 
-	{"timeline", "a contact's interactions, newest first", ROLE_VIEWER, OP_READ, "GET", "/api/v1/contacts/{contact}/interactions", op_timeline,
+	{"timeline", "a contact's interactions, newest first", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/contacts/{contact}/interactions", op_timeline,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
 	 NULL},
 
-	{"search", "find contacts, facts and interactions by their words", ROLE_VIEWER, OP_READ, "GET", "/api/v1/search", op_search,
+	{"search", "find contacts, facts and interactions by their words", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/search", op_search,
 	 {{"query", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "WORDS", "words to find (any form: университете finds университет); end a word with * for a prefix"},
 	  {"limit", ARG_INT, 0, "N", "at most N hits (default 20)"}},
 	 NULL},
 
-	{"agenda", "today's personal touches, ranked, with reasons", ROLE_VIEWER, OP_READ, "GET", "/api/v1/agenda", op_agenda,
+	{"agenda", "today's personal touches, ranked, with reasons", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/agenda", op_agenda,
 	 {{"date", ARG_STR, 0, "DATE", "plan another day (YYYY-MM-DD)"},
 	  {"owner", ARG_STR, 0, "LOGIN", "only this team member's contacts"},
 	  {"limit", ARG_INT, 0, "N", "at most N people (default 30)"},
@@ -180,7 +180,7 @@ const op ops_table[] = {
 	{"openapi", "the OpenAPI 3.1 document of the API", ROLE_ANYONE, OP_READ | OP_NODB, "GET", "/api/v1/openapi.json", op_openapi,
 	 {{0}}, NULL},
 
-	{"config get", "show the settings", ROLE_VIEWER, OP_READ, "GET", "/api/v1/config", op_config_get, {{0}}, NULL},
+	{"config get", "show the settings", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/config", op_config_get, {{0}}, NULL},
 
 	{"config set", "change a setting", ROLE_OWNER, OP_WRITE, "PUT", "/api/v1/config/{key}", op_config_set,
 	 {{"key", ARG_STR, ARG_POS | ARG_REQ, "KEY", "e.g. cadence.close"},

@@ -106,6 +106,23 @@ ok "but no password anywhere" bash -c "! grep -q 'password-of' <<<\"\$1\"" _ "$o
 call GET /api/v1/audit -H "$(auth "$TOKEN_manager")"
 ok "a manager may not: 403" test "$status" = 403
 
+# Answers to reads may come from a cache, but never a stale one.
+call GET /api/v1/contacts/1 -H "$(auth "$TOKEN_owner")"
+call GET /api/v1/contacts/1 -H "$(auth "$TOKEN_owner")"
+ok "a read twice: the same answer" json 'd["id"]==1'
+call POST /api/v1/contacts/1/interactions -H "$(auth "$TOKEN_staff")" -H 'Content-Type: application/json' -d '{"kind":"call","summary":"cache check one"}'
+call GET /api/v1/contacts/1 -H "$(auth "$TOKEN_owner")"
+ok "a write over HTTP shows at once" json 'any(i["summary"]=="cache check one" for i in d["interactions"])'
+"$R" contact edit 1 --note "written by another process" >/dev/null
+call GET /api/v1/contacts/1 -H "$(auth "$TOKEN_owner")"
+ok "a write by another process shows at once" json 'd["note"]=="written by another process"'
+"$R" token create manager >token.extra
+call GET /api/v1/agenda -H "$(auth "$(cat token.extra)")"
+ok "a new token works" test "$status" = 200
+"$R" token revoke "$("$R" token list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens"][-1]["id"])')" >/dev/null
+call GET /api/v1/agenda -H "$(auth "$(cat token.extra)")"
+ok "a revoked token stops at once" test "$status" = 401
+
 # Paths on the server's machine are for the command line only.
 call GET "/api/v1/export/contacts?out=$WORK/written-by-http.csv" -H "$(auth "$TOKEN_manager")"
 ok "export refuses a server path: 400" test "$status" = 400
