@@ -280,29 +280,28 @@ static void client_address(struct MHD_Connection *c, char *buf, size_t size)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf, (socklen_t)size);
 }
 
+/* stamped: *now is the cache stamp of this request (else nothing is cached). */
 static int authenticate(struct MHD_Connection *c, db *d, const op *o, const char *method, account *who,
-			char csrf[65], const char **session, rp_err *e)
+			char csrf[65], const char **session, int stamped, const cache_stamp *now, rp_err *e)
 {
 	const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "rapport_session");
 	int rc, by_cookie = 0;
 	char key[300];
-	cache_stamp now;
-	int stamped = cache_stamp_now(d, &now) == 0;
 	if (authz) {
 		if (strncasecmp(authz, "Bearer ", 7) || strlen(authz) > 260)
 			return rp_errf(e, RP_EAUTH, "send Authorization: Bearer TOKEN (see 'rapport token create')");
 		snprintf(key, sizeof key, "token:%s", authz + 7);
-		if (stamped && cache_who_get(key, &now, who, csrf))
+		if (stamped && cache_who_get(key, now, who, csrf))
 			rc = 0;
 		else if (!(rc = token_check(d, authz + 7, who, e)) && stamped)
-			cache_who_put(key, &now, who, NULL);
+			cache_who_put(key, now, who, NULL);
 	} else if (cookie) {
 		snprintf(key, sizeof key, "session:%.256s", cookie);
-		if (stamped && cache_who_get(key, &now, who, csrf))
+		if (stamped && cache_who_get(key, now, who, csrf))
 			rc = 0;
 		else if (!(rc = session_check(d, cookie, who, csrf, e)) && stamped)
-			cache_who_put(key, &now, who, csrf);
+			cache_who_put(key, now, who, csrf);
 		by_cookie = 1;
 		*session = cookie;
 	} else {
@@ -396,8 +395,11 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	char *out = NULL;
 	size_t outlen = 0;
 	int rc = 0;
+	/* One stamp for the request: the store as it stands when it arrives. */
+	cache_stamp stamp;
+	int stamped = cache_stamp_now(d, &stamp) == 0;
 	if (o->role != ROLE_ANYONE) {
-		rc = authenticate(c, d, o, method, &who, csrf, &session, &e);
+		rc = authenticate(c, d, o, method, &who, csrf, &session, stamped, &stamp, &e);
 		if (!rc) {
 			ctx.who = &who;
 			ctx.user = who.login;
@@ -415,8 +417,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	/* A read that depends only on its arguments and the store may be
 	** answered from this thread's cache while the store has not changed. */
 	char *key = NULL;
-	cache_stamp stamp;
-	if (!rc && (o->flags & OP_CACHE) && cache_stamp_now(d, &stamp) == 0) {
+	if (!rc && (o->flags & OP_CACHE) && stamped) {
 		char *a = json_dumps(args, JSON_COMPACT | JSON_SORT_KEYS);
 		size_t n = a ? strlen(o->name) + strlen(a) + 8 : 0;
 		if (a && (key = malloc(n)))
