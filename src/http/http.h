@@ -13,6 +13,7 @@ typedef struct http_config {
 	const char *listen;    /* "HOST:PORT" (IPv4); port 0 picks a free one */
 	int threads;           /* worker threads; 0: one per processor */
 	size_t max_body;       /* larger request bodies are refused (413) */
+	int secure;            /* reached over TLS (through a TLS front end): cookies get Secure */
 } http_config;
 
 /* Serve until SIGINT or SIGTERM.  Prints "listening on http://HOST:PORT"

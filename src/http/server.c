@@ -24,7 +24,7 @@
 typedef struct server {
 	const http_config *cfg;
 	pthread_key_t db_key;
-	int tls; /* served over TLS: cookies get Secure (a TLS front end sets it) */
+	int tls; /* reached over TLS: cookies get Secure */
 } server;
 
 typedef struct req {
@@ -581,7 +581,7 @@ int http_serve(const http_config *cfg, rp_err *e)
 	int rc = parse_listen(cfg->listen, &sa, e);
 	if (rc)
 		return rc;
-	server sv = {.cfg = cfg};
+	server sv = {.cfg = cfg, .tls = cfg->secure};
 	if (pthread_key_create(&sv.db_key, close_db))
 		return rp_errf(e, RP_ENOMEM, "cannot make thread storage");
 	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);

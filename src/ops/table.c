@@ -127,7 +127,8 @@ const op ops_table[] = {
 
 	{"serve", "serve the web UI and the JSON API", ROLE_OWNER, OP_NODB | OP_LOCAL, NULL, NULL, op_serve,
 	 {{"listen", ARG_STR, 0, "HOST:PORT", "where to listen (default 127.0.0.1:8080)"},
-	  {"threads", ARG_INT, 0, "N", "worker threads (default: one per processor)"}},
+	  {"threads", ARG_INT, 0, "N", "worker threads (default: one per processor)"},
+	  {"tls", ARG_FLAG, 0, NULL, "clients reach the server over TLS (a TLS front end): session cookies get Secure"}},
 	 "Prints the address when ready; stops on SIGINT or SIGTERM.  Log in with a user made by\n"
 	 "'rapport user add'.  See docs/API.md for the routes."},
 

@@ -1,11 +1,11 @@
 # Sourced by tests/api/*.sh: the CLI test helpers, plus a live server.
-#   serve               starts `rapport serve` on a free port; sets $BASE
+#   serve [ARGS]        starts `rapport serve [ARGS]` on a free port; sets $BASE
 #   call METHOD PATH [curl args...]   sets $status, $out (the body), $hdr (headers)
 . "$(dirname "$0")/../cli/lib.sh"
 NAME=api/$(basename "$0" .sh)
 
 serve() {
-	"$R" serve --listen 127.0.0.1:0 --threads 2 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+	"$R" serve --listen 127.0.0.1:0 --threads 2 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 	for _ in $(seq 100); do

@@ -62,6 +62,7 @@ ok "a query value of the wrong type: 400" test "$status" = 400
 call POST /api/v1/session -H 'Content-Type: application/json' -d '{"login":"staff","password":"password-of-staff"}' -c jar
 ok "log in" test "$status" = 200
 ok "the cookie is HttpOnly and SameSite=Strict" grep -qi 'set-cookie: rapport_session=.*HttpOnly.*SameSite=Strict' <<<"$hdr"
+ok "and not Secure over plain HTTP" bash -c "! grep -qi 'set-cookie:.*Secure' <<<\"\$1\"" _ "$hdr"
 csrf=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["csrf"])' "$out")
 ok "the answer holds no session token" python3 -c "
 import sys; sys.exit(0 if open('jar').read().split()[-1] not in sys.argv[1] else 1)" "$out"
