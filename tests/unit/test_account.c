@@ -11,17 +11,6 @@
 #define PW2 "another long secret"
 #define BAD_PW "not the password"
 
-static int64_t rows(db *d, const char *table)
-{
-	char sql[128];
-	rp_err e = {0};
-	int64_t n = -1;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	if (db_one_int(d, &e, &n, sql, ""))
-		fail_msg("%s: %s", sql, e.msg);
-	return n;
-}
-
 /* The first column of the first row of sql with one text parameter, copied
 ** into out; returns 0 when there is no row or the value is NULL. */
 static int text_of(db *d, const char *sql, const char *arg, char *out, size_t size)
@@ -146,13 +135,13 @@ static void test_roles(void **state)
 static void expect_user_refused(db *d, const char *login, const char *role, const char *pw, const char *why)
 {
 	rp_err e = {0};
-	int64_t before = rows(d, "account");
+	int64_t before = table_rows(d, "account");
 	int rc = user_add(d, login, role, pw, &e);
 	if (rc != RP_EINVAL)
 		fail_msg("%s: user_add returned %d (%s), expected RP_EINVAL", why, rc, e.msg);
 	assert_int_equal(e.code, RP_EINVAL);
 	assert_true(e.msg[0] != 0);
-	if (rows(d, "account") != before)
+	if (table_rows(d, "account") != before)
 		fail_msg("%s: a refused user_add wrote a row", why);
 }
 
@@ -177,20 +166,20 @@ static void test_user_validation(void **state)
 	expect_user_refused(f->d, "anna", "admin", PW, "unknown role");
 	expect_user_refused(f->d, "anna", "Staff", PW, "role in capitals");
 	expect_user_refused(f->d, "anna", NULL, PW, "no role");
-	assert_int_equal(rows(f->d, "account"), 0);
+	assert_int_equal(table_rows(f->d, "account"), 0);
 
 	/* the boundaries that are allowed */
 	long_login[64] = 0;
 	add_user(f->d, long_login, "viewer", "0123456789");
 	add_user(f->d, "a.b_c-9", "owner", PW);
-	assert_int_equal(rows(f->d, "account"), 2);
+	assert_int_equal(table_rows(f->d, "account"), 2);
 
 	/* the same login again */
 	rp_err e = {0};
 	assert_int_equal(user_add(f->d, "a.b_c-9", "staff", PW2, &e), RP_ECONFLICT);
 	assert_int_equal(e.code, RP_ECONFLICT);
 	assert_non_null(strstr(e.msg, "a.b_c-9"));
-	assert_int_equal(rows(f->d, "account"), 2);
+	assert_int_equal(table_rows(f->d, "account"), 2);
 	char role[16] = "";
 	assert_true(text_of(f->d, "SELECT role FROM account WHERE login = $1", "a.b_c-9", role, sizeof role));
 	assert_string_equal(role, "owner");
@@ -203,7 +192,7 @@ static void test_user_validation(void **state)
 	assert_int_equal(e.code, RP_ENOTFOUND);
 	assert_true(text_of(f->d, "SELECT role FROM account WHERE login = $1", "a.b_c-9", role, sizeof role));
 	assert_string_equal(role, "owner");
-	assert_int_equal(rows(f->d, "account"), 2);
+	assert_int_equal(table_rows(f->d, "account"), 2);
 }
 
 static void test_password_hash(void **state)
@@ -300,9 +289,9 @@ static void test_login_failures_look_alike(void **state)
 	assert_string_equal(wrong.msg, unknown.msg);
 	assert_string_equal(wrong.msg, empty.msg);
 	assert_null(strstr(unknown.msg, "boris"));
-	assert_int_equal(rows(f->d, "session"), 0);
+	assert_int_equal(table_rows(f->d, "session"), 0);
 	/* each failure counts against the login and the address */
-	assert_int_equal(rows(f->d, "auth_failure"), 6);
+	assert_int_equal(table_rows(f->d, "auth_failure"), 6);
 }
 
 static void test_throttle_login(void **state)
@@ -319,9 +308,9 @@ static void test_throttle_login(void **state)
 	assert_true(e.retry_after <= 15 * 60);
 	login_fails(f->d, "anna", PW, "10.9.9.9", RP_ETHROTTLE, &e); /* any address */
 	assert_true(e.retry_after > 0);
-	assert_int_equal(rows(f->d, "session"), 0);
+	assert_int_equal(table_rows(f->d, "session"), 0);
 	/* throttled attempts are not counted as failures */
-	assert_int_equal(rows(f->d, "auth_failure"), 10);
+	assert_int_equal(table_rows(f->d, "auth_failure"), 10);
 
 	/* someone else, from elsewhere or from the same address, gets in */
 	account who = {0};
@@ -330,7 +319,7 @@ static void test_throttle_login(void **state)
 	assert_string_equal(who.login, "boris");
 	assert_int_equal(who.role, 0);
 	login_ok(f->d, "boris", PW2, "10.0.0.1", &who, token, csrf);
-	assert_int_equal(rows(f->d, "session"), 2);
+	assert_int_equal(table_rows(f->d, "session"), 2);
 	assert_int_equal(sessions_of(f->d, "anna"), 0);
 }
 
@@ -355,11 +344,11 @@ static void test_throttle_address(void **state)
 	assert_true(e.retry_after > 0);
 	assert_true(e.retry_after <= 15 * 60);
 	login_fails(f->d, "ghost20", BAD_PW, "192.0.2.7", RP_ETHROTTLE, &e);
-	assert_int_equal(rows(f->d, "session"), 1);
+	assert_int_equal(table_rows(f->d, "session"), 1);
 
 	/* but not another address */
 	login_ok(f->d, "anna", PW, "198.51.100.1", &who, token, csrf);
-	assert_int_equal(rows(f->d, "session"), 2);
+	assert_int_equal(table_rows(f->d, "session"), 2);
 
 	/* after the window the address is open again */
 	setenv("RAPPORT_TODAY", NEXT_DAY, 1);
@@ -388,7 +377,7 @@ static void test_throttle_window(void **state)
 	/* and the old failures are gone from the store */
 	rp_err e2 = {0};
 	login_fails(f->d, "anna", BAD_PW, "10.0.0.1", RP_EAUTH, &e2);
-	assert_int_equal(rows(f->d, "auth_failure"), 2);
+	assert_int_equal(table_rows(f->d, "auth_failure"), 2);
 }
 
 static void test_session_idle_and_life(void **state)
@@ -427,7 +416,7 @@ static void test_session_idle_and_life(void **state)
 	/* a login that day sweeps the stale session away */
 	char token2[65], csrf2[65];
 	login_ok(f->d, "anna", PW, "10.0.0.1", &who, token2, csrf2);
-	assert_int_equal(rows(f->d, "session"), 1);
+	assert_int_equal(table_rows(f->d, "session"), 1);
 	assert_int_equal(session_check(f->d, token2, &c, c_csrf, &e), 0);
 	assert_int_equal(session_check(f->d, token, &c, c_csrf, &e), RP_EAUTH);
 }
@@ -446,12 +435,12 @@ static void test_session_end(void **state)
 	/* the other session goes on */
 	assert_int_equal(session_check(f->d, t2, &c, c_csrf, &e), 0);
 	assert_string_equal(c_csrf, s2);
-	assert_int_equal(rows(f->d, "session"), 1);
+	assert_int_equal(table_rows(f->d, "session"), 1);
 	/* ending again, or a token nobody holds, is harmless */
 	assert_int_equal(session_end(f->d, t1, &e), 0);
 	assert_int_equal(session_end(f->d, "short", &e), 0);
 	assert_int_equal(session_end(f->d, NULL, &e), 0);
-	assert_int_equal(rows(f->d, "session"), 1);
+	assert_int_equal(table_rows(f->d, "session"), 1);
 }
 
 static void test_disable(void **state)
@@ -467,18 +456,18 @@ static void test_disable(void **state)
 	assert_int_equal(token_check(f->d, api, &c, &e), 0);
 
 	assert_int_equal(user_set(f->d, "anna", NULL, 1, NULL, &e), 0);
-	assert_int_equal(rows(f->d, "session"), 0);
+	assert_int_equal(table_rows(f->d, "session"), 0);
 	assert_int_equal(session_check(f->d, token, &c, c_csrf, &e), RP_EAUTH);
 	memset(&e, 0, sizeof e);
 	assert_int_equal(token_check(f->d, api, &c, &e), RP_EAUTH);
 	assert_int_equal(e.code, RP_EAUTH);
 	/* no new sessions or tokens either */
 	login_fails(f->d, "anna", PW, "10.0.0.1", RP_EAUTH, &e);
-	assert_int_equal(rows(f->d, "session"), 0);
+	assert_int_equal(table_rows(f->d, "session"), 0);
 	char t2[65];
 	int64_t tid2 = 0;
 	assert_int_equal(token_create(f->d, "anna", "another", t2, &tid2, &e), RP_ENOTFOUND);
-	assert_int_equal(rows(f->d, "api_token"), 1);
+	assert_int_equal(table_rows(f->d, "api_token"), 1);
 	json_t *l = users(f->d);
 	assert_true(json_is_true(json_object_get(user_entry(l, "anna"), "disabled")));
 	json_decref(l);
@@ -619,7 +608,7 @@ static void test_tokens(void **state)
 	label[201] = 0;
 	assert_int_equal(token_create(f->d, "anna", label, t3, &id3, &e), RP_EINVAL);
 	assert_int_equal(token_create(f->d, "anna", "\xff\xfe", t3, &id3, &e), RP_EINVAL);
-	assert_int_equal(rows(f->d, "api_token"), 2);
+	assert_int_equal(table_rows(f->d, "api_token"), 2);
 	/* a session token is not an API token */
 	account s = {0};
 	char st[65], sc[65];
@@ -705,7 +694,7 @@ static void test_audit(void **state)
 	assert_non_null(target);
 	assert_int_equal(audit_write(f->d, "anna", "contact.edit", target, "10.0.0.1", 1, NULL, &e), 0);
 	assert_int_equal(audit_write(f->d, NULL, "login", NULL, "203.0.113.5", 0, "wrong login or password", &e), 0);
-	assert_int_equal(rows(f->d, "audit"), 2);
+	assert_int_equal(table_rows(f->d, "audit"), 2);
 
 	json_t *l = audit(f->d, 0, 0);
 	json_t *a = json_object_get(l, "entries");

@@ -6,17 +6,6 @@
 
 #define STRS(...) ((rp_strs){(const char *[]){__VA_ARGS__}, sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)})
 
-static int64_t rows(db *d, const char *table)
-{
-	char sql[128];
-	rp_err e = {0};
-	int64_t n = -1;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	if (db_one_int(d, &e, &n, sql, ""))
-		fail_msg("%s: %s", sql, e.msg);
-	return n;
-}
-
 /* Rows in every table a contact can write to. */
 static int64_t all_rows(db *d)
 {
@@ -24,7 +13,7 @@ static int64_t all_rows(db *d)
 				       "relation", "fact", "interaction"};
 	int64_t n = 0;
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-		n += rows(d, tables[i]);
+		n += table_rows(d, tables[i]);
 	return n;
 }
 
@@ -114,7 +103,7 @@ static void test_add_full(void **state)
 	contact_in dup = {.name = "Other", .id = id};
 	int64_t id2 = 0;
 	assert_int_equal(contact_add(f->d, &dup, &id2, &e), RP_ECONFLICT);
-	assert_int_equal(rows(f->d, "contact"), 1);
+	assert_int_equal(table_rows(f->d, "contact"), 1);
 	/* an explicit new id is kept */
 	contact_in keep = {.name = "Kept", .id = 500};
 	assert_int_equal(contact_add(f->d, &keep, &id2, &e), 0);
@@ -181,7 +170,7 @@ static void test_add_validation(void **state)
 	expect_add_refused(f->d, (contact_in){.name = "A", .tag = STRS("")}, "empty tag");
 
 	assert_int_equal(all_rows(f->d), before);
-	assert_int_equal(rows(f->d, "contact"), 1);
+	assert_int_equal(table_rows(f->d, "contact"), 1);
 
 	/* a birthday today is fine, and the boundary year */
 	rp_err e = {0};
@@ -223,7 +212,7 @@ static void test_edit(void **state)
 	assert_null(json_object_get(c, "age"));
 	assert_string_equal(str(c, "name"), "Пётр Сёмин");
 	json_decref(c);
-	assert_int_equal(rows(f->d, "contact_date"), 0);
+	assert_int_equal(table_rows(f->d, "contact_date"), 0);
 
 	/* set again, then clear the birthday with "" */
 	contact_in set = {.name = "Пётр Иванович Сёмин", .tier = "panel", .birthday = "--03-04",
@@ -465,7 +454,7 @@ static void test_relations(void **state)
 	assert_int_equal(relation_add(f->d, b, a, "family", "мать", &e), 0);
 	/* the other way round is the same relation */
 	assert_int_equal(relation_add(f->d, a, b, "family", NULL, &e), 0);
-	assert_int_equal(rows(f->d, "relation"), 1);
+	assert_int_equal(table_rows(f->d, "relation"), 1);
 	assert_int_equal(relation_add(f->d, c, a, "referred_by", NULL, &e), 0);
 
 	json_t *ca = card(f->d, a);
@@ -489,12 +478,12 @@ static void test_relations(void **state)
 	assert_string_equal(str(r, "kind"), "family");
 	json_decref(cb);
 
-	int64_t before = rows(f->d, "relation");
+	int64_t before = table_rows(f->d, "relation");
 	assert_int_equal(relation_add(f->d, a, a, "family", NULL, &e), RP_EINVAL);
 	assert_int_equal(relation_add(f->d, a, b, "enemy", NULL, &e), RP_EINVAL);
 	assert_int_equal(relation_add(f->d, a, 999, "friend", NULL, &e), RP_ENOTFOUND);
 	assert_int_equal(relation_add(f->d, 999, a, "friend", NULL, &e), RP_ENOTFOUND);
-	assert_int_equal(rows(f->d, "relation"), before);
+	assert_int_equal(table_rows(f->d, "relation"), before);
 }
 
 static void test_facts(void **state)
@@ -531,13 +520,13 @@ static void test_facts(void **state)
 	json_decref(c);
 	assert_int_equal(fact_done(f->d, 12345, &e), RP_ENOTFOUND);
 
-	int64_t before = rows(f->d, "fact");
+	int64_t before = table_rows(f->d, "fact");
 	assert_int_equal(fact_add(f->d, id, "   ", NULL, NULL, &fact2, &e), RP_EINVAL);
 	assert_int_equal(fact_add(f->d, id, NULL, NULL, NULL, &fact2, &e), RP_EINVAL);
 	assert_int_equal(fact_add(f->d, id, "x", "tomorrow", NULL, &fact2, &e), RP_EINVAL);
 	assert_int_equal(fact_add(f->d, id, "x", "2025-02-29", NULL, &fact2, &e), RP_EINVAL);
 	assert_int_equal(fact_add(f->d, 999, "x", NULL, NULL, &fact2, &e), RP_ENOTFOUND);
-	assert_int_equal(rows(f->d, "fact"), before);
+	assert_int_equal(table_rows(f->d, "fact"), before);
 }
 
 static void test_dates(void **state)
@@ -561,13 +550,13 @@ static void test_dates(void **state)
 	assert_null(str(c, "birthday"));
 	json_decref(c);
 
-	int64_t before = rows(f->d, "contact_date");
+	int64_t before = table_rows(f->d, "contact_date");
 	assert_int_equal(contact_date_add(f->d, id, "birthday", "1990-01-01", NULL, &e), RP_EINVAL);
 	assert_int_equal(contact_date_add(f->d, id, "party", "1990-01-01", NULL, &e), RP_EINVAL);
 	assert_int_equal(contact_date_add(f->d, id, "other", "2026-01-01", NULL, &e), RP_EINVAL);
 	assert_int_equal(contact_date_add(f->d, id, "other", "2023-02-29", NULL, &e), RP_EINVAL);
 	assert_int_equal(contact_date_add(f->d, 999, "other", "2020-01-01", NULL, &e), RP_ENOTFOUND);
-	assert_int_equal(rows(f->d, "contact_date"), before);
+	assert_int_equal(table_rows(f->d, "contact_date"), before);
 }
 
 /* ---- remove -------------------------------------------------------------------- */
@@ -620,13 +609,13 @@ static void test_rm_cascades(void **state)
 	assert_int_equal(hits(f->d, "ремонт", 0), 2);
 
 	assert_int_equal(contact_rm(f->d, gone, &e), 0);
-	assert_int_equal(rows(f->d, "contact"), 1);
-	assert_int_equal(rows(f->d, "contact_channel"), 0);
-	assert_int_equal(rows(f->d, "contact_tag"), 0);
-	assert_int_equal(rows(f->d, "contact_date"), 0);
-	assert_int_equal(rows(f->d, "fact"), 0);
-	assert_int_equal(rows(f->d, "relation"), 0);
-	assert_int_equal(rows(f->d, "interaction"), 1);
+	assert_int_equal(table_rows(f->d, "contact"), 1);
+	assert_int_equal(table_rows(f->d, "contact_channel"), 0);
+	assert_int_equal(table_rows(f->d, "contact_tag"), 0);
+	assert_int_equal(table_rows(f->d, "contact_date"), 0);
+	assert_int_equal(table_rows(f->d, "fact"), 0);
+	assert_int_equal(table_rows(f->d, "relation"), 0);
+	assert_int_equal(table_rows(f->d, "interaction"), 1);
 	/* search no longer finds anything of theirs */
 	assert_int_equal(hits(f->d, "крыши", 0), 0);
 	assert_int_equal(hits(f->d, "Тбилиси", 0), 0);
@@ -752,7 +741,7 @@ static void test_interaction_validation(void **state)
 			fail_msg("%s: %d (%s), expected %d", cases[i].why, rc, e.msg, cases[i].code);
 		assert_int_equal(e.code, cases[i].code);
 	}
-	assert_int_equal(rows(f->d, "interaction"), 0);
+	assert_int_equal(table_rows(f->d, "interaction"), 0);
 	json_t *c = card(f->d, id);
 	assert_string_equal(str(c, "last_touch_at"), TODAY "T12:00:00Z");
 	json_decref(c);
@@ -761,7 +750,7 @@ static void test_interaction_validation(void **state)
 	interaction_in ok = {.contact_id = id, .at = now, .kind = "purchase", .amount = -1230,
 			     .has_amount = 1, .currency = "EUR", .minutes = 0, .direction = ""};
 	assert_int_equal(interaction_add(f->d, &ok, &iid, &e), 0);
-	assert_int_equal(rows(f->d, "interaction"), 1);
+	assert_int_equal(table_rows(f->d, "interaction"), 1);
 }
 
 int main(void)

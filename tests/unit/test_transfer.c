@@ -4,17 +4,6 @@
 
 #define DAY TEST_DAY
 
-static int64_t rows(db *d, const char *table)
-{
-	char sql[128];
-	rp_err e = {0};
-	int64_t n = -1;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	if (db_one_int(d, &e, &n, sql, ""))
-		fail_msg("%s: %s", sql, e.msg);
-	return n;
-}
-
 static FILE *stream_of(const char *bytes, size_t len)
 {
 	FILE *fp = tmpfile();
@@ -157,9 +146,9 @@ static void test_import_contacts(void **state)
 	assert_true(ps.calls >= 1);
 	assert_int_equal(ps.last, strlen(csv));
 
-	assert_int_equal(rows(f->d, "contact"), 3);
-	assert_int_equal(rows(f->d, "contact_channel"), 4);
-	assert_int_equal(rows(f->d, "contact_tag"), 3);
+	assert_int_equal(table_rows(f->d, "contact"), 3);
+	assert_int_equal(table_rows(f->d, "contact_channel"), 4);
+	assert_int_equal(table_rows(f->d, "contact_tag"), 3);
 	json_t *c = card_of(f->d, "Иванова");
 	json_t *em = json_object_get(c, "emails");
 	assert_int_equal(json_array_size(em), 2);
@@ -224,8 +213,8 @@ static void test_import_bad_rows_all_or_nothing(void **state)
 	assert_contains(str(p, "error"), "best");
 	json_decref(rep);
 	/* nothing at all was written */
-	assert_int_equal(rows(f->d, "contact"), 0);
-	assert_int_equal(rows(f->d, "contact_channel"), 0);
+	assert_int_equal(table_rows(f->d, "contact"), 0);
+	assert_int_equal(table_rows(f->d, "contact_channel"), 0);
 
 	/* skip_bad: the good rows go in, the bad are counted */
 	assert_int_equal(import_str(f->d, "contacts", bad_contacts, (import_opts){.skip_bad = 1}, &rep, &e), 0);
@@ -235,8 +224,8 @@ static void test_import_bad_rows_all_or_nothing(void **state)
 	assert_int_equal(num(rep, "bad"), 4);
 	assert_string_equal(problem_lines(rep, lines, sizeof lines), "4,5,7,8");
 	json_decref(rep);
-	assert_int_equal(rows(f->d, "contact"), 3);
-	assert_int_equal(rows(f->d, "contact_channel"), 2);
+	assert_int_equal(table_rows(f->d, "contact"), 3);
+	assert_int_equal(table_rows(f->d, "contact_channel"), 2);
 	int64_t id;
 	assert_int_equal(contact_resolve(f->d, "Good Three", &id, &e), 0);
 	assert_int_equal(contact_resolve(f->d, "Bad", &id, &e), RP_ENOTFOUND);
@@ -254,9 +243,9 @@ static void test_import_dry_run(void **state)
 	assert_int_equal(num(rep, "rows"), 2);
 	assert_int_equal(num(rep, "bad"), 0);
 	json_decref(rep);
-	assert_int_equal(rows(f->d, "contact"), 0);
-	assert_int_equal(rows(f->d, "contact_channel"), 0);
-	assert_int_equal(rows(f->d, "contact_tag"), 0);
+	assert_int_equal(table_rows(f->d, "contact"), 0);
+	assert_int_equal(table_rows(f->d, "contact_channel"), 0);
+	assert_int_equal(table_rows(f->d, "contact_tag"), 0);
 
 	/* a dry run still finds the bad rows */
 	csv = "name,tier\nA,close\nB,best\n";
@@ -264,14 +253,14 @@ static void test_import_dry_run(void **state)
 			 0);
 	assert_int_equal(num(rep, "bad"), 1);
 	json_decref(rep);
-	assert_int_equal(rows(f->d, "contact"), 0);
+	assert_int_equal(table_rows(f->d, "contact"), 0);
 
 	/* and interactions too */
 	import_ok(f->d, "contacts", "id,name\n7,Seven\n", 1);
 	csv = "contact_id,at,kind\n7,2025-06-15T15:00:00Z,call\n";
 	assert_int_equal(import_str(f->d, "interactions", csv, (import_opts){.dry_run = 1}, &rep, &e), 0);
 	json_decref(rep);
-	assert_int_equal(rows(f->d, "interaction"), 0);
+	assert_int_equal(table_rows(f->d, "interaction"), 0);
 	json_t *c = card_of(f->d, "7");
 	assert_string_equal(str(c, "last_touch_at"), DAY "T12:00:00Z");
 	json_decref(c);
@@ -307,7 +296,7 @@ static void test_import_header_problems(void **state)
 	assert_int_equal(import_str(f->d, "contacts", "name,colour\nA,red\n", (import_opts){0}, &rep, &e),
 			 RP_EINVAL);
 	assert_null(rep);
-	assert_int_equal(rows(f->d, "contact"), 0);
+	assert_int_equal(table_rows(f->d, "contact"), 0);
 	assert_int_equal(import_str(f->d, "people", "name\nA\n", (import_opts){0}, &rep, &e), RP_EUSAGE);
 	assert_null(rep);
 }
@@ -333,7 +322,7 @@ static void test_import_header_only(void **state)
 	}
 	import_ok(f->d, "interactions", "contact_id,at,kind\n", 0);
 	import_ok(f->d, "facts", "contact_email,body\n", 0);
-	assert_int_equal(rows(f->d, "contact"), 0);
+	assert_int_equal(table_rows(f->d, "contact"), 0);
 }
 
 static void test_import_line_numbers(void **state)
@@ -354,7 +343,7 @@ static void test_import_line_numbers(void **state)
 	assert_contains(e.msg, "line 5");
 	assert_string_equal(problem_lines(rep, lines, sizeof lines), "5,9");
 	json_decref(rep);
-	assert_int_equal(rows(f->d, "contact"), 0);
+	assert_int_equal(table_rows(f->d, "contact"), 0);
 
 	assert_int_equal(import_str(f->d, "contacts", csv, (import_opts){.skip_bad = 1}, &rep, &e), 0);
 	assert_string_equal(problem_lines(rep, lines, sizeof lines), "5,9");
@@ -400,7 +389,7 @@ static void test_import_interactions(void **state)
 	assert_int_equal(num(rep, "imported"), 5);
 	assert_int_equal(num(rep, "rows"), 5);
 	json_decref(rep);
-	assert_int_equal(rows(f->d, "interaction"), 5);
+	assert_int_equal(table_rows(f->d, "interaction"), 5);
 
 	/* last touch: the latest of each contact's interactions */
 	json_t *c = card_of(f->d, "Анна");
@@ -482,7 +471,7 @@ static void test_import_interactions_bad_rows(void **state)
 			assert_contains(str(p, "error"), "nobody@example.org");
 	}
 	json_decref(rep);
-	assert_int_equal(rows(f->d, "interaction"), 0);
+	assert_int_equal(table_rows(f->d, "interaction"), 0);
 	json_t *c = card_of(f->d, "Анна");
 	assert_string_equal(str(c, "last_touch_at"), "2025-06-01T12:00:00Z");
 	json_decref(c);
@@ -491,7 +480,7 @@ static void test_import_interactions_bad_rows(void **state)
 	assert_int_equal(num(rep, "bad"), 7);
 	assert_int_equal(num(rep, "imported"), 2);
 	json_decref(rep);
-	assert_int_equal(rows(f->d, "interaction"), 2);
+	assert_int_equal(table_rows(f->d, "interaction"), 2);
 	c = card_of(f->d, "Анна");
 	assert_string_equal(str(c, "last_touch_at"), "2025-06-10T10:00:00Z");
 	json_decref(c);

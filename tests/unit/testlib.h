@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,6 +40,18 @@ static inline void test_store_close(db *d, const char path[64])
 	unlink(p);
 	snprintf(p, sizeof p, "%s-shm", path);
 	unlink(p);
+}
+
+/* How many rows a table holds (a test's "nothing was written" check). */
+static inline int64_t table_rows(db *d, const char *table)
+{
+	char sql[128];
+	rp_err e = {0};
+	int64_t n = -1;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	if (db_one_int(d, &e, &n, sql, ""))
+		fail_msg("%s: %s", sql, e.msg);
+	return n;
 }
 
 /* The usual fixture: a fresh store per test in state, and the clock fixed
