@@ -67,8 +67,8 @@ build/san/tests/%: tests/unit/%.c $(SANOBJ) tests/unit/testlib.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $< $(SANOBJ) $(LIBS) -lcmocka
 
-bench/gen: bench/gen.c
-	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -o $@ $<
+bench/gen: bench/gen.c src/util/date.c src/util/date.h
+	$(CC) -std=c17 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -Isrc -o $@ bench/gen.c src/util/date.c
 
 bench/agenda: bench/agenda.c $(LIBOBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)

@@ -15,6 +15,7 @@
  * C17, libc only.
  */
 
+#include "util/date.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -103,40 +104,16 @@ static inline int chance(Rng *r, uint32_t permille)
 /* Calendar                                                            */
 /* ------------------------------------------------------------------ */
 
-static int is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : dm[m - 1];
-}
-
-/* Days since 1970-01-01 in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t mp = m > 2 ? m - 3 : m + 9;
-    int64_t doy = (153 * mp + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
+/* The calendar arithmetic is rapport's own (src/util/date.c). */
+static int days_in_month(int64_t y, int m) { return rp_days_in_month((int)y, m); }
+static int64_t days_from_civil(int64_t y, int m, int d) { return rp_days_from_civil((int)y, m, d); }
 
 static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
+    rp_date t = rp_civil_from_days(z);
+    *y = t.y;
+    *m = t.m;
+    *d = t.d;
 }
 
 /* The given date, with the day clamped to the month's length. */

@@ -54,8 +54,7 @@ export RAPPORT_TODAY="$TODAY"
 # A small population, generated for today so that the agenda has work.
 GEN=$ROOT/bench/gen
 if [ ! -x "$GEN" ]; then
-	GEN=$WORK/gen
-	cc -std=c17 -O2 -o "$GEN" "$ROOT/bench/gen.c" || give_up "cannot build bench/gen"
+	make -C "$ROOT" --no-print-directory bench/gen >/dev/null || give_up "cannot build bench/gen"
 fi
 mkdir -p "$WORK/csv"
 {
