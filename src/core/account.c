@@ -145,28 +145,24 @@ int user_set(db *d, const char *login, const char *role, int disabled, const cha
 	return db_commit(d, e);
 }
 
+static json_t *user_row(db_stmt *s)
+{
+	return json_pack("{s:o,s:o,s:b,s:o,s:I}", "login", col_json_text(s, 0), "role", col_json_text(s, 1),
+			 "disabled", !db_col_null(s, 2), "created_at", col_json_ts(s, 3), "sessions",
+			 (json_int_t)db_col_int(s, 4));
+}
+
 int user_list(db *d, json_t **out, rp_err *e)
 {
 	db_stmt *s = db_query(d, e,
 			      "SELECT login, role, disabled_at, created_at,"
 			      " (SELECT count(*) FROM session WHERE account_id = a.id) FROM account a ORDER BY login",
 			      "");
-	if (!s)
-		return e->code;
-	json_t *a = json_array();
-	int rc;
-	while ((rc = db_step(s, e)) == DB_ROW)
-		json_array_append_new(a, json_pack("{s:o,s:o,s:b,s:o,s:I}", "login", col_json_text(s, 0), "role",
-						   col_json_text(s, 1), "disabled", !db_col_null(s, 2),
-						   "created_at", col_json_ts(s, 3), "sessions",
-						   (json_int_t)db_col_int(s, 4)));
-	db_reset(s);
-	if (rc != DB_DONE) {
-		json_decref(a);
-		return rc;
-	}
-	*out = json_pack("{s:o}", "users", a);
-	return 0;
+	json_t *a;
+	int rc = s ? rows_json(s, user_row, &a, e) : e->code;
+	if (!rc)
+		*out = json_pack("{s:o}", "users", a);
+	return rc;
 }
 
 /* ---- throttling ------------------------------------------------------ */
@@ -357,28 +353,24 @@ int token_revoke(db *d, int64_t id, rp_err *e)
 	return rc;
 }
 
+static json_t *token_row(db_stmt *s)
+{
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:b}", "id", (json_int_t)db_col_int(s, 0), "login", col_json_text(s, 1),
+			 "label", col_json_text(s, 2), "created_at", col_json_ts(s, 3), "last_used_at",
+			 col_json_ts(s, 4), "revoked", !db_col_null(s, 5));
+}
+
 int token_list(db *d, json_t **out, rp_err *e)
 {
 	db_stmt *s = db_query(d, e,
 			      "SELECT t.id, a.login, t.label, t.created_at, t.last_used_at, t.revoked_at"
 			      " FROM api_token t JOIN account a ON a.id = t.account_id ORDER BY t.id",
 			      "");
-	if (!s)
-		return e->code;
-	json_t *a = json_array();
-	int rc;
-	while ((rc = db_step(s, e)) == DB_ROW)
-		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:o,s:o,s:b}", "id", (json_int_t)db_col_int(s, 0),
-						   "login", col_json_text(s, 1), "label", col_json_text(s, 2),
-						   "created_at", col_json_ts(s, 3), "last_used_at",
-						   col_json_ts(s, 4), "revoked", !db_col_null(s, 5)));
-	db_reset(s);
-	if (rc != DB_DONE) {
-		json_decref(a);
-		return rc;
-	}
-	*out = json_pack("{s:o}", "tokens", a);
-	return 0;
+	json_t *a;
+	int rc = s ? rows_json(s, token_row, &a, e) : e->code;
+	if (!rc)
+		*out = json_pack("{s:o}", "tokens", a);
+	return rc;
 }
 
 /* ---- audit ----------------------------------------------------------- */
@@ -395,30 +387,25 @@ int audit_write(db *d, const char *actor, const char *action, json_t *target, co
 	return rc;
 }
 
+static json_t *audit_row(db_stmt *s)
+{
+	const char *t = db_col_text(s, 4);
+	json_t *target = t ? json_loads(t, 0, NULL) : NULL;
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:b,s:o}", "id", (json_int_t)db_col_int(s, 0), "at",
+			 col_json_ts(s, 1), "actor", col_json_text(s, 2), "action", col_json_text(s, 3), "target",
+			 target ? target : json_null(), "address", col_json_text(s, 5), "ok", (int)db_col_int(s, 6),
+			 "detail", col_json_text(s, 7));
+}
+
 int audit_list(db *d, int64_t limit, int64_t before, json_t **out, rp_err *e)
 {
 	db_stmt *s = db_query(d, e,
 			      "SELECT id, at, actor, action, target, address, ok, detail FROM audit"
 			      " WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2",
 			      "ii", before, limit > 0 ? limit : (int64_t)100);
-	if (!s)
-		return e->code;
-	json_t *a = json_array();
-	int rc;
-	while ((rc = db_step(s, e)) == DB_ROW) {
-		const char *t = db_col_text(s, 4);
-		json_t *target = t ? json_loads(t, 0, NULL) : NULL;
-		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:b,s:o}", "id",
-						   (json_int_t)db_col_int(s, 0), "at", col_json_ts(s, 1), "actor",
-						   col_json_text(s, 2), "action", col_json_text(s, 3), "target",
-						   target ? target : json_null(), "address", col_json_text(s, 5), "ok",
-						   (int)db_col_int(s, 6), "detail", col_json_text(s, 7)));
-	}
-	db_reset(s);
-	if (rc != DB_DONE) {
-		json_decref(a);
-		return rc;
-	}
-	*out = json_pack("{s:o}", "entries", a);
-	return 0;
+	json_t *a;
+	int rc = s ? rows_json(s, audit_row, &a, e) : e->code;
+	if (!rc)
+		*out = json_pack("{s:o}", "entries", a);
+	return rc;
 }

@@ -22,6 +22,22 @@ json_t *col_json_ts(db_stmt *s, int i)
 	return db_col_null(s, i) ? json_null() : json_string(rp_ts_format(db_col_int(s, i), buf));
 }
 
+int rows_json(db_stmt *s, json_t *(*row)(db_stmt *s), json_t **out, rp_err *e)
+{
+	json_t *a = json_array();
+	int rc;
+	while ((rc = db_step(s, e)) == DB_ROW)
+		json_array_append_new(a, row(s));
+	db_reset(s);
+	if (rc != DB_DONE) {
+		json_decref(a);
+		*out = NULL;
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
 static int space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 char *str_trim(const char *s)

@@ -11,6 +11,11 @@ json_t *col_json_int(db_stmt *s, int i);
 /* A Unix-seconds column as an ISO 8601 UTC string, or null. */
 json_t *col_json_ts(db_stmt *s, int i);
 
+/* Step s to the end, turning each row into a JSON value with row(s), and
+** give back the statement.  *out receives the array; on an error it is
+** NULL and the code is returned. */
+int rows_json(db_stmt *s, json_t *(*row)(db_stmt *s), json_t **out, rp_err *e);
+
 /* Copy of s without leading and trailing ASCII white space (malloc'd). */
 char *str_trim(const char *s);
 /* 1 if s is NULL or only white space. */

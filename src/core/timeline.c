@@ -93,36 +93,29 @@ fail:
 	return rc;
 }
 
+static json_t *interaction_row(db_stmt *s)
+{
+	json_t *amount = json_null();
+	if (!db_col_null(s, 5)) {
+		char buf[32];
+		amount = json_pack("{s:I,s:s,s:o}", "minor", (json_int_t)db_col_int(s, 5), "value",
+				   rp_money_format(db_col_int(s, 5), buf), "currency", col_json_text(s, 6));
+	}
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int(s, 0), "at",
+			 col_json_ts(s, 1), "kind", col_json_text(s, 2), "direction", col_json_text(s, 3), "minutes",
+			 col_json_int(s, 4), "amount", amount, "by", col_json_text(s, 7), "summary",
+			 col_json_text(s, 8));
+}
+
 int timeline_list(db *d, int64_t contact, int64_t limit, json_t **out, rp_err *e)
 {
 	db_stmt *s = db_query(d, e,
 			      "SELECT id, at, kind, direction, minutes, amount, currency, by_user, summary"
 			      " FROM interaction WHERE contact_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
 			      "ii", contact, limit > 0 ? limit : (int64_t)50);
-	if (!s)
-		return e->code;
-	json_t *a = json_array();
-	int rc;
-	while ((rc = db_step(s, e)) == DB_ROW) {
-		json_t *amount = json_null();
-		if (!db_col_null(s, 5)) {
-			char buf[32];
-			amount = json_pack("{s:I,s:s,s:o}", "minor", (json_int_t)db_col_int(s, 5), "value",
-					   rp_money_format(db_col_int(s, 5), buf), "currency",
-					   col_json_text(s, 6));
-		}
-		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-						   (json_int_t)db_col_int(s, 0), "at", col_json_ts(s, 1),
-						   "kind", col_json_text(s, 2), "direction",
-						   col_json_text(s, 3), "minutes", col_json_int(s, 4),
-						   "amount", amount, "by", col_json_text(s, 7), "summary",
-						   col_json_text(s, 8)));
-	}
-	db_reset(s);
-	if (rc != DB_DONE) {
-		json_decref(a);
-		return rc;
-	}
-	*out = json_pack("{s:I,s:o}", "contact_id", (json_int_t)contact, "interactions", a);
-	return 0;
+	json_t *a;
+	int rc = s ? rows_json(s, interaction_row, &a, e) : e->code;
+	if (!rc)
+		*out = json_pack("{s:I,s:o}", "contact_id", (json_int_t)contact, "interactions", a);
+	return rc;
 }
