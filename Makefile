@@ -4,8 +4,8 @@
 
 CC      ?= cc
 OPT     ?= -O2 -g
-CFLAGS  += -std=c17 -D_DEFAULT_SOURCE -pthread -Wall -Wextra -Werror -Isrc $(OPT)
-LIBS     = -lsqlite3 -ljansson -lstemmer -lutf8proc -lcsv -lmicrohttpd -lsodium -lm
+CFLAGS  += -std=c17 -D_DEFAULT_SOURCE -pthread -Wall -Wextra -Werror -Isrc -I/usr/include/postgresql $(OPT)
+LIBS     = -lpq -lsqlite3 -ljansson -lstemmer -lutf8proc -lcsv -lmicrohttpd -lsodium -lm
 SAN      = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC     := $(shell find src -name '*.c' | sort)
@@ -24,7 +24,7 @@ SANOBJ  := $(LIBSRC:%.c=build/san/%.o) build/san/$(GEN:.c=.o)
 
 DEMO    ?= demo/rapport.db
 
-.PHONY: all deps run check unit cli bench clean clang-check build-clang
+.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang
 # Keep the objects that test programs are linked from.
 .SECONDARY:
 all: deps rapport
@@ -99,13 +99,19 @@ UNIT_REL := $(UNIT:tests/unit/%.c=build/rel/tests/%)
 UNIT_SAN := $(UNIT:tests/unit/%.c=build/san/tests/%)
 
 # Every test: unit tests built plainly and under ASan+UBSan, the binary end
-# to end, and a warnings-as-errors build with clang.  tests/run prints the
-# closing summary.
+# to end, and a warnings-as-errors build with clang.  tests/run runs the
+# tests on SQLite, then again on a throwaway PostgreSQL server (tests/pg),
+# and prints the closing summary.  check-pg runs the PostgreSQL pass alone.
 check:
 	@scripts/deps check
 	@$(MAKE) --no-print-directory rapport bench/gen $(UNIT_REL) $(UNIT_SAN)
 	@$(MAKE) --no-print-directory clang-check
 	@tests/run $(UNIT_REL) $(UNIT_SAN)
+
+check-pg:
+	@scripts/deps check
+	@$(MAKE) --no-print-directory rapport $(UNIT_REL) $(UNIT_SAN)
+	@tests/pg tests/run $(UNIT_REL) $(UNIT_SAN)
 
 clang-check:
 	@$(MAKE) --no-print-directory CC=clang OPT=-O0 build-clang

@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 		rc = store_open(target, 0, &c.db, &e);
 	json_t *result = NULL;
 	if (!rc) {
-		rc = o->fn(&c, args, &result, &e);
+		rc = ops_run(o, &c, args, &result, &e);
 		if (c.db && (o->flags & OP_WRITE))
 			ops_audit(&c, o, args, rc == 0, rc ? e.msg : NULL);
 	}
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 		if (e.code != rc) { /* a code returned without its message */
 			char why[sizeof e.msg];
 			snprintf(why, sizeof why, "%s", e.msg);
-			rp_errf(&e, rc > RP_EMEDIA ? RP_EDB : rc, "internal error (%d)%s%.1900s", rc,
+			rp_errf(&e, rc > RP_EBUSY ? RP_EDB : rc, "internal error (%d)%s%.1900s", rc,
 				why[0] ? ": " : "", why);
 		}
 		return fail(&e);

@@ -38,6 +38,19 @@ typedef struct rp_strs {
 extern const db_migration rp_migrations[];
 extern const int rp_nmigrations;
 
+/* A data table: its name, the columns that order its rows (its primary
+** key; key[0] is NULL for a table without one) and its integer columns
+** (the others are text), each list ending at the first NULL. */
+typedef struct rp_table {
+	const char *name;
+	const char *key[4];
+	const char *ints[8];
+} rp_table;
+/* Every data table, parents before children (core/schema.c).  A new
+** migration's tables and columns must be added there. */
+extern const rp_table rp_tables[];
+extern const int rp_ntables;
+
 /* Open the store at target and bring its schema up to date.  create: make
 ** the file when it does not exist (only 'rapport init' does). */
 int store_open(const char *target, int create, db **out, rp_err *e);

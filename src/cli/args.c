@@ -279,7 +279,8 @@ void cli_overview(FILE *f)
 			fprintf(f, "  %-18s %s\n", ops_table[i].name, ops_table[i].summary);
 	fprintf(f,
 		"\nGlobal options:\n"
-		"  --db PATH          the database (default: $RAPPORT_DB, else ./rapport.db)\n"
+		"  --db PATH|URL      the store: a SQLite file or postgres://USER@HOST:PORT/DB\n"
+		"                     (default: $RAPPORT_DB, else ./rapport.db)\n"
 		"  --version          print the version\n"
 		"  --help             show this help\n"
 		"\nEvery read command takes --json.  See 'rapport COMMAND --help'.\n");

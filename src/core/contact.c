@@ -758,10 +758,16 @@ static int fact_insert(db *d, int64_t id, int64_t contact, const char *body, con
 	if ((rc = db_begin(d, e)))
 		goto out;
 	if (!(rc = contact_exists(d, contact, e))) {
-		db_stmt *s = db_query(d, e,
-				      "INSERT INTO fact(contact_id, body, follow_up, created_at, created_by, done_at, id)"
-				      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-				      "ittitnn", contact, text, follow_up && *follow_up ? follow_up : NULL, now, by);
+		/* Without an id the store gives one (PostgreSQL does not take NULL
+		** for "give one" as SQLite does). */
+		db_stmt *s = id ? db_query(d, e,
+					   "INSERT INTO fact(contact_id, body, follow_up, created_at, created_by, done_at, id)"
+					   " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+					   "ittitnn", contact, text, follow_up && *follow_up ? follow_up : NULL, now, by)
+				: db_query(d, e,
+					   "INSERT INTO fact(contact_id, body, follow_up, created_at, created_by, done_at)"
+					   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+					   "ittitn", contact, text, follow_up && *follow_up ? follow_up : NULL, now, by);
 		if (!s) {
 			rc = e->code;
 		} else {

@@ -336,16 +336,28 @@ static const char *batch_sql(imp *m, int rows)
 	return sql;
 }
 
+/* A batch that breaks a rule is tried again row by row, so the rows go in
+** under a savepoint: on PostgreSQL a failed statement would otherwise spoil
+** the whole transaction. */
 static int insert_rows(imp *m, ibatch *b, int first, int rows, rp_err *e)
 {
+	int rc = db_begin(m->d, e);
+	if (rc)
+		return rc;
 	db_stmt *s = db_prepare(m->d, batch_sql(m, rows), e);
-	if (!s)
+	if (!s) {
+		db_rollback(m->d);
 		return e->code;
+	}
 	for (int i = 0; i < rows; i++)
 		bind_row(b, s, i * 10, &b->row[first + i]);
-	int rc = db_step(s, e);
+	rc = db_step(s, e);
 	db_reset(s);
-	return rc == DB_DONE ? 0 : rc;
+	if (rc != DB_DONE) {
+		db_rollback(m->d);
+		return rc;
+	}
+	return db_commit(m->d, e);
 }
 
 /* Write one batch (the writer's side): the reader's problems, then the
@@ -799,6 +811,10 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 		rc = db_load_end(d, e);
 	if (!rc && m.what == W_INTERACTIONS)
 		rc = apply_touches(&m);
+	/* Interactions are given ids here and facts keep theirs: the store's
+	** own ids must go on after them. */
+	if (!rc && (m.what == W_INTERACTIONS || m.what == W_FACTS))
+		rc = db_ids_follow(d, m.what == W_FACTS ? "fact" : "interaction", e);
 	for (size_t i = 0; !rc && table && i < m.nrange; i++)
 		rc = db_fulltext_index(d, table, m.range[i][0], m.range[i][1], e);
 	if (!rc && table)

@@ -146,6 +146,20 @@ static const char m1_sqlite[] =
 	"  INSERT INTO interaction_fts(rowid, summary) VALUES (new.id, new.summary);"
 	"END;";
 
+/* PostgreSQL's search capability: GIN indexes over rp_tsv() of the text
+** columns.  rp_tsv keeps Russian stems (the 'russian' configuration stems
+** Latin words as English) beside the unstemmed words, for prefix queries,
+** with ё folded to е as SQLite's tokenizer does.  db/postgres.c queries
+** the same expressions, so the planner uses these indexes. */
+static const char m1_postgres[] =
+	"CREATE FUNCTION rp_tsv(a text, b text) RETURNS tsvector"
+	"  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS"
+	"  $$ SELECT to_tsvector('russian'::regconfig, x) || to_tsvector('simple'::regconfig, x)"
+	"     FROM (SELECT translate(coalesce(a, '') || ' ' || coalesce(b, ''), 'ёЁ', 'еЕ') AS x) AS t $$;"
+	"CREATE INDEX contact_fts ON contact USING gin (rp_tsv(name, note));"
+	"CREATE INDEX fact_fts ON fact USING gin (rp_tsv(body, NULL));"
+	"CREATE INDEX interaction_fts ON interaction USING gin (rp_tsv(summary, NULL));";
+
 /* account: team members, their sessions and API tokens, failed logins
 ** (for throttling), and the audit log.  Tokens are stored only as hashes. */
 static const char m2_sql[] =
@@ -195,7 +209,37 @@ static const char m2_sql[] =
 	"CREATE INDEX audit_at ON audit(at);";
 
 const db_migration rp_migrations[] = {
-	{1, "contacts, timeline, search", m1_sql, {"sqlite"}, {m1_sqlite}},
+	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
+
+/* Every data table of the store, parents before the tables whose foreign
+** keys point at them, each with the columns that order its rows (its
+** primary key; none for auth_failure, which holds only the last minutes'
+** failed logins) and its integer columns (the others hold text).
+** 'rapport migrate-store' copies exactly these tables, in this order, and
+** compares them after the copy; it needs the integer columns because
+** PostgreSQL takes a value for one only as a number.
+**
+** A migration that adds a table or a column must add it here too, or a
+** copy of the store leaves it behind (test_copy compares this list with the
+** tables and columns of a new store).  The engines' own search tables
+** (SQLite's FTS5 tables) are not data: the target builds them from the
+** rows. */
+const rp_table rp_tables[] = {
+	{"setting", {"key"}, {NULL}},
+	{"contact", {"id"}, {"id", "created_at", "updated_at", "last_touch_at"}},
+	{"contact_channel", {"id"}, {"id", "contact_id"}},
+	{"contact_date", {"id"}, {"id", "contact_id", "year", "month", "day", "md"}},
+	{"contact_tag", {"contact_id", "tag"}, {"contact_id"}},
+	{"relation", {"a", "b", "kind"}, {"a", "b"}},
+	{"fact", {"id"}, {"id", "contact_id", "done_at", "created_at"}},
+	{"interaction", {"id"}, {"id", "contact_id", "at", "minutes", "amount"}},
+	{"account", {"id"}, {"id", "disabled_at", "created_at"}},
+	{"session", {"id"}, {"id", "account_id", "created_at", "last_seen_at"}},
+	{"api_token", {"id"}, {"id", "account_id", "created_at", "last_used_at", "revoked_at"}},
+	{"auth_failure", {NULL}, {"at"}},
+	{"audit", {"id"}, {"id", "at", "ok"}},
+};
+const int rp_ntables = sizeof rp_tables / sizeof rp_tables[0];

@@ -14,8 +14,7 @@ int db_open(const char *target, int create, db **out, rp_err *e)
 {
 	const struct db_vfs *vfs = &db_sqlite_vfs;
 	if (!strncmp(target, "postgres://", 11) || !strncmp(target, "postgresql://", 13))
-		return rp_errf(e, RP_EUSAGE,
-			       "this build of rapport has no PostgreSQL backend; use a SQLite file path for --db");
+		vfs = &db_postgres_vfs;
 	db *d = calloc(1, sizeof *d);
 	if (!d)
 		return rp_errf(e, RP_ENOMEM, "out of memory");
@@ -27,6 +26,17 @@ int db_open(const char *target, int create, db **out, rp_err *e)
 	}
 	*out = d;
 	return 0;
+}
+
+void db_target_shown(const char *target, char *out, size_t n)
+{
+	const char *scheme = strstr(target, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+	if (colon)
+		snprintf(out, n, "%.*s:***%s", (int)(colon - target), target, at);
+	else
+		snprintf(out, n, "%s", target);
 }
 
 void db_close(db *d)
@@ -124,6 +134,7 @@ uint64_t db_time_take(void)
 	return t;
 }
 int db_col_count(db_stmt *s) { return s->vfs->col_count(s); }
+const char *db_col_name(db_stmt *s, int i) { return s->vfs->col_name(s, i); }
 int db_col_null(db_stmt *s, int i) { return s->vfs->col_null(s, i); }
 int64_t db_col_int(db_stmt *s, int i) { return s->vfs->col_int(s, i); }
 double db_col_double(db_stmt *s, int i) { return s->vfs->col_double(s, i); }
@@ -159,6 +170,7 @@ int db_fulltext_index(db *d, const char *table, int64_t lo, int64_t hi, rp_err *
 int db_data_version(db *d, int64_t *v) { return d->vfs->data_version(d->impl, v); }
 int db_load_begin(db *d, const char *table, rp_err *e) { return d->vfs->load(d->impl, table, 1, e); }
 int db_load_end(db *d, rp_err *e) { return d->vfs->load(d->impl, NULL, 0, e); }
+int db_ids_follow(db *d, const char *table, rp_err *e) { return d->vfs->ids_follow(d->impl, table, e); }
 void db_load_cancel(db *d) { d->vfs->load(d->impl, NULL, -1, NULL); }
 
 /* Bind per the types string; a count that differs from the statement's

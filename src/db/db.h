@@ -15,6 +15,7 @@
 #ifndef RP_DB_H
 #define RP_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -38,6 +39,8 @@ typedef struct db_migration {
 ** later versions, a postgres:// URL.  On success *out owns the connection. */
 int db_open(const char *target, int create, db **out, rp_err *e);
 void db_close(db *d);
+/* target as it may be shown: a password in a URL becomes ***. */
+void db_target_shown(const char *target, char *out, size_t n);
 const char *db_engine(db *d); /* "sqlite" or "postgres" */
 
 /* Apply every migration newer than the store's version, each in its own
@@ -73,6 +76,7 @@ int db_step(db_stmt *s, rp_err *e);
 /* Nanoseconds this thread spent stepping statements since the last call. */
 uint64_t db_time_take(void);
 int db_col_count(db_stmt *s);
+const char *db_col_name(db_stmt *s, int i); /* the i-th result column's name */
 int db_col_null(db_stmt *s, int i);
 int64_t db_col_int(db_stmt *s, int i);
 double db_col_double(db_stmt *s, int i);
@@ -126,5 +130,11 @@ int db_load_end(db *d, rp_err *e);
 /* Before rolling back a failed load: forget the dropped indexes (the
 ** rollback brings them back). */
 void db_load_cancel(db *d);
+
+/* After rows were inserted with explicit ids (an import that keeps ids, a
+** copy between stores): make the ids the engine gives from now on follow
+** the largest in table.  SQLite does so by itself; PostgreSQL's identity
+** sequences must be moved. */
+int db_ids_follow(db *d, const char *table, rp_err *e);
 
 #endif

@@ -277,6 +277,7 @@ static int sq_step(db_stmt *x, rp_err *e)
 
 static int sq_param_count(db_stmt *x) { return sqlite3_bind_parameter_count(T(x)->st); }
 static int sq_col_count(db_stmt *x) { return sqlite3_column_count(T(x)->st); }
+static const char *sq_col_name(db_stmt *x, int i) { return sqlite3_column_name(T(x)->st, i); }
 static int sq_col_null(db_stmt *x, int i) { return sqlite3_column_type(T(x)->st, i) == SQLITE_NULL; }
 static int64_t sq_col_int(db_stmt *x, int i) { return sqlite3_column_int64(T(x)->st, i); }
 static double sq_col_double(db_stmt *x, int i) { return sqlite3_column_double(T(x)->st, i); }
@@ -541,6 +542,13 @@ static int sq_data_version(void *impl, int64_t *v)
 	return rc == DB_ROW ? 0 : RP_EDB;
 }
 
+/* A rowid table gives max(rowid) + 1 by itself. */
+static int sq_ids_follow(void *impl, const char *table, rp_err *e)
+{
+	(void)impl, (void)table, (void)e;
+	return 0;
+}
+
 const struct db_vfs db_sqlite_vfs = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -554,6 +562,7 @@ const struct db_vfs db_sqlite_vfs = {
 	.step = sq_step,
 	.param_count = sq_param_count,
 	.col_count = sq_col_count,
+	.col_name = sq_col_name,
 	.col_null = sq_col_null,
 	.col_int = sq_col_int,
 	.col_double = sq_col_double,
@@ -566,5 +575,6 @@ const struct db_vfs db_sqlite_vfs = {
 	.fulltext_index = sq_fulltext_index,
 	.data_version = sq_data_version,
 	.load = sq_load,
+	.ids_follow = sq_ids_follow,
 	.fulltext = sq_fulltext,
 };

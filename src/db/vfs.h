@@ -21,6 +21,7 @@ struct db_vfs {
 	int (*step)(db_stmt *s, rp_err *e);
 	int (*param_count)(db_stmt *s);
 	int (*col_count)(db_stmt *s);
+	const char *(*col_name)(db_stmt *s, int i);
 	int (*col_null)(db_stmt *s, int i);
 	int64_t (*col_int)(db_stmt *s, int i);
 	double (*col_double)(db_stmt *s, int i);
@@ -33,6 +34,7 @@ struct db_vfs {
 	int (*fulltext_index)(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e);
 	int (*data_version)(void *impl, int64_t *v);
 	int (*load)(void *impl, const char *table, int begin, rp_err *e);
+	int (*ids_follow)(void *impl, const char *table, rp_err *e);
 	int (*fulltext)(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
 			rp_err *e);
 };
@@ -49,5 +51,6 @@ struct db {
 };
 
 extern const struct db_vfs db_sqlite_vfs;
+extern const struct db_vfs db_postgres_vfs;
 
 #endif

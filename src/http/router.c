@@ -62,6 +62,7 @@ unsigned http_status(int code)
 	case RP_ETOOBIG: return 413;
 	case RP_EMEDIA: return 415;
 	case RP_ETHROTTLE: return 429;
+	case RP_EBUSY: return 503;
 	default: return 500;
 	}
 }

@@ -439,7 +439,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	/* A read runs in one read transaction: one snapshot, one lock. */
 	int reading = !rc && !(o->flags & OP_WRITE) && !(rc = db_begin_read(d, &e));
 	if (!rc)
-		rc = o->fn(&ctx, args, &result, &e);
+		rc = ops_run(o, &ctx, args, &result, &e);
 	if (reading)
 		db_commit(d, NULL);
 	if (!rc && (o->flags & OP_WRITE))
@@ -451,7 +451,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	if (rc && e.code != rc) {
 		char why[sizeof e.msg];
 		snprintf(why, sizeof why, "%s", e.msg);
-		rp_errf(&e, rc > RP_EMEDIA || rc < 0 ? RP_EDB : rc, "internal error%s%.1900s", why[0] ? ": " : "", why);
+		rp_errf(&e, rc > RP_EBUSY || rc < 0 ? RP_EDB : rc, "internal error%s%.1900s", why[0] ? ": " : "", why);
 	}
 	/* Every write, and every login attempt, goes to the audit log. */
 	if (o->flags & OP_WRITE)
@@ -599,7 +599,7 @@ int http_serve(const http_config *cfg, rp_err *e)
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &sv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)500, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)500,
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
 	if (!daemon) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

@@ -100,17 +100,21 @@ rp_strs arg_list(json_t *args, const char *key, const char **slots, size_t max);
 /* Record an operation in the audit log (writes, and logins), its secret
 ** arguments left out.  ok: it succeeded; detail: the error otherwise. */
 void ops_audit(op_ctx *c, const op *o, json_t *args, int ok, const char *detail);
+/* Run o's handler; a write that lost to a concurrent one runs again. */
+int ops_run(const op *o, op_ctx *c, json_t *args, json_t **result, rp_err *e);
 
 /* Name a contact given as an argument (id or part of the name). */
 int arg_contact(op_ctx *c, json_t *args, const char *key, int64_t *id, rp_err *e);
 
 /* Handlers, one file each under ops/. */
 int op_init(op_ctx *, json_t *, json_t **, rp_err *);
+int op_migrate_store(op_ctx *, json_t *, json_t **, rp_err *);
 int op_contact_add(op_ctx *, json_t *, json_t **, rp_err *);
 int op_contact_show(op_ctx *, json_t *, json_t **, rp_err *);
 int op_contact_list(op_ctx *, json_t *, json_t **, rp_err *);
 int op_contact_edit(op_ctx *, json_t *, json_t **, rp_err *);
 int op_contact_rm(op_ctx *, json_t *, json_t **, rp_err *);
+int op_contact_merge(op_ctx *, json_t *, json_t **, rp_err *);
 int op_date_add(op_ctx *, json_t *, json_t **, rp_err *);
 int op_relate(op_ctx *, json_t *, json_t **, rp_err *);
 int op_fact_add(op_ctx *, json_t *, json_t **, rp_err *);

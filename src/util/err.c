@@ -37,6 +37,7 @@ const char *rp_code_name(int code)
 	case RP_ETHROTTLE: return "too_many_requests";
 	case RP_ETOOBIG: return "too_large";
 	case RP_EMEDIA: return "unsupported_media_type";
+	case RP_EBUSY: return "busy";
 	}
 	return "error";
 }

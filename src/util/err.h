@@ -22,7 +22,8 @@ enum rp_code {
 	RP_EDENIED,   /* known, but the role is too low (HTTP 403) */
 	RP_ETHROTTLE, /* too many attempts: wait retry_after seconds (HTTP 429) */
 	RP_ETOOBIG,   /* the request is larger than allowed (HTTP 413) */
-	RP_EMEDIA     /* the request's content type is not accepted (HTTP 415) */
+	RP_EMEDIA,    /* the request's content type is not accepted (HTTP 415) */
+	RP_EBUSY      /* a concurrent change won: run the operation again (HTTP 503) */
 };
 
 typedef struct rp_err {

@@ -7,7 +7,8 @@ NAME=api/$(basename "$0" .sh)
 serve() {
 	"$R" serve --listen 127.0.0.1:0 --threads 2 "$@" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 	SERVER=$!
-	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+	# the server first: its connections would keep the store's database open
+	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; cleanup' EXIT
 	for _ in $(seq 100); do
 		BASE=$(sed -n 's/^listening on \(http:.*\)$/\1/p' "$WORK/serve.out")
 		[ -n "$BASE" ] && return 0

@@ -84,16 +84,17 @@ ok "none of them was imported" json 'len(d["interactions"])==1'
 run "$R" export contacts --out c1.csv
 ok "export contacts" test "$rc" = 0 -a -s c1.csv
 "$R" export interactions >i1.csv
-"$R" --db fresh.db init >/dev/null
-run "$R" --db fresh.db import contacts c1.csv
+FRESH=$(newdb fresh)
+"$R" --db "$FRESH" init >/dev/null
+run "$R" --db "$FRESH" import contacts c1.csv
 ok "re-import exported contacts" test "$rc" = 0
-run "$R" --db fresh.db import interactions i1.csv
+run "$R" --db "$FRESH" import interactions i1.csv
 ok "re-import exported interactions" test "$rc" = 0
-"$R" --db fresh.db export contacts >c2.csv
-"$R" --db fresh.db export interactions >i2.csv
+"$R" --db "$FRESH" export contacts >c2.csv
+"$R" --db "$FRESH" export interactions >i2.csv
 ok "contacts round trip byte for byte" cmp -s c1.csv c2.csv
 ok "interactions round trip byte for byte" cmp -s i1.csv i2.csv
-run "$R" --db fresh.db import interactions i1.csv
+run "$R" --db "$FRESH" import interactions i1.csv
 ok "importing the same interactions again is refused (ids exist)" test "$rc" = 1
 ok "naming the duplicate id" has "$err" "already exists"
 
@@ -105,14 +106,16 @@ run "$R" agenda --json
 ok "an imported follow-up is on the agenda" json 'any(r["kind"]=="follow_up" and r["overdue_days"]==3 for i in d["items"] for r in i["reasons"])'
 
 # Piped: no progress bar, stdin works.
-run bash -c "cat good.csv | '$R' --db pipe.db init >/dev/null && cat good.csv | '$R' --db pipe.db import contacts -"
+PIPE=$(newdb pipe)
+run bash -c "cat good.csv | '$R' --db '$PIPE' init >/dev/null && cat good.csv | '$R' --db '$PIPE' import contacts -"
 ok "import from standard input" test "$rc" = 0 -a -z "$err"
 
 
 # A larger import crosses many batches of the two-thread pipeline: problems
 # from the reader and the writer come back in file order, good rows all go
 # in with --skip-bad, and each contact's last touch is its latest interaction.
-"$R" --db big.db init >/dev/null
+BIG=$(newdb big)
+"$R" --db "$BIG" init >/dev/null
 python3 - <<'PY'
 import csv
 with open("bigc.csv", "w", newline="") as f:
@@ -137,9 +140,9 @@ with open("bigi.csv", "w", newline="") as f:
         else:
             w.writerow([c, "", at, "visit", f"визит {line}"])
 PY
-run "$R" --db big.db import contacts bigc.csv
+run "$R" --db "$BIG" import contacts bigc.csv
 ok "300 contacts in" has "$out" "imported 300 contacts"
-run "$R" --db big.db import interactions bigi.csv
+run "$R" --db "$BIG" import interactions bigi.csv
 ok "three bad rows stop the import" test "$rc" = 1 -a -z "$out"
 ok "the first is named" has "$err" 'first: line 10: kind "dance"'
 ok "the missing contact is named" has "$err" "line 500: no contact has id 9999"
@@ -148,24 +151,24 @@ ok "in file order" python3 -c "
 import re, sys
 lines = [int(x) for x in re.findall(r'^  line (\d+):', sys.argv[1], re.M)]
 sys.exit(0 if lines == [10, 500, 999] else 1)" "$err"
-run "$R" --db big.db timeline 1 --json
+run "$R" --db "$BIG" timeline 1 --json
 ok "nothing went in" json 'd["interactions"]==[]'
-run "$R" --db big.db import interactions bigi.csv --skip-bad
+run "$R" --db "$BIG" import interactions bigi.csv --skip-bad
 ok "--skip-bad imports the rest" has "$out" "imported 997 interactions; skipped 3 bad rows"
-"$R" --db big.db export interactions >bigout.csv
+"$R" --db "$BIG" export interactions >bigout.csv
 ok "997 rows exported" test "$(($(wc -l <bigout.csv) - 1))" = 997
 ok "emails in any case found their contacts" grep -q "звонок 15" bigout.csv
-run "$R" --db big.db contact show 8 --json
+run "$R" --db "$BIG" contact show 8 --json
 ok "last touch is the latest interaction" python3 -c "
 import csv, json, sys
 rows = [r for r in csv.DictReader(open('bigout.csv')) if r['contact_id'] == '8']
 card = json.loads(sys.argv[1])
 sys.exit(0 if rows and card['last_touch_at'] == max(r['at'] for r in rows) else 1)" "$out"
 printf 'contact_id,at,kind,summary\n8,2026-11-20T09:00:00Z,call,later call\n' >one.csv
-run "$R" --db big.db import interactions one.csv
+run "$R" --db "$BIG" import interactions one.csv
 ok "a small import into a full table" test "$rc" = 0
-run "$R" --db big.db contact show 8 --json
+run "$R" --db "$BIG" contact show 8 --json
 ok "moves that contact's last touch" json 'd["last_touch_at"]=="2026-11-20T09:00:00Z"'
-run "$R" --db big.db search "later" --json
+run "$R" --db "$BIG" search "later" --json
 ok "and is searchable" json 'len(d["hits"])==1'
 finish

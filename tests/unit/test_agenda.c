@@ -655,7 +655,7 @@ static void test_shape(void **state)
 	json_decref(a);
 
 	/* an empty store has an empty agenda */
-	char path[64];
+	char path[TEST_PATH];
 	db *empty = test_store(path);
 	a = agenda(empty, DAY, 3);
 	assert_int_equal(json_array_size(items(a)), 0);

@@ -566,7 +566,7 @@ static void test_contacts_round_trip(void **state)
 	assert_contains(first, "anna@example.org;a.ivanova@work.example");
 	assert_contains(first, "1000,Пётр Сёмин");
 
-	char path[64];
+	char path[TEST_PATH];
 	db *fresh = test_store(path);
 	json_t *rep;
 	rp_err e = {0};
@@ -628,7 +628,7 @@ static void test_interactions_round_trip(void **state)
 	assert_contains(inter, "12990.50,RUB");
 	assert_contains(inter, "-12.30,EUR");
 
-	char path[64];
+	char path[TEST_PATH];
 	db *fresh = test_store(path);
 	json_t *rep;
 	import_opts o = {0};

@@ -15,14 +15,84 @@
 
 #include "rapport.h"
 
-/* A new, migrated store in a temporary file; removed by test_store_close. */
-static inline db *test_store(char path[64])
+/* The paths of the stores under test: a file name or a postgres:// URL. */
+#define TEST_PATH 256
+
+/* The PostgreSQL server the tests run against (tests/pg sets it, as a URL
+** without a database name), or NULL for SQLite files. */
+static inline const char *test_pg(void)
 {
-	snprintf(path, 64, "/tmp/rapport-unit-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
+	const char *url = getenv("RAPPORT_TEST_PG");
+	return url && *url ? url : NULL;
+}
+
+/* On PostgreSQL each store a test holds open at once is its own database:
+** rapport_unit, rapport_unit_1, ...  A bit per database in use. */
+static unsigned test_pg_busy;
+
+static inline void test_pg_url(char path[TEST_PATH], int slot)
+{
+	if (slot)
+		snprintf(path, TEST_PATH, "%s/rapport_unit_%d", test_pg(), slot);
+	else
+		snprintf(path, TEST_PATH, "%s/rapport_unit", test_pg());
+}
+
+/* A fresh target for db_open(path, 1, ...): on SQLite a temporary file
+** name that does not exist yet; on PostgreSQL a database emptied of every
+** table, sequence and function.  test_target_free gives it back. */
+static inline void test_target(char path[TEST_PATH])
+{
+	if (!test_pg()) {
+		snprintf(path, TEST_PATH, "/tmp/rapport-unit-XXXXXX");
+		int fd = mkstemp(path);
+		assert_true(fd >= 0);
+		close(fd);
+		unlink(path);
+		return;
+	}
+	int slot = 0;
+	while (slot < 16 && test_pg_busy & 1u << slot)
+		slot++;
+	if (slot == 16)
+		fail_msg("more than 16 PostgreSQL stores open at once");
+	test_pg_url(path, slot);
+	db *d = NULL;
+	rp_err e = {0};
+	/* made on first use, as a SQLite file would be */
+	if (db_open(path, 1, &d, &e))
+		fail_msg("db_open %s: %s", path, e.msg);
+	int rc = db_exec(d, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public", &e);
+	db_close(d);
+	if (rc)
+		fail_msg("emptying %s: %s", path, e.msg);
+	test_pg_busy |= 1u << slot;
+}
+
+static inline void test_target_free(const char *path)
+{
+	if (!test_pg()) {
+		static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+		char p[TEST_PATH + 16];
+		for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+			snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+			unlink(p);
+		}
+		return;
+	}
+	/* the database stays, to be emptied by the next test that takes it */
+	char url[TEST_PATH];
+	for (int slot = 0; slot < 16; slot++) {
+		test_pg_url(url, slot);
+		if (!strcmp(url, path))
+			test_pg_busy &= ~(1u << slot);
+	}
+}
+
+/* A new, migrated store; given back by test_store_close. */
+static inline db *test_store(char path[TEST_PATH])
+{
+	test_target(path);
 	db *d = NULL;
 	rp_err e = {0};
 	int rc = store_open(path, 1, &d, &e);
@@ -31,15 +101,10 @@ static inline db *test_store(char path[64])
 	return d;
 }
 
-static inline void test_store_close(db *d, const char path[64])
+static inline void test_store_close(db *d, const char path[TEST_PATH])
 {
-	char p[80];
 	db_close(d);
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
+	test_target_free(path);
 }
 
 /* How many rows a table holds (a test's "nothing was written" check). */
@@ -58,7 +123,7 @@ static inline int64_t table_rows(db *d, const char *table)
 ** at TEST_DAY when the test file defines it before including this. */
 typedef struct fx {
 	db *d;
-	char path[64];
+	char path[TEST_PATH];
 } fx;
 
 #ifdef TEST_DAY

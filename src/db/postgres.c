@@ -1,0 +1,835 @@
+/*
+** The PostgreSQL backend, through libpq: one connection per db handle (the
+** server opens one per worker thread, which is its pool), server-side
+** prepared statements cached by SQL text, SERIALIZABLE write transactions
+** (a conflicting writer fails with RP_EBUSY and the edge runs the whole
+** operation again), and full-text search through tsvector.
+**
+** Results are fetched whole, so a statement may be stepped while another
+** runs on the same connection, exactly as with SQLite.  Parameters travel
+** as text; an integer or double parameter is declared int8 or float8 when
+** the statement is first prepared, a text one text, so "$1" in a select
+** list or beside IS NULL has a type; one bound NULL is left to the server.
+*/
+#include "db/vfs.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INT8OID 20
+#define FLOAT8OID 701
+#define TEXTOID 25
+#define MAXPARAM 65535 /* the protocol's limit */
+
+typedef struct pg_stmt {
+	struct db_stmt base;
+	struct pg *owner;
+	char *sql;    /* the caller's text, the cache key */
+	char name[16];
+	int nparam;
+	int prepared; /* on the server, in this connection's life */
+	int busy;
+	int private;  /* not cached: run unnamed, freed on reset */
+	char **val; /* nparam values as text, NULL for NULL */
+	Oid *type;  /* nparam declared types, 0 to let the server infer */
+	PGresult *res;
+	int row, nrows;
+} pg_stmt;
+
+typedef struct pg {
+	PGconn *conn;
+	pg_stmt **slots; /* open-addressing hash of cached statements */
+	size_t nslots, used;
+	unsigned names;
+	int64_t changes;
+	char **stash; /* index definitions dropped by a load */
+	int nstash;
+	int txn;  /* inside BEGIN ... COMMIT/ROLLBACK */
+	int lost; /* the connection dropped inside it: only ROLLBACK now */
+} pg;
+
+#define T(x) ((pg_stmt *)(x))
+
+/* Map a failed result to rapport's codes.  Conflicts between concurrent
+** writers (serialization failure, deadlock) are RP_EBUSY: the edge runs the
+** operation again.  res may be NULL when the connection itself failed. */
+static int pg_error(pg *p, PGresult *res, rp_err *e)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!msg)
+		msg = PQerrorMessage(p->conn);
+	if (PQstatus(p->conn) == CONNECTION_BAD)
+		return rp_errf(e, RP_EBUSY, "the connection to PostgreSQL was lost (%s); try again", msg);
+	if (!state)
+		return rp_errf(e, RP_EDB, "database error: %s", msg);
+	if (!strcmp(state, "23505"))
+		return rp_errf(e, RP_ECONFLICT, "already exists (%s)", msg);
+	if (!strcmp(state, "23503"))
+		return rp_errf(e, RP_ECONFLICT, "still referenced or refers to nothing (%s)", msg);
+	if (!strncmp(state, "23", 2))
+		return rp_errf(e, RP_EINVAL, "a rule of the store was broken (%s)", msg);
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
+		return rp_errf(e, RP_EBUSY, "another change to the same records happened at once; try again");
+	if (!strcmp(state, "22P02") || !strcmp(state, "22003") || !strcmp(state, "22007"))
+		return rp_errf(e, RP_EINVAL, "a value does not fit the store (%s)", msg);
+	if (!strcmp(state, "53100"))
+		return rp_errf(e, RP_EIO, "the database server's disk is full: %s", msg);
+	if (!strcmp(state, "53200"))
+		return rp_errf(e, RP_ENOMEM, "the database server is out of memory");
+	if (!strcmp(state, "25006"))
+		return rp_errf(e, RP_EIO, "the database is read-only: %s", msg);
+	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01"))
+		return rp_errf(e, RP_EBUSY, "the connection to PostgreSQL failed (%s); try again", msg);
+	return rp_errf(e, RP_EDB, "database error: %s", msg);
+}
+
+/* Whatever the server says besides results (notices about stop words,
+** "relation already exists, skipping") is not for rapport's user. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg, (void)message;
+}
+
+static PGconn *connect_to(const char *target, const char *dbname)
+{
+	const char *k[] = {"dbname", "client_encoding", "application_name", dbname ? "dbname" : NULL, NULL};
+	const char *v[] = {target, "UTF8", "rapport", dbname, NULL};
+	return PQconnectdbParams(k, v, 1);
+}
+
+/* `rapport --db postgres://.../name init` makes the database when the
+** server has none by that name (as SQLite makes the file). */
+static int create_database(const char *target, rp_err *e)
+{
+	PQconninfoOption *opt = PQconninfoParse(target, NULL);
+	const char *name = NULL;
+	for (PQconninfoOption *o = opt; o && o->keyword; o++)
+		if (!strcmp(o->keyword, "dbname") && o->val && *o->val)
+			name = o->val;
+	int rc = 0;
+	if (!name) {
+		rc = rp_errf(e, RP_EUSAGE, "name the database in the URL, e.g. postgres://user@host:5432/rapport");
+	} else {
+		PGconn *c = connect_to(target, "postgres");
+		char *id = PQstatus(c) == CONNECTION_OK ? PQescapeIdentifier(c, name, strlen(name)) : NULL;
+		char sql[600];
+		PGresult *r = NULL;
+		if (id && strlen(id) < 500) {
+			snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'UTF8' TEMPLATE template0", id);
+			r = PQexec(c, sql);
+		}
+		if (!r || (PQresultStatus(r) != PGRES_COMMAND_OK &&
+			   strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "",
+				  "42P04")))
+			rc = rp_errf(e, RP_EIO, "cannot create the database %s: %s", name,
+				     r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(c));
+		PQclear(r);
+		PQfreemem(id);
+		PQfinish(c);
+	}
+	PQconninfoFree(opt);
+	return rc;
+}
+
+static int pg_open(const char *target, int create, void **impl, rp_err *e)
+{
+	char shown[512];
+	db_target_shown(target, shown, sizeof shown);
+	char *why = NULL;
+	PQconninfoOption *opt = PQconninfoParse(target, &why);
+	if (!opt) {
+		int rc = rp_errf(e, RP_EUSAGE, "%s is not a valid PostgreSQL URL: %s", shown, why ? why : "out of memory");
+		PQfreemem(why);
+		return rc;
+	}
+	PQconninfoFree(opt);
+	pg *p = calloc(1, sizeof *p);
+	if (!p || !(p->slots = calloc(p->nslots = 64, sizeof *p->slots))) {
+		free(p);
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	}
+	p->conn = connect_to(target, NULL);
+	if (PQstatus(p->conn) != CONNECTION_OK && create && strstr(PQerrorMessage(p->conn), "does not exist")) {
+		int rc = create_database(target, e);
+		if (rc) {
+			PQfinish(p->conn);
+			free(p->slots);
+			free(p);
+			return rc;
+		}
+		PQfinish(p->conn);
+		p->conn = connect_to(target, NULL);
+	}
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		const char *m = PQerrorMessage(p->conn);
+		int missing = strstr(m, "does not exist") != NULL;
+		if (missing)
+			rp_errf(e, RP_ENOTFOUND, "no database at %s; create one with 'rapport --db %s init'", shown, shown);
+		else
+			rp_errf(e, RP_EIO, "cannot connect to %s: %.*s", shown, (int)strcspn(m, "\n"), m);
+		PQfinish(p->conn);
+		free(p->slots);
+		free(p);
+		return e ? e->code : RP_EIO;
+	}
+	PQsetNoticeProcessor(p->conn, quiet, NULL);
+	*impl = p;
+	return 0;
+}
+
+static void stmt_free(pg_stmt *t)
+{
+	for (int i = 0; i < t->nparam; i++)
+		free(t->val[i]);
+	free(t->val);
+	free(t->type);
+	PQclear(t->res);
+	free(t->sql);
+	free(t);
+}
+
+static void pg_close(void *impl)
+{
+	pg *p = impl;
+	for (size_t i = 0; i < p->nslots; i++)
+		if (p->slots[i])
+			stmt_free(p->slots[i]);
+	free(p->slots);
+	for (int i = 0; i < p->nstash; i++)
+		free(p->stash[i]);
+	free(p->stash);
+	PQfinish(p->conn);
+	free(p);
+}
+
+/* A lost connection (the server restarted) is made again at the next
+** statement outside a transaction; its prepared statements are gone. */
+static void revive(pg *p)
+{
+	if (PQstatus(p->conn) != CONNECTION_BAD)
+		return;
+	/* The transaction died with the connection: never let its remaining
+	** statements run on their own, nor its COMMIT succeed. */
+	p->lost |= p->txn;
+	PQreset(p->conn);
+	for (size_t i = 0; i < p->nslots; i++)
+		if (p->slots[i])
+			p->slots[i]->prepared = 0;
+}
+
+/*
+** The schema is written once for both engines in SQLite's words.  Two
+** differ in meaning: SQLite's INTEGER is 64 bits where PostgreSQL's is 32,
+** and "INTEGER PRIMARY KEY" is SQLite's way to say the store gives ids.
+** Scripts (migrations) are translated word by word outside quotes.
+*/
+static char *translate_ddl(const char *sql)
+{
+	static const char pk[] = "INTEGER PRIMARY KEY", word[] = "INTEGER";
+	static const char pk_to[] = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", word_to[] = "BIGINT";
+	size_t n = strlen(sql);
+	char *out = malloc(n * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *s = sql; *s;) {
+		if (*s == '\'' || *s == '"') {
+			char q = *s;
+			*o++ = *s++;
+			while (*s && *s != q)
+				*o++ = *s++;
+			if (*s)
+				*o++ = *s++;
+		} else if (*s == '$' && s[1] == '$') { /* a function body */
+			const char *end = strstr(s + 2, "$$");
+			size_t len = end ? (size_t)(end + 2 - s) : strlen(s);
+			memcpy(o, s, len);
+			o += len;
+			s += len;
+		} else if ((s == sql || !isalnum((unsigned char)s[-1])) && !strncmp(s, pk, sizeof pk - 1)) {
+			memcpy(o, pk_to, sizeof pk_to - 1);
+			o += sizeof pk_to - 1;
+			s += sizeof pk - 1;
+		} else if ((s == sql || !(isalnum((unsigned char)s[-1]) || s[-1] == '_')) &&
+			   !strncmp(s, word, sizeof word - 1) && !(isalnum((unsigned char)s[7]) || s[7] == '_')) {
+			memcpy(o, word_to, sizeof word_to - 1);
+			o += sizeof word_to - 1;
+			s += sizeof word - 1;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+static int run_script(pg *p, const char *sql, rp_err *e)
+{
+	revive(p);
+	int end = !strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK");
+	if (p->lost) {
+		if (end)
+			p->txn = p->lost = 0;
+		if (!strcmp(sql, "ROLLBACK"))
+			return 0;
+		return rp_errf(e, RP_EBUSY, "the connection to PostgreSQL was lost during the change; try again");
+	}
+	if (end)
+		p->txn = 0;
+	else if (!strncmp(sql, "BEGIN", 5))
+		p->txn = 1;
+	PGresult *r = PQexec(p->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : pg_error(p, r, e);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_exec(void *impl, const char *sql, rp_err *e)
+{
+	char *t = translate_ddl(sql);
+	if (!t)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	int rc = run_script(impl, t, e);
+	free(t);
+	return rc;
+}
+
+static int pg_begin(void *impl, int write, rp_err *e)
+{
+	/* Writers are SERIALIZABLE: PostgreSQL then finds every interleaving
+	** that could lose an update (a merge racing an insert, two edits of one
+	** card) and fails one side, which the edge runs again.  A reader gets
+	** one snapshot and never fails that way. */
+	return run_script(impl,
+			  write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+				: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+			  e);
+}
+
+/* The highest $N outside quotes and comments: the statement's parameters. */
+static int count_params(const char *sql)
+{
+	int max = 0;
+	for (const char *s = sql; *s;) {
+		if (*s == '\'' || *s == '"') {
+			char q = *s++;
+			while (*s && *s != q)
+				s++;
+			if (*s)
+				s++;
+		} else if (s[0] == '-' && s[1] == '-') {
+			while (*s && *s != '\n')
+				s++;
+		} else if (*s == '$' && isdigit((unsigned char)s[1])) {
+			int n = atoi(s + 1);
+			if (n > max)
+				max = n;
+			s++;
+			while (isdigit((unsigned char)*s))
+				s++;
+		} else {
+			s++;
+		}
+	}
+	return max;
+}
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int grow(pg *p)
+{
+	size_t n = p->nslots * 2;
+	pg_stmt **slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < p->nslots; i++) {
+		if (!p->slots[i])
+			continue;
+		size_t j = hash(p->slots[i]->sql) & (n - 1);
+		while (slots[j])
+			j = (j + 1) & (n - 1);
+		slots[j] = p->slots[i];
+	}
+	free(p->slots);
+	p->slots = slots;
+	p->nslots = n;
+	return 0;
+}
+
+static db_stmt *pg_prepare(void *impl, const char *sql, rp_err *e)
+{
+	pg *p = impl;
+	size_t j = hash(sql) & (p->nslots - 1);
+	while (p->slots[j] && strcmp(p->slots[j]->sql, sql))
+		j = (j + 1) & (p->nslots - 1);
+	pg_stmt *t = p->slots[j];
+	if (t && !t->busy) {
+		t->busy = 1;
+		return &t->base;
+	}
+	int n = count_params(sql);
+	if (n > MAXPARAM) {
+		rp_errf(e, RP_EDB, "internal error: more than %d parameters in: %.200s", MAXPARAM, sql);
+		return NULL;
+	}
+	t = calloc(1, sizeof *t);
+	if (!t || !(t->sql = strdup(sql)) || !(t->val = calloc((size_t)n + 1, sizeof *t->val)) ||
+	    !(t->type = calloc((size_t)n + 1, sizeof *t->type))) {
+		if (t) {
+			free(t->sql);
+			free(t->val);
+		}
+		free(t);
+		rp_errf(e, RP_ENOMEM, "out of memory");
+		return NULL;
+	}
+	t->base.vfs = &db_postgres_vfs;
+	t->owner = p;
+	t->nparam = n;
+	t->busy = 1;
+	/* Already borrowed (a nested use), or a cache full of built SQL: a
+	** private statement, run unnamed. */
+	if (p->slots[j] || p->used >= 4096 || ((p->used + 1) * 2 > p->nslots && grow(p))) {
+		t->private = 1;
+		return &t->base;
+	}
+	snprintf(t->name, sizeof t->name, "rp%u", ++p->names);
+	j = hash(sql) & (p->nslots - 1);
+	while (p->slots[j])
+		j = (j + 1) & (p->nslots - 1);
+	p->slots[j] = t;
+	p->used++;
+	return &t->base;
+}
+
+static void set(pg_stmt *t, int n, char *v, Oid type)
+{
+	if (n < 1 || n > t->nparam) {
+		free(v);
+		return;
+	}
+	free(t->val[n - 1]);
+	t->val[n - 1] = v;
+	if (!t->prepared)
+		t->type[n - 1] = type;
+}
+
+static void pg_bind_int(db_stmt *x, int n, int64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%" PRId64, v);
+	set(T(x), n, strdup(buf), INT8OID);
+}
+
+static void pg_bind_double(db_stmt *x, int n, double v)
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%.17g", v);
+	set(T(x), n, strdup(buf), FLOAT8OID);
+}
+
+static void pg_bind_text(db_stmt *x, int n, const char *v, int len)
+{
+	set(T(x), n, !v ? NULL : len < 0 ? strdup(v) : strndup(v, (size_t)len), v ? TEXTOID : 0);
+}
+
+static void pg_bind_null(db_stmt *x, int n) { set(T(x), n, NULL, 0); }
+
+/* A parameter only ever tested with IS NULL, or bound NULL the first
+** time, gives the server nothing to infer its type from: it says so
+** (42P08 or 42P18), and the parameter is declared text and the statement prepared
+** again.  Returns 1 when that happened and another try is due. */
+static int untyped(pg_stmt *t, PGresult *r, int tries)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	const char *at = msg ? strchr(msg, '$') : NULL;
+	if (!state || (strcmp(state, "42P18") && strcmp(state, "42P08")) || !at || tries >= t->nparam)
+		return 0;
+	int n = atoi(at + 1);
+	if (n < 1 || n > t->nparam || t->type[n - 1])
+		return 0;
+	t->type[n - 1] = TEXTOID;
+	return 1;
+}
+
+static int pg_step(db_stmt *x, rp_err *e)
+{
+	pg_stmt *t = T(x);
+	pg *p = t->owner;
+	if (!t->res) {
+		revive(p);
+		if (p->lost)
+			return rp_errf(e, RP_EBUSY, "the connection to PostgreSQL was lost during the change; try again");
+		const char *const *vals = (const char *const *)t->val;
+		/* A failed prepare would abort the transaction around it: when a
+		** parameter's type is left to the server, try under a savepoint. */
+		int guard = 0;
+		for (int i = 0; p->txn && (t->private || !t->prepared) && i < t->nparam; i++)
+			guard |= !t->type[i];
+		if (guard && run_script(p, "SAVEPOINT rp_prepare", e))
+			return e ? e->code : RP_EDB;
+		for (int tries = 0; t->private || !t->prepared; tries++) {
+			if (t->private)
+				t->res = PQexecParams(p->conn, t->sql, t->nparam, t->type, vals, NULL, NULL, 0);
+			else
+				t->res = PQprepare(p->conn, t->name, t->sql, t->nparam, t->type);
+			int again = t->res && untyped(t, t->res, tries);
+			ExecStatusType st = PQresultStatus(t->res);
+			if (guard && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+				run_script(p, "ROLLBACK TO SAVEPOINT rp_prepare", NULL);
+			if (!again)
+				break;
+			PQclear(t->res);
+			t->res = NULL;
+		}
+		if (guard)
+			run_script(p, "RELEASE SAVEPOINT rp_prepare", NULL);
+		if (!t->private && !t->prepared) {
+			if (PQresultStatus(t->res) != PGRES_COMMAND_OK) {
+				int rc = pg_error(p, t->res, e);
+				PQclear(t->res);
+				t->res = NULL;
+				return rc;
+			}
+			PQclear(t->res);
+			t->prepared = 1;
+		}
+		if (!t->private)
+			t->res = PQexecPrepared(p->conn, t->name, t->nparam, vals, NULL, NULL, 0);
+		ExecStatusType st = PQresultStatus(t->res);
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+			int rc = pg_error(p, t->res, e);
+			PQclear(t->res);
+			t->res = NULL;
+			return rc;
+		}
+		const char *n = PQcmdTuples(t->res);
+		p->changes = *n ? strtoll(n, NULL, 10) : 0;
+		t->nrows = st == PGRES_TUPLES_OK ? PQntuples(t->res) : 0;
+		t->row = -1;
+	}
+	if (t->row + 1 >= t->nrows) {
+		t->row = t->nrows;
+		return DB_DONE;
+	}
+	t->row++;
+	return DB_ROW;
+}
+
+static int pg_param_count(db_stmt *x) { return T(x)->nparam; }
+static int pg_col_count(db_stmt *x) { return T(x)->res ? PQnfields(T(x)->res) : 0; }
+static const char *pg_col_name(db_stmt *x, int i) { return T(x)->res ? PQfname(T(x)->res, i) : NULL; }
+
+static const char *value(db_stmt *x, int i)
+{
+	pg_stmt *t = T(x);
+	if (!t->res || t->row < 0 || t->row >= t->nrows || i >= PQnfields(t->res) ||
+	    PQgetisnull(t->res, t->row, i))
+		return NULL;
+	return PQgetvalue(t->res, t->row, i);
+}
+
+static int pg_col_null(db_stmt *x, int i) { return value(x, i) == NULL; }
+
+/* Integers arrive as decimal text; a boolean (EXISTS, a comparison) as t or
+** f, which SQLite would have given as 1 or 0. */
+static int64_t pg_col_int(db_stmt *x, int i)
+{
+	const char *v = value(x, i);
+	if (!v)
+		return 0;
+	if (v[0] == 't' && !v[1])
+		return 1;
+	if (v[0] == 'f' && !v[1])
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(db_stmt *x, int i)
+{
+	const char *v = value(x, i);
+	return v ? strtod(v, NULL) : 0;
+}
+
+static const char *pg_col_text(db_stmt *x, int i) { return value(x, i); }
+
+static void pg_reset(db_stmt *x)
+{
+	pg_stmt *t = T(x);
+	PQclear(t->res);
+	t->res = NULL;
+	for (int i = 0; i < t->nparam; i++) {
+		free(t->val[i]);
+		t->val[i] = NULL;
+	}
+	t->busy = 0;
+	if (t->private)
+		stmt_free(t);
+}
+
+static int64_t pg_changes(void *impl) { return ((pg *)impl)->changes; }
+
+/* A large import may sort more in memory when it builds indexes again. */
+static void pg_bulk(void *impl, int on)
+{
+	run_script(impl, on ? "SET maintenance_work_mem = '256MB'" : "RESET maintenance_work_mem", NULL);
+}
+
+/* One statement with integer parameters, run to completion. */
+static int run(pg *p, const char *sql, const char *text, rp_err *e)
+{
+	db_stmt *s = pg_prepare(p, sql, e);
+	if (!s)
+		return e ? e->code : RP_EDB;
+	if (text)
+		pg_bind_text(s, 1, text, -1);
+	int rc;
+	while ((rc = pg_step(s, e)) == DB_ROW)
+		;
+	pg_reset(s);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+/*
+** Search.  Each searched column has a GIN index on rp_tsv(...) (migration 1's
+** PostgreSQL part): Russian stems (Latin words take English stems in that
+** configuration) beside the unstemmed words, ё folded to е.  A person's
+** words become a tsquery from letters and digits only, so nothing typed is
+** syntax: plain words match stems, a word ending in '*' matches any word it
+** begins.
+*/
+static int add_words(char **q, size_t *len, const char *w, size_t n, int prefix)
+{
+	/* each run of letters and digits is a term; the others separate them */
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && !(isalnum((unsigned char)w[i]) || (unsigned char)w[i] >= 0x80))
+			i++;
+		size_t start = i;
+		while (i < n && (isalnum((unsigned char)w[i]) || (unsigned char)w[i] >= 0x80))
+			i++;
+		if (i == start)
+			continue;
+		char *grown = realloc(*q, *len + (i - start) + 8);
+		if (!grown)
+			return -1;
+		*q = grown;
+		if (*len)
+			*len += (size_t)sprintf(*q + *len, " & ");
+		memcpy(*q + *len, w + start, i - start);
+		*len += i - start;
+		if (prefix)
+			*len += (size_t)sprintf(*q + *len, ":*");
+		(*q)[*len] = 0;
+	}
+	return 0;
+}
+
+static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx, rp_err *e)
+{
+	pg *p = impl;
+	char *plain = NULL, *prefix = NULL;
+	size_t np = 0, nx = 0;
+	int oom = 0;
+	for (const char *s = text; *s;) {
+		while (*s && isspace((unsigned char)*s))
+			s++;
+		const char *w = s;
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+		size_t n = (size_t)(s - w);
+		int star = 0;
+		while (n && w[n - 1] == '*') {
+			n--;
+			star = 1;
+		}
+		oom |= star ? add_words(&prefix, &nx, w, n, 1) : add_words(&plain, &np, w, n, 0);
+	}
+	if (oom || (!np && !nx)) {
+		free(plain);
+		free(prefix);
+		return oom ? rp_errf(e, RP_ENOMEM, "out of memory")
+			   : rp_errf(e, RP_EINVAL, "nothing to search for; give one or more words");
+	}
+	/* ts_rank grows with relevance; the interface ranks smaller first, as
+	** SQLite's bm25 does. */
+	static const char *sql =
+		"WITH q AS (SELECT CASE WHEN $1::text IS NULL THEN NULL"
+		"   ELSE to_tsquery('russian', translate($1, 'ёЁ', 'еЕ')) END AS a,"
+		"  CASE WHEN $2::text IS NULL THEN NULL"
+		"   ELSE to_tsquery('simple', translate($2, 'ёЁ', 'еЕ')) END AS b),"
+		" t AS (SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE a && b END AS q FROM q)"
+		"SELECT kind, ref, r FROM ("
+		" SELECT 'contact' AS kind, c.id AS ref, -ts_rank(rp_tsv(c.name, c.note), t.q) AS r"
+		"  FROM contact c, t WHERE rp_tsv(c.name, c.note) @@ t.q"
+		" UNION ALL SELECT 'fact', f.id, -ts_rank(rp_tsv(f.body, NULL), t.q)"
+		"  FROM fact f, t WHERE rp_tsv(f.body, NULL) @@ t.q"
+		" UNION ALL SELECT 'interaction', i.id, -ts_rank(rp_tsv(i.summary, NULL), t.q)"
+		"  FROM interaction i, t WHERE rp_tsv(i.summary, NULL) @@ t.q"
+		") AS hits ORDER BY r, kind, ref LIMIT $3";
+	db_stmt *st = pg_prepare(p, sql, e);
+	int rc = st ? 0 : (e ? e->code : RP_EDB);
+	if (st) {
+		pg_bind_text(st, 1, plain, -1);
+		pg_bind_text(st, 2, prefix, -1);
+		pg_bind_int(st, 3, limit);
+		while ((rc = pg_step(st, e)) == DB_ROW)
+			if (row(ctx, pg_col_text(st, 0), pg_col_int(st, 1), pg_col_double(st, 2)))
+				break;
+		pg_reset(st);
+		rc = rc == DB_ROW || rc == DB_DONE ? 0 : rc;
+	}
+	free(plain);
+	free(prefix);
+	return rc;
+}
+
+/* The GIN indexes take inserts as they come (their pending list batches
+** them), so deferring has nothing to do; a load into an empty table drops
+** them and builds them again instead. */
+static int pg_fulltext_defer(void *impl, const char *table, int on, rp_err *e)
+{
+	(void)impl, (void)on;
+	if (strcmp(table, "contact") && strcmp(table, "interaction"))
+		return rp_errf(e, RP_EDB, "no deferred indexing for table %s", table);
+	return 0;
+}
+
+static int pg_fulltext_index(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e)
+{
+	(void)lo, (void)hi;
+	return pg_fulltext_defer(impl, table, 1, e);
+}
+
+static int plain_name(const char *t, rp_err *e)
+{
+	for (const char *c = t; *c; c++)
+		if (!(islower((unsigned char)*c) || *c == '_'))
+			return rp_errf(e, RP_EDB, "internal error: not a table name: %.60s", t);
+	return *t ? 0 : rp_errf(e, RP_EDB, "internal error: no table name");
+}
+
+static int pg_load(void *impl, const char *table, int begin, rp_err *e)
+{
+	pg *p = impl;
+	int rc = 0;
+	if (begin <= 0) { /* 0: build the indexes again; -1: forget them (a rollback follows) */
+		for (int i = 0; i < p->nstash; i++) {
+			if (!rc && begin == 0)
+				rc = run_script(p, p->stash[i], e);
+			free(p->stash[i]);
+		}
+		p->nstash = 0;
+		return rc;
+	}
+	if (p->nstash)
+		return rp_errf(e, RP_EDB, "a load is already in progress");
+	if ((rc = plain_name(table, e)))
+		return rc;
+	db_stmt *st = pg_prepare(p,
+				 "SELECT quote_ident(ic.relname), pg_get_indexdef(i.indexrelid)"
+				 " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+				 " JOIN pg_class tc ON tc.oid = i.indrelid"
+				 " WHERE tc.relname = $1 AND tc.relnamespace = to_regnamespace(current_schema())"
+				 " AND NOT i.indisunique AND NOT i.indisprimary",
+				 e);
+	if (!st)
+		return e ? e->code : RP_EDB;
+	pg_bind_text(st, 1, table, -1);
+	char *drop[32];
+	int n = 0;
+	while ((rc = pg_step(st, e)) == DB_ROW && n < 32) {
+		char **stash = realloc(p->stash, (size_t)(p->nstash + 1) * sizeof *stash);
+		size_t len = strlen(pg_col_text(st, 0)) + 16;
+		if (!stash || !(drop[n] = malloc(len))) {
+			if (stash)
+				p->stash = stash;
+			rc = rp_errf(e, RP_ENOMEM, "out of memory");
+			break;
+		}
+		p->stash = stash;
+		p->stash[p->nstash++] = strdup(pg_col_text(st, 1));
+		snprintf(drop[n++], len, "DROP INDEX %s", pg_col_text(st, 0));
+	}
+	pg_reset(st);
+	rc = rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	for (int i = 0; i < n; i++) {
+		if (!rc)
+			rc = run_script(p, drop[i], e);
+		free(drop[i]);
+	}
+	for (int i = 0; i < p->nstash && !rc; i++)
+		if (!p->stash[i])
+			rc = rp_errf(e, RP_ENOMEM, "out of memory");
+	return rc;
+}
+
+static int pg_ids_follow(void *impl, const char *table, rp_err *e)
+{
+	int rc = plain_name(table, e);
+	if (rc)
+		return rc;
+	char sql[300];
+	snprintf(sql, sizeof sql,
+		 "SELECT setval(pg_get_serial_sequence('%s', 'id'), coalesce(max(id), 0) + 1, false) FROM %s",
+		 table, table);
+	return run(impl, sql, NULL, e);
+}
+
+/* Any commit anywhere in the cluster moves the WAL insert position (the
+** commit record is inserted before the change becomes visible; the write
+** position may lag behind with synchronous_commit off): when it has not
+** moved, nothing a cached answer was built from can have changed. */
+static int pg_data_version(void *impl, int64_t *v)
+{
+	db_stmt *st = pg_prepare(impl, "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::int8", NULL);
+	if (!st)
+		return RP_EDB;
+	int rc = pg_step(st, NULL);
+	if (rc == DB_ROW)
+		*v = pg_col_int(st, 0);
+	pg_reset(st);
+	return rc == DB_ROW ? 0 : RP_EDB;
+}
+
+const struct db_vfs db_postgres_vfs = {
+	.name = "postgres",
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.bind_int = pg_bind_int,
+	.bind_double = pg_bind_double,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.param_count = pg_param_count,
+	.col_count = pg_col_count,
+	.col_name = pg_col_name,
+	.col_null = pg_col_null,
+	.col_int = pg_col_int,
+	.col_double = pg_col_double,
+	.col_text = pg_col_text,
+	.reset = pg_reset,
+	.changes = pg_changes,
+	.bulk = pg_bulk,
+	.begin = pg_begin,
+	.fulltext_defer = pg_fulltext_defer,
+	.fulltext_index = pg_fulltext_index,
+	.data_version = pg_data_version,
+	.load = pg_load,
+	.ids_follow = pg_ids_follow,
+	.fulltext = pg_fulltext,
+};
