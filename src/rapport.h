@@ -81,6 +81,8 @@ int contact_add(db *d, const contact_in *in, int64_t *id, rp_err *e);
 int contact_edit(db *d, int64_t id, const contact_in *in, rp_err *e);
 /* Remove a contact and everything about them (facts, dates, interactions). */
 int contact_rm(db *d, int64_t id, rp_err *e);
+/* Move everything about other to keep and remove other. */
+int contact_merge(db *d, int64_t keep, int64_t other, rp_err *e);
 
 /* Name a contact by its id or by any unique part of its name (case, ё and
 ** script-insensitive).  No match is RP_ENOTFOUND; several are RP_EAMBIG

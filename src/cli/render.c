@@ -114,7 +114,11 @@ void cli_render(FILE *f, const op *o, json_t *r)
 	if (!strcmp(n, "init")) {
 		fprintf(f, "%s %s (schema version %lld)\n", json_is_true(json_object_get(r, "created")) ? "created" : "updated",
 			S(r, "db"), I(r, "schema_version"));
-	} else if (!strcmp(n, "contact add") || !strcmp(n, "contact show") || !strcmp(n, "contact edit") ||
+	} else if (!strcmp(n, "migrate-store")) {
+		fprintf(f, "copied %lld rows from %s to %s\n", I(r, "rows"), S(r, "from"), S(r, "to"));
+		json_array_foreach(json_object_get(r, "tables"), i, v)
+			fprintf(f, "  %-16s %10lld  %s\n", S(v, "table"), I(v, "rows"), S(v, "checksum"));
+	} else if (!strcmp(n, "contact add") || !strcmp(n, "contact merge") || !strcmp(n, "contact show") || !strcmp(n, "contact edit") ||
 		   !strcmp(n, "date add") || !strcmp(n, "relate")) {
 		card(f, r);
 	} else if (!strcmp(n, "contact list")) {

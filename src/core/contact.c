@@ -410,6 +410,59 @@ int contact_rm(db *d, int64_t id, rp_err *e)
 	return db_commit(d, e);
 }
 
+/* Fold other into keep: one person entered twice (an import, two team
+** members).  Everything known about other moves to keep, where keep does
+** not already know it (keep's birthday and card fields win, notes are
+** joined), and other is removed, all in one transaction. */
+static const char *const merge_sql[] = {
+	"INSERT INTO contact_channel(contact_id, kind, value, label)"
+	" SELECT $1, kind, value, label FROM contact_channel WHERE contact_id = $2 ORDER BY id"
+	" ON CONFLICT (contact_id, kind, value) DO NOTHING",
+	"INSERT INTO contact_tag(contact_id, tag) SELECT $1, tag FROM contact_tag WHERE contact_id = $2"
+	" ON CONFLICT (contact_id, tag) DO NOTHING",
+	"UPDATE contact_date SET contact_id = $1,"
+	" tier = (SELECT tier FROM contact WHERE id = $1), owner = (SELECT owner FROM contact WHERE id = $1)"
+	" WHERE contact_id = $2 AND (kind <> 'birthday'"
+	"  OR NOT EXISTS (SELECT 1 FROM contact_date k WHERE k.contact_id = $1 AND k.kind = 'birthday'))",
+	"INSERT INTO relation(a, b, kind, note) SELECT $1, b, kind, note FROM relation WHERE a = $2 AND b <> $1"
+	" ON CONFLICT (a, b, kind) DO NOTHING",
+	"INSERT INTO relation(a, b, kind, note) SELECT a, $1, kind, note FROM relation WHERE b = $2 AND a <> $1"
+	" ON CONFLICT (a, b, kind) DO NOTHING",
+	"UPDATE fact SET contact_id = $1 WHERE contact_id = $2",
+	"UPDATE interaction SET contact_id = $1 WHERE contact_id = $2",
+	"UPDATE contact SET"
+	" address = coalesce(contact.address, o.address), owner = coalesce(contact.owner, o.owner),"
+	" note = CASE WHEN contact.note IS NULL THEN o.note WHEN o.note IS NULL THEN contact.note"
+	"  ELSE contact.note || ' / ' || o.note END,"
+	" created_at = CASE WHEN o.created_at < contact.created_at THEN o.created_at ELSE contact.created_at END,"
+	" last_touch_at = CASE WHEN o.last_touch_at > contact.last_touch_at THEN o.last_touch_at"
+	"  ELSE contact.last_touch_at END,"
+	" updated_at = $3"
+	" FROM contact o WHERE contact.id = $1 AND o.id = $2",
+	"UPDATE contact_date SET owner = (SELECT owner FROM contact WHERE id = $1) WHERE contact_id = $1",
+	"DELETE FROM contact WHERE id = $2",
+};
+
+int contact_merge(db *d, int64_t keep, int64_t other, rp_err *e)
+{
+	if (keep == other)
+		return rp_errf(e, RP_EINVAL, "a contact cannot be merged into itself; name two different contacts");
+	int rc = db_begin(d, e);
+	if (rc)
+		return rc;
+	if (!(rc = contact_exists(d, keep, e)))
+		rc = contact_exists(d, other, e);
+	int64_t now = rp_now();
+	for (size_t i = 0; !rc && i < sizeof merge_sql / sizeof *merge_sql; i++)
+		rc = db_run(d, e, merge_sql[i], strstr(merge_sql[i], "$3") ? "iii" : strstr(merge_sql[i], "$2") ? "ii" : "i",
+			    keep, other, now);
+	if (rc) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d, e);
+}
+
 /* ---- naming a contact ------------------------------------------------- */
 
 static int all_digits(const char *s)

@@ -54,6 +54,14 @@ const op ops_table[] = {
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
 	 NULL},
 
+	{"contact merge", "fold a duplicate into a contact and remove the duplicate", ROLE_MANAGER, OP_WRITE, "POST",
+	 "/api/v1/contacts/{contact}/merge", op_contact_merge,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "the contact to keep (an id or any unique part of the name)"},
+	  {"other", ARG_STR, ARG_POS | ARG_REQ, "DUPLICATE", "the duplicate, removed once its channels, tags, dates,"
+	   " relations, facts and interactions have moved"}},
+	 "The kept contact's name, tier and birthday win; an empty address, owner or note is filled\n"
+	 "from the duplicate, and two notes are joined.  Example:\n  rapport contact merge 17 42"},
+
 	{"date add", "remember a yearly date (anniversary, ...)", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/dates", op_date_add,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"date", ARG_STR, ARG_POS | ARG_REQ, "DATE", "YYYY-MM-DD, or --MM-DD when the year is unknown"},

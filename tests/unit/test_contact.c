@@ -634,6 +634,59 @@ static void test_rm_cascades(void **state)
 	json_decref(c);
 }
 
+static void test_merge(void **state)
+{
+	fx *f = *state;
+	rp_err e = {0};
+	contact_in ka = {.name = "Анна Иванова", .email = STRS("anna@example.org"), .tag = STRS("vip"),
+			 .birthday = "1980-01-02", .tier = "close"};
+	contact_in kb = {.name = "Анна И.", .email = STRS("ANNA@example.org", "anna@work.example"),
+			 .tag = STRS("vip", "new"), .birthday = "1981-03-04", .owner = "olga",
+			 .note = "дубль из импорта"};
+	int64_t keep, dup, third = add(f->d, "Борис");
+	assert_int_equal(contact_add(f->d, &ka, &keep, &e), 0);
+	assert_int_equal(contact_add(f->d, &kb, &dup, &e), 0);
+	assert_int_equal(contact_date_add(f->d, dup, "anniversary", "2010-06-01", "свадьба", &e), 0);
+	int64_t fact, iid;
+	assert_int_equal(fact_add(f->d, dup, "любит чай", NULL, NULL, &fact, &e), 0);
+	interaction_in ia = {.contact_id = dup, .at = rp_now() - 60, .kind = "visit", .summary = "зашла", .minutes = -1};
+	assert_int_equal(interaction_add(f->d, &ia, &iid, &e), 0);
+	assert_int_equal(relation_add(f->d, dup, third, "friend", NULL, &e), 0);
+	assert_int_equal(relation_add(f->d, keep, dup, "family", NULL, &e), 0);
+
+	assert_int_equal(contact_merge(f->d, keep, keep, &e), RP_EINVAL);
+	assert_int_equal(contact_merge(f->d, keep, 999999, &e), RP_ENOTFOUND);
+	assert_int_equal(table_rows(f->d, "contact"), 3);
+	assert_int_equal(contact_merge(f->d, keep, dup, &e), 0);
+
+	json_t *c = card(f->d, keep);
+	assert_string_equal(json_string_value(json_object_get(c, "name")), "Анна Иванова");
+	assert_string_equal(json_string_value(json_object_get(c, "tier")), "close");
+	assert_string_equal(json_string_value(json_object_get(c, "owner")), "olga");
+	assert_string_equal(json_string_value(json_object_get(c, "note")), "дубль из импорта");
+	assert_string_equal(json_string_value(json_object_get(c, "birthday")), "1980-01-02");
+	assert_int_equal(json_array_size(json_object_get(c, "emails")), 2);
+	assert_int_equal(json_array_size(json_object_get(c, "tags")), 2);
+	assert_int_equal(json_array_size(json_object_get(c, "dates")), 2); /* the kept birthday, the wedding */
+	assert_int_equal(json_array_size(json_object_get(c, "facts")), 1);
+	assert_int_equal(json_array_size(json_object_get(c, "interactions")), 1);
+	/* the friendship moved; the family tie to the duplicate itself is gone */
+	assert_int_equal(json_array_size(json_object_get(c, "relations")), 1);
+	json_decref(c);
+	int64_t got;
+	assert_int_equal(contact_resolve(f->d, "Анна И.", &got, &e), RP_ENOTFOUND);
+	assert_int_equal(hits(f->d, "зашла", keep), 1);
+	/* the agenda's copies follow the kept contact */
+	int64_t bad;
+	assert_int_equal(db_one_int(f->d, &e, &bad,
+				    "SELECT count(*) FROM contact_date d JOIN contact c ON c.id = d.contact_id"
+				    " WHERE d.tier <> c.tier OR coalesce(d.owner, '') <> coalesce(c.owner, '')",
+				    ""),
+			 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(contact_merge(f->d, keep, dup, &e), RP_ENOTFOUND);
+}
+
 /* ---- timeline ---------------------------------------------------------------------- */
 
 static void test_interactions(void **state)
@@ -767,6 +820,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_facts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rm_cascades, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interaction_validation, setup, teardown),
 	};
