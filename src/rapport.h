@@ -224,4 +224,30 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 	       rp_err *e);
 int export_csv(db *d, const char *what, FILE *out, rp_err *e);
 
+/* ---- copy (core/copy.c): a whole store into another engine ------------ */
+
+typedef struct copy_opts {
+	/* Called now and then with the bytes of values read so far (total 0:
+	** unknown).  May be NULL. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+} copy_opts;
+
+/* Copy every table of rp_tables from `from` into `to`, every column, ids
+** kept, in one transaction of `to`, reading `from` in one snapshot.  Both
+** stores must be at the same schema version; `to` must hold no rows
+** (RP_ECONFLICT naming the first table that has some; nothing is written).
+** Before the commit the copy is compared with the source (store_compare);
+** any difference rolls it all back.  *report receives
+** {"tables": [{"table", "rows", "checksum"}...], "rows": total}. */
+int store_copy(db *from, db *to, const copy_opts *o, json_t **report, rp_err *e);
+
+/* Compare every table of rp_tables in source and copy: the same columns,
+** the same number of rows and the same checksum of their rows (BLAKE2b of
+** each row's values, added up, so the engines' different orders of text do
+** not matter).  0 when all match, with *tables (may be NULL) receiving
+** [{"table", "rows", "checksum"}...]; RP_EDB naming the first table that
+** differs otherwise. */
+int store_compare(db *source, db *copy, const copy_opts *o, json_t **tables, rp_err *e);
+
 #endif

@@ -19,8 +19,20 @@
 const op ops_table[] = {
 	{"init", "create the database, or bring it up to date", ROLE_OWNER, OP_WRITE | OP_NODB | OP_LOCAL, NULL, NULL, op_init,
 	 {{0}},
-	 "Creates the SQLite file named by --db (default ./rapport.db) with the current schema, or\n"
-	 "applies any newer migrations to an existing one."},
+	 "Creates the store named by --db (a SQLite file, default ./rapport.db, or a\n"
+	 "postgres://USER@HOST:PORT/DB URL, whose database is made if the server has none by that\n"
+	 "name) with the current schema, or applies any newer migrations to an existing one."},
+
+	{"migrate-store", "copy a whole store into another (SQLite file or PostgreSQL URL)", ROLE_OWNER, OP_WRITE | OP_NODB | OP_LOCAL, NULL, NULL, op_migrate_store,
+	 {{"from", ARG_STR, ARG_REQ | ARG_LOCAL, "SOURCE", "the store to copy: a SQLite file or a postgres:// URL"},
+	  {"to", ARG_STR, ARG_REQ | ARG_LOCAL, "TARGET", "where to copy it: a new or empty store, created if missing"}},
+	 "Copies every table with its ids in one transaction, then compares each table's rows\n"
+	 "and checksum with the source before committing; any difference copies nothing.\n"
+	 "The source must be at this version's schema (run 'rapport --db SOURCE init' first)\n"
+	 "and is only read; a target that holds any row is refused.  Search indexes are built\n"
+	 "by the target.  Passwords in URLs are shown as ***.  --db is not used.\n"
+	 "Example:\n"
+	 "  rapport migrate-store --from rapport.db --to postgres://rapport@db.example.org/rapport"},
 
 	{"contact add", "add a person or organisation", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts", op_contact_add,
 	 {{"name", ARG_STR, ARG_POS | ARG_REQ, "NAME", "the name, in any script"}, CONTACT_FIELDS(0)},
