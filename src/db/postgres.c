@@ -28,12 +28,9 @@
 typedef struct pg_stmt {
 	struct db_stmt base;
 	struct pg *owner;
-	char *sql;    /* the caller's text, the cache key */
-	char name[16];
+	char name[16]; /* on the server; a private statement runs unnamed */
 	int nparam;
 	int prepared; /* on the server, in this connection's life */
-	int busy;
-	int private;  /* not cached: run unnamed, freed on reset */
 	char **val; /* nparam values as text, NULL for NULL */
 	Oid *type;  /* nparam declared types, 0 to let the server infer */
 	PGresult *res;
@@ -42,8 +39,7 @@ typedef struct pg_stmt {
 
 typedef struct pg {
 	PGconn *conn;
-	pg_stmt **slots; /* open-addressing hash of cached statements */
-	size_t nslots, used;
+	db_stmt_cache cache;
 	unsigned names;
 	int64_t changes;
 	char **stash; /* index definitions dropped by a load */
@@ -149,16 +145,13 @@ static int pg_open(const char *target, int create, void **impl, rp_err *e)
 	}
 	PQconninfoFree(opt);
 	pg *p = calloc(1, sizeof *p);
-	if (!p || !(p->slots = calloc(p->nslots = 64, sizeof *p->slots))) {
-		free(p);
+	if (!p)
 		return rp_errf(e, RP_ENOMEM, "out of memory");
-	}
 	p->conn = connect_to(target, NULL);
 	if (PQstatus(p->conn) != CONNECTION_OK && create && strstr(PQerrorMessage(p->conn), "does not exist")) {
 		int rc = create_database(target, e);
 		if (rc) {
 			PQfinish(p->conn);
-			free(p->slots);
 			free(p);
 			return rc;
 		}
@@ -173,7 +166,6 @@ static int pg_open(const char *target, int create, void **impl, rp_err *e)
 		else
 			rp_errf(e, RP_EIO, "cannot connect to %s: %.*s", shown, (int)strcspn(m, "\n"), m);
 		PQfinish(p->conn);
-		free(p->slots);
 		free(p);
 		return e ? e->code : RP_EIO;
 	}
@@ -182,24 +174,24 @@ static int pg_open(const char *target, int create, void **impl, rp_err *e)
 	return 0;
 }
 
-static void stmt_free(pg_stmt *t)
+static void stmt_free(db_stmt *x)
 {
+	pg_stmt *t = T(x);
 	for (int i = 0; i < t->nparam; i++)
 		free(t->val[i]);
 	free(t->val);
 	free(t->type);
 	PQclear(t->res);
-	free(t->sql);
+	free(x->sql);
 	free(t);
 }
+
+static void unprepared(db_stmt *x) { T(x)->prepared = 0; }
 
 static void pg_close(void *impl)
 {
 	pg *p = impl;
-	for (size_t i = 0; i < p->nslots; i++)
-		if (p->slots[i])
-			stmt_free(p->slots[i]);
-	free(p->slots);
+	db_cache_free(&p->cache, stmt_free);
 	for (int i = 0; i < p->nstash; i++)
 		free(p->stash[i]);
 	free(p->stash);
@@ -217,9 +209,7 @@ static void revive(pg *p)
 	** statements run on their own, nor its COMMIT succeed. */
 	p->lost |= p->txn;
 	PQreset(p->conn);
-	for (size_t i = 0; i < p->nslots; i++)
-		if (p->slots[i])
-			p->slots[i]->prepared = 0;
+	db_cache_each(&p->cache, unprepared);
 }
 
 /*
@@ -339,55 +329,22 @@ static int count_params(const char *sql)
 	return max;
 }
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static int grow(pg *p)
-{
-	size_t n = p->nslots * 2;
-	pg_stmt **slots = calloc(n, sizeof *slots);
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < p->nslots; i++) {
-		if (!p->slots[i])
-			continue;
-		size_t j = hash(p->slots[i]->sql) & (n - 1);
-		while (slots[j])
-			j = (j + 1) & (n - 1);
-		slots[j] = p->slots[i];
-	}
-	free(p->slots);
-	p->slots = slots;
-	p->nslots = n;
-	return 0;
-}
-
 static db_stmt *pg_prepare(void *impl, const char *sql, rp_err *e)
 {
 	pg *p = impl;
-	size_t j = hash(sql) & (p->nslots - 1);
-	while (p->slots[j] && strcmp(p->slots[j]->sql, sql))
-		j = (j + 1) & (p->nslots - 1);
-	pg_stmt *t = p->slots[j];
-	if (t && !t->busy) {
-		t->busy = 1;
-		return &t->base;
-	}
+	db_stmt *cached = db_cache_borrow(&p->cache, sql);
+	if (cached)
+		return cached;
 	int n = count_params(sql);
 	if (n > MAXPARAM) {
 		rp_errf(e, RP_EDB, "internal error: more than %d parameters in: %.200s", MAXPARAM, sql);
 		return NULL;
 	}
-	t = calloc(1, sizeof *t);
-	if (!t || !(t->sql = strdup(sql)) || !(t->val = calloc((size_t)n + 1, sizeof *t->val)) ||
+	pg_stmt *t = calloc(1, sizeof *t);
+	if (!t || !(t->base.sql = strdup(sql)) || !(t->val = calloc((size_t)n + 1, sizeof *t->val)) ||
 	    !(t->type = calloc((size_t)n + 1, sizeof *t->type))) {
 		if (t) {
-			free(t->sql);
+			free(t->base.sql);
 			free(t->val);
 		}
 		free(t);
@@ -397,19 +354,9 @@ static db_stmt *pg_prepare(void *impl, const char *sql, rp_err *e)
 	t->base.vfs = &db_postgres_vfs;
 	t->owner = p;
 	t->nparam = n;
-	t->busy = 1;
-	/* Already borrowed (a nested use), or a cache full of built SQL: a
-	** private statement, run unnamed. */
-	if (p->slots[j] || p->used >= 4096 || ((p->used + 1) * 2 > p->nslots && grow(p))) {
-		t->private = 1;
-		return &t->base;
-	}
-	snprintf(t->name, sizeof t->name, "rp%u", ++p->names);
-	j = hash(sql) & (p->nslots - 1);
-	while (p->slots[j])
-		j = (j + 1) & (p->nslots - 1);
-	p->slots[j] = t;
-	p->used++;
+	db_cache_keep(&p->cache, &t->base);
+	if (!t->base.private)
+		snprintf(t->name, sizeof t->name, "rp%u", ++p->names);
 	return &t->base;
 }
 
@@ -476,15 +423,15 @@ static int pg_step(db_stmt *x, rp_err *e)
 		/* A failed prepare would abort the transaction around it: when a
 		** parameter's type is left to the server, try under a savepoint. */
 		int guard = 0;
-		for (int i = 0; p->txn && (t->private || !t->prepared) && i < t->nparam; i++)
+		for (int i = 0; p->txn && (t->base.private || !t->prepared) && i < t->nparam; i++)
 			guard |= !t->type[i];
 		if (guard && run_script(p, "SAVEPOINT rp_prepare", e))
 			return e ? e->code : RP_EDB;
-		for (int tries = 0; t->private || !t->prepared; tries++) {
-			if (t->private)
-				t->res = PQexecParams(p->conn, t->sql, t->nparam, t->type, vals, NULL, NULL, 0);
+		for (int tries = 0; t->base.private || !t->prepared; tries++) {
+			if (t->base.private)
+				t->res = PQexecParams(p->conn, t->base.sql, t->nparam, t->type, vals, NULL, NULL, 0);
 			else
-				t->res = PQprepare(p->conn, t->name, t->sql, t->nparam, t->type);
+				t->res = PQprepare(p->conn, t->name, t->base.sql, t->nparam, t->type);
 			int again = t->res && untyped(t, t->res, tries);
 			ExecStatusType st = PQresultStatus(t->res);
 			if (guard && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -496,7 +443,7 @@ static int pg_step(db_stmt *x, rp_err *e)
 		}
 		if (guard)
 			run_script(p, "RELEASE SAVEPOINT rp_prepare", NULL);
-		if (!t->private && !t->prepared) {
+		if (!t->base.private && !t->prepared) {
 			if (PQresultStatus(t->res) != PGRES_COMMAND_OK) {
 				int rc = pg_error(p, t->res, e);
 				PQclear(t->res);
@@ -506,7 +453,7 @@ static int pg_step(db_stmt *x, rp_err *e)
 			PQclear(t->res);
 			t->prepared = 1;
 		}
-		if (!t->private)
+		if (!t->base.private)
 			t->res = PQexecPrepared(p->conn, t->name, t->nparam, vals, NULL, NULL, 0);
 		ExecStatusType st = PQresultStatus(t->res);
 		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
@@ -574,9 +521,9 @@ static void pg_reset(db_stmt *x)
 		free(t->val[i]);
 		t->val[i] = NULL;
 	}
-	t->busy = 0;
-	if (t->private)
-		stmt_free(t);
+	x->busy = 0;
+	if (x->private)
+		stmt_free(x);
 }
 
 static int64_t pg_changes(void *impl) { return ((pg *)impl)->changes; }

@@ -18,9 +18,6 @@ typedef struct sq_stmt {
 	struct db_stmt base;
 	struct sq *owner;
 	sqlite3_stmt *st;
-	char *sql;   /* the caller's text, the cache key */
-	int busy;    /* borrowed and not yet reset */
-	int private; /* not in the cache: finalize on reset */
 } sq_stmt;
 
 typedef struct sq {
@@ -28,8 +25,7 @@ typedef struct sq {
 	char **stash;  /* CREATE INDEX statements dropped by a load, to run again */
 	char *trigger; /* the search trigger dropped while indexing is deferred */
 	int nstash;
-	sq_stmt **slots; /* open-addressing hash of cached statements */
-	size_t nslots, used;
+	db_stmt_cache cache;
 } sq;
 
 static int sq_error(sqlite3 *db, int rc, rp_err *e)
@@ -84,9 +80,7 @@ static int sq_open(const char *target, int create, void **impl, rp_err *e)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
-	s->nslots = 64;
-	s->slots = calloc(s->nslots, sizeof *s->slots);
-	rc = s->slots ? rp_fts_register(s->db) : SQLITE_NOMEM;
+	rc = rp_fts_register(s->db);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db,
 				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
@@ -97,7 +91,6 @@ static int sq_open(const char *target, int create, void **impl, rp_err *e)
 				   ? rp_errf(e, RP_EINVAL, "%s is not a rapport database", target)
 				   : sq_error(s->db, rc, e);
 		sqlite3_close(s->db);
-		free(s->slots);
 		free(s);
 		return code;
 	}
@@ -105,17 +98,17 @@ static int sq_open(const char *target, int create, void **impl, rp_err *e)
 	return 0;
 }
 
+static void sq_free(db_stmt *x)
+{
+	sqlite3_finalize(((sq_stmt *)x)->st);
+	free(x->sql);
+	free(x);
+}
+
 static void sq_close(void *impl)
 {
 	sq *s = impl;
-	for (size_t i = 0; i < s->nslots; i++) {
-		if (s->slots[i]) {
-			sqlite3_finalize(s->slots[i]->st);
-			free(s->slots[i]->sql);
-			free(s->slots[i]);
-		}
-	}
-	free(s->slots);
+	db_cache_free(&s->cache, sq_free);
 	for (int i = 0; i < s->nstash; i++)
 		free(s->stash[i]);
 	free(s->stash);
@@ -169,16 +162,12 @@ static char *rewrite_placeholders(const char *sql)
 	return out;
 }
 
-static uint64_t hash(const char *s)
+static db_stmt *sq_prepare(void *impl, const char *sql, rp_err *e)
 {
-	uint64_t h = 1469598103934665603ull;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static sq_stmt *sq_new(sq *s, const char *sql, rp_err *e)
-{
+	sq *s = impl;
+	db_stmt *cached = db_cache_borrow(&s->cache, sql);
+	if (cached)
+		return cached;
 	char *native = rewrite_placeholders(sql);
 	sq_stmt *t = calloc(1, sizeof *t);
 	char *key = strdup(sql);
@@ -198,57 +187,9 @@ static sq_stmt *sq_new(sq *s, const char *sql, rp_err *e)
 		return NULL;
 	}
 	t->base.vfs = &db_sqlite_vfs;
+	t->base.sql = key;
 	t->owner = s;
-	t->sql = key;
-	return t;
-}
-
-static int sq_grow(sq *s)
-{
-	size_t n = s->nslots * 2;
-	sq_stmt **slots = calloc(n, sizeof *slots);
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < s->nslots; i++) {
-		if (!s->slots[i])
-			continue;
-		size_t j = hash(s->slots[i]->sql) & (n - 1);
-		while (slots[j])
-			j = (j + 1) & (n - 1);
-		slots[j] = s->slots[i];
-	}
-	free(s->slots);
-	s->slots = slots;
-	s->nslots = n;
-	return 0;
-}
-
-static db_stmt *sq_prepare(void *impl, const char *sql, rp_err *e)
-{
-	sq *s = impl;
-	size_t j = hash(sql) & (s->nslots - 1);
-	while (s->slots[j] && strcmp(s->slots[j]->sql, sql))
-		j = (j + 1) & (s->nslots - 1);
-	sq_stmt *t = s->slots[j];
-	if (t && !t->busy) {
-		t->busy = 1;
-		return &t->base;
-	}
-	t = sq_new(s, sql, e);
-	if (!t)
-		return NULL;
-	t->busy = 1;
-	/* The same SQL is already borrowed (a nested use), or the cache is full
-	** of dynamically built SQL: hand out a private statement. */
-	if (s->slots[j] || s->used >= 4096 || ((s->used + 1) * 2 > s->nslots && sq_grow(s))) {
-		t->private = 1;
-		return &t->base;
-	}
-	j = hash(sql) & (s->nslots - 1);
-	while (s->slots[j])
-		j = (j + 1) & (s->nslots - 1);
-	s->slots[j] = t;
-	s->used++;
+	db_cache_keep(&s->cache, &t->base);
 	return &t->base;
 }
 
@@ -288,15 +229,11 @@ static const char *sq_col_text(db_stmt *x, int i)
 
 static void sq_reset(db_stmt *x)
 {
-	sq_stmt *t = T(x);
-	sqlite3_reset(t->st);
-	sqlite3_clear_bindings(t->st);
-	t->busy = 0;
-	if (t->private) {
-		sqlite3_finalize(t->st);
-		free(t->sql);
-		free(t);
-	}
+	sqlite3_reset(T(x)->st);
+	sqlite3_clear_bindings(T(x)->st);
+	x->busy = 0;
+	if (x->private)
+		sq_free(x);
 }
 
 static int64_t sq_changes(void *impl) { return sqlite3_changes64(((sq *)impl)->db); }

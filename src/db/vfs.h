@@ -39,10 +39,31 @@ struct db_vfs {
 			rp_err *e);
 };
 
-/* Every backend's statement begins with this, so db.c can dispatch. */
+/* Every backend's statement begins with this, so db.c can dispatch and
+** the statement cache can find it. */
 struct db_stmt {
 	const struct db_vfs *vfs;
+	char *sql;   /* the caller's text, the cache key (the backend owns it) */
+	int busy;    /* borrowed and not yet reset */
+	int private; /* not in the cache: the backend frees it on reset */
 };
+
+/* A connection's prepared statements by SQL text (stmt_cache.c). */
+typedef struct db_stmt_cache {
+	db_stmt **slots;
+	size_t nslots, used;
+} db_stmt_cache;
+/* The cached statement for sql, borrowed; NULL when there is none or it
+** is borrowed already (prepare a new one and db_cache_keep it). */
+db_stmt *db_cache_borrow(db_stmt_cache *c, const char *sql);
+/* Borrow s, just prepared for s->sql, and keep it in the cache; it is
+** marked private instead when its SQL is cached and borrowed already or
+** the cache is full. */
+void db_cache_keep(db_stmt_cache *c, db_stmt *s);
+/* Call fn for every cached statement. */
+void db_cache_each(db_stmt_cache *c, void (*fn)(db_stmt *s));
+/* Call fin for every cached statement and empty the cache. */
+void db_cache_free(db_stmt_cache *c, void (*fin)(db_stmt *s));
 
 struct db {
 	const struct db_vfs *vfs;
