@@ -8,6 +8,7 @@
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -582,8 +583,25 @@ int http_serve(const http_config *cfg, rp_err *e)
 	if (rc)
 		return rc;
 	server sv = {.cfg = cfg, .tls = cfg->secure};
-	if (pthread_key_create(&sv.db_key, close_db))
+	/* The socket is bound here rather than by the library, so that a port
+	** in use or an address of another machine is said as it is. */
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), yes = 1;
+	if (fd < 0)
+		return rp_errf(e, RP_EIO, "cannot make a socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes); /* a restart need not wait */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) || listen(fd, 511)) {
+		int err = errno;
+		close(fd);
+		return rp_errf(e, RP_EIO, "cannot listen on %s: %s%s", cfg->listen, strerror(err),
+			       err == EADDRINUSE ? " (another server has the port; choose another with --listen)"
+			       : err == EADDRNOTAVAIL ? " (not an address of this machine)" : "");
+	}
+	socklen_t salen = sizeof sa;
+	getsockname(fd, (struct sockaddr *)&sa, &salen);
+	if (pthread_key_create(&sv.db_key, close_db)) {
+		close(fd);
 		return rp_errf(e, RP_ENOMEM, "cannot make thread storage");
+	}
 	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
@@ -597,19 +615,19 @@ int http_serve(const http_config *cfg, rp_err *e)
 	signal(SIGPIPE, SIG_IGN);
 	struct MHD_Daemon *daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &sv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)500,
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
 	if (!daemon) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		pthread_key_delete(sv.db_key);
-		return rp_errf(e, RP_EIO, "cannot listen on %s (in use, or not an address of this machine)", cfg->listen);
+		close(fd);
+		return rp_errf(e, RP_EIO, "cannot serve on %s: the HTTP library did not start", cfg->listen);
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
 	char host[64];
 	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
-	printf("listening on http://%s:%u\n", host, di ? (unsigned)di->port : (unsigned)ntohs(sa.sin_port));
+	printf("listening on http://%s:%u\n", host, (unsigned)ntohs(sa.sin_port));
 	fflush(stdout);
 	int sig;
 	sigwait(&stop, &sig);

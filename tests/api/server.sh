@@ -10,6 +10,11 @@ for who in viewer staff manager owner; do
 done
 serve
 
+# A second server cannot take the same port: it says so and stops.
+run timeout 10 "$R" serve --listen "${BASE#http://}"
+ok "a port in use is refused at once" test "$rc" = 1
+ok "and the error says why" has "$err" "already in use"
+
 call GET /api/v1/contacts/1
 ok "no credentials: 401" test "$status" = 401
 ok "errors are JSON with code and message" json 'd["error"]["code"]=="unauthenticated" and d["error"]["message"]'
