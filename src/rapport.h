@@ -224,6 +224,54 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 	       rp_err *e);
 int export_csv(db *d, const char *what, FILE *out, rp_err *e);
 
+/* ---- ladder (core/ladder.c): the permission ladder of seed 004 -------- */
+
+/* stranger, attention, yes, dialogue, trust, customer, advocate (NULL-ended) */
+extern const char *const ladder_stages[];
+/* A stage's place on the ladder from 0, or -1 when it is not a stage. */
+int ladder_rank(const char *stage);
+int ladder_check(const char *stage, rp_err *e);
+typedef struct ladder_in {
+	const char *to;       /* the stage */
+	const char *cause;    /* person, consent, revoke, purchase, referral, import */
+	const char *why;      /* required when a person moves the client */
+	const char *evidence; /* may be NULL */
+	const char *by;       /* the team member, NULL for an event */
+	int64_t at;           /* 0: now */
+} ladder_in;
+/* The contact's current stage into out. */
+int ladder_stage(db *d, int64_t contact, char out[16], rp_err *e);
+/* Move the contact to in->to (up or down), recording the move; no move
+** is recorded when it already stands there. */
+int ladder_move(db *d, int64_t contact, const ladder_in *in, rp_err *e);
+/* Lift the contact to at least in->to (an event); never down. */
+int ladder_raise(db *d, int64_t contact, const ladder_in *in, rp_err *e);
+
+/* ---- consent (core/consent.c): per channel and purpose, with evidence - */
+
+extern const char *const consent_channels[]; /* email, phone, sms, messenger, post */
+extern const char *const consent_purposes[]; /* service, news, offers, surveys */
+int consent_check(const char *channel, const char *purpose, rp_err *e);
+typedef struct consent_in {
+	const char *channel, *purpose;
+	const char *state;    /* pending, granted or revoked */
+	const char *how;      /* form, call, in_person, import, link, signup */
+	const char *evidence; /* what the client was shown or said; required to grant */
+	const char *by;       /* the team member, NULL for the client's own link */
+	int64_t at;           /* 0: now */
+} consent_in;
+/* Record a change of consent (never rewriting the history) and move the
+** client on the ladder: granted lifts to at least yes; revoking the last
+** granted consent takes a client at yes back to attention. */
+int consent_set(db *d, int64_t contact, const consent_in *in, int64_t *id, rp_err *e);
+/* The current state for a channel and purpose: pending, granted, revoked,
+** or none when the client was never asked. */
+int consent_current(db *d, int64_t contact, const char *channel, const char *purpose, char state[16],
+		    rp_err *e);
+/* *allowed: 1 when the current state is granted.  The outbox's gate. */
+int consent_allowed(db *d, int64_t contact, const char *channel, const char *purpose, int *allowed,
+		    rp_err *e);
+
 /* ---- copy (core/copy.c): a whole store into another engine ------------ */
 
 typedef struct copy_opts {

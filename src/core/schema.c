@@ -208,9 +208,86 @@ static const char m2_sql[] =
 	");"
 	"CREATE INDEX audit_at ON audit(at);";
 
+/* permission: the ladder every client climbs (seed 004), consent per
+** channel and purpose with its evidence, the single-use links that confirm
+** or withdraw it, the outbox that is the only way to write to a client, and
+** the suppression list that outlives an erased person.
+**
+** contact.stage is the current rung (the latest stage_move), kept beside
+** the contact so lists and the funnel need no scan of the history.
+** consent holds every change, newest last; a contact's current answer for a
+** channel and purpose is its latest row.  An outbox row keeps no personal
+** data once its contact is erased (contact_id NULL, address and text
+** cleared), so the counts of what was sent stay right. */
+static const char m3_sql[] =
+	"ALTER TABLE contact ADD COLUMN stage TEXT NOT NULL DEFAULT 'stranger'"
+	"  CHECK (stage IN ('stranger', 'attention', 'yes', 'dialogue', 'trust', 'customer', 'advocate'));"
+	"CREATE INDEX contact_stage ON contact(stage);"
+	"CREATE TABLE stage_move ("
+	"  id INTEGER PRIMARY KEY,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  from_stage TEXT NOT NULL,"
+	"  to_stage TEXT NOT NULL"
+	"    CHECK (to_stage IN ('stranger', 'attention', 'yes', 'dialogue', 'trust', 'customer', 'advocate')),"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT,"          /* the team member, or NULL when an event moved it */
+	"  cause TEXT NOT NULL"    /* what moved it */
+	"    CHECK (cause IN ('person', 'consent', 'revoke', 'purchase', 'referral', 'import')),"
+	"  why TEXT,"
+	"  evidence TEXT"
+	");"
+	"CREATE INDEX stage_move_contact ON stage_move(contact_id, at);"
+	"CREATE INDEX stage_move_at ON stage_move(at);"
+	"CREATE TABLE consent ("
+	"  id INTEGER PRIMARY KEY,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('email', 'phone', 'sms', 'messenger', 'post')),"
+	"  purpose TEXT NOT NULL CHECK (purpose IN ('service', 'news', 'offers', 'surveys')),"
+	"  state TEXT NOT NULL CHECK (state IN ('pending', 'granted', 'revoked')),"
+	"  at INTEGER NOT NULL,"
+	"  how TEXT NOT NULL CHECK (how IN ('form', 'call', 'in_person', 'import', 'link', 'signup')),"
+	"  evidence TEXT,"          /* what the client was shown, or the file and line */
+	"  by_user TEXT"
+	");"
+	"CREATE INDEX consent_contact ON consent(contact_id, channel, purpose, id);"
+	"CREATE TABLE consent_link ("
+	"  id INTEGER PRIMARY KEY,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  channel TEXT NOT NULL,"
+	"  purpose TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('confirm', 'withdraw')),"
+	"  token_hash TEXT NOT NULL UNIQUE," /* the link's token is never stored */
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"      /* NULL: a withdrawal link does not expire */
+	"  used_at INTEGER"
+	");"
+	"CREATE INDEX consent_link_contact ON consent_link(contact_id);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
+	"  channel TEXT NOT NULL,"
+	"  purpose TEXT NOT NULL,"
+	"  address TEXT,"
+	"  subject TEXT,"
+	"  body TEXT,"
+	"  state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'refused', 'failed')),"
+	"  reason TEXT,"             /* why it was refused or failed */
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER,"
+	"  by_user TEXT"
+	");"
+	"CREATE INDEX outbox_contact ON outbox(contact_id);"
+	"CREATE INDEX outbox_state ON outbox(state, created_at);"
+	"CREATE TABLE suppression ("
+	"  hash TEXT PRIMARY KEY,"   /* keyed hash of a normalised email or phone */
+	"  kind TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"
+	");";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
+	{3, "permission ladder, consent, outbox, suppression", m3_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
 
@@ -241,5 +318,10 @@ const rp_table rp_tables[] = {
 	{"api_token", {"id"}, {"id", "account_id", "created_at", "last_used_at", "revoked_at"}},
 	{"auth_failure", {NULL}, {"at"}},
 	{"audit", {"id"}, {"id", "at", "ok"}},
+	{"stage_move", {"id"}, {"id", "contact_id", "at"}},
+	{"consent", {"id"}, {"id", "contact_id", "at"}},
+	{"consent_link", {"id"}, {"id", "contact_id", "created_at", "expires_at", "used_at"}},
+	{"outbox", {"id"}, {"id", "contact_id", "created_at", "sent_at"}},
+	{"suppression", {"hash"}, {"at"}},
 };
 const int rp_ntables = sizeof rp_tables / sizeof rp_tables[0];
