@@ -218,14 +218,16 @@ static const char m2_sql[] =
 ** consent holds every change, newest last; a contact's current answer for a
 ** channel and purpose is its latest row.  An outbox row keeps no personal
 ** data once its contact is erased (contact_id NULL, address and text
-** cleared), so the counts of what was sent stay right. */
+** cleared), so the counts of what was sent stay right; a stage_move's
+** likewise (its why and evidence cleared), so the funnel's do. */
 static const char m3_sql[] =
 	"ALTER TABLE contact ADD COLUMN stage TEXT NOT NULL DEFAULT 'stranger'"
 	"  CHECK (stage IN ('stranger', 'attention', 'yes', 'dialogue', 'trust', 'customer', 'advocate'));"
 	"CREATE INDEX contact_stage ON contact(stage);"
 	"CREATE TABLE stage_move ("
 	"  id INTEGER PRIMARY KEY,"
-	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	/* NULL once the contact is erased: the funnel's past counts stay right */
+	"  contact_id INTEGER REFERENCES contact(id) ON DELETE SET NULL,"
 	"  from_stage TEXT NOT NULL,"
 	"  to_stage TEXT NOT NULL"
 	"    CHECK (to_stage IN ('stranger', 'attention', 'yes', 'dialogue', 'trust', 'customer', 'advocate')),"
