@@ -73,6 +73,9 @@ bench/gen: bench/gen.c src/util/date.c src/util/date.h
 bench/agenda: bench/agenda.c $(LIBOBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
+bench/search: bench/search.c $(LIBOBJ)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+
 # The main job: a demo database with a realistic population and a demo
 # login (made once), then the server on it.
 DEMO_LISTEN ?= 127.0.0.1:8080
@@ -127,9 +130,9 @@ build/clang/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-bench: all bench/gen bench/agenda
+bench: all bench/gen bench/agenda bench/search
 	@scripts/deps bench
 	@bench/run
 
 clean:
-	rm -rf build rapport bench/gen bench/agenda
+	rm -rf build rapport bench/gen bench/agenda bench/search

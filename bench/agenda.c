@@ -1,9 +1,10 @@
 /*
-** bench/agenda DB DATE [RUNS]: time the agenda on a store against the
-** reference, the plain SQL a straightforward implementation would run for the
-** same three sources (yearly dates, due follow-ups, contacts past their
-** cadence, the last touch found from the interactions), in this process on
-** the same connection.  Prints medians in milliseconds.
+** bench/agenda DB DATE [RUNS]: time the agenda on a store (a SQLite file or a
+** postgres:// URL) against the reference, the plain SQL a straightforward
+** implementation would run for the same three sources (yearly dates, due
+** follow-ups, contacts past their cadence, the last touch found from the
+** interactions), in this process on the same connection.  Prints medians in
+** milliseconds.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* In the dialect both engines share (as core/ writes its SQL), so the same
+** text is the reference on SQLite and on PostgreSQL. */
 static const char *naive =
 	"WITH last AS (SELECT contact_id, max(at) AS t FROM interaction GROUP BY contact_id),"
 	" cand AS ("
@@ -38,7 +41,7 @@ static const char *naive =
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench/agenda DB YYYY-MM-DD [RUNS]\n");
+		fprintf(stderr, "usage: bench/agenda DB|URL YYYY-MM-DD [RUNS]\n");
 		return 2;
 	}
 	int runs = argc > 3 ? atoi(argv[3]) : 20;
