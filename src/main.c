@@ -106,8 +106,12 @@ int main(int argc, char **argv)
 	if (i + 1 < argc) {
 		char name[128];
 		snprintf(name, sizeof name, "%s %s", argv[i], argv[i + 1]);
-		if ((o = ops_find(name)))
+		/* An HTTP-only row ("stage show") must not hide a one-word
+		** command given a contact of that name ("stage show"). */
+		if ((o = ops_find(name)) && !(o->flags & OP_SERVE))
 			words = 2;
+		else
+			o = NULL;
 	}
 	if (!o && (o = ops_find(argv[i])))
 		words = 1;

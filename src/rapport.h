@@ -59,6 +59,9 @@ int store_open(const char *target, int create, db **out, rp_err *e);
 int setting_int(db *d, const char *key, int64_t dflt, int64_t *out, rp_err *e);
 int setting_set(db *d, const char *key, const char *value, rp_err *e);
 int setting_list(db *d, json_t **out, rp_err *e);
+/* A text setting into a malloc'd string (*out), or a copy of dflt (which
+** may be NULL: then *out is NULL) when it is not set. */
+int setting_text(db *d, const char *key, const char *dflt, char **out, rp_err *e);
 
 /* ---- contact (core/contact.c) ----------------------------------------- */
 
@@ -74,6 +77,10 @@ typedef struct contact_in {
 	const char *birthday; /* YYYY-MM-DD or --MM-DD; "" or "none" clears (edit) */
 	rp_strs email, phone, messenger, postal, tag;
 	rp_strs rm_email, rm_phone, rm_messenger, rm_postal, rm_tag;
+	/* An email or phone of a person erased at their request is refused
+	** (RP_ECONFLICT) unless this is set: they asked to be added again,
+	** and their suppression entries are lifted (core/privacy.c). */
+	int unsuppress;
 } contact_in;
 
 /* Validate and add a contact; *id receives its id. */
@@ -205,6 +212,12 @@ int audit_write(db *d, const char *actor, const char *action, json_t *target, co
 		const char *detail, rp_err *e);
 int audit_list(db *d, int64_t limit, int64_t before, json_t **out, rp_err *e);
 
+/* Throttling beyond logins (the public routes): RP_ETHROTTLE with
+** e->retry_after when key ("signup:ADDRESS", ...) was counted limit times in
+** the last 15 minutes ("too many WHAT; try again in N seconds"). */
+int throttle_check(db *d, const char *key, int limit, const char *what, rp_err *e);
+void throttle_count(db *d, const char *key);
+
 /* ---- transfer (core/import.c, core/export.c): CSV in and out ----------- */
 
 typedef struct import_opts {
@@ -233,7 +246,7 @@ int ladder_rank(const char *stage);
 int ladder_check(const char *stage, rp_err *e);
 typedef struct ladder_in {
 	const char *to;       /* the stage */
-	const char *cause;    /* person, consent, revoke, purchase, referral, import */
+	const char *cause;    /* person, consent, revoke, purchase, referral, import, merge */
 	const char *why;      /* required when a person moves the client */
 	const char *evidence; /* may be NULL */
 	const char *by;       /* the team member, NULL for an event */
@@ -246,6 +259,37 @@ int ladder_stage(db *d, int64_t contact, char out[16], rp_err *e);
 int ladder_move(db *d, int64_t contact, const ladder_in *in, rp_err *e);
 /* Lift the contact to at least in->to (an event); never down. */
 int ladder_raise(db *d, int64_t contact, const ladder_in *in, rp_err *e);
+/* The names shown for the stages: {"stranger": "stranger", ...}, each the
+** setting stage.name.<stage> when it is set, else the stage's key. */
+int ladder_labels(db *d, json_t **out, rp_err *e);
+/* Whether label may name stage (config set stage.name.<stage> LABEL). */
+int ladder_check_label(const char *stage, const char *label, rp_err *e);
+/* The contact's stage and every move, newest first: {"contact_id", "name",
+** "stage", "label", "rank", "stages": [{"stage", "label"}...], "moves":
+** [{"id", "at", "from", "to", "by", "cause", "why", "evidence"}...]}. */
+int ladder_history(db *d, int64_t contact, json_t **out, rp_err *e);
+/* Events.  A purchase (interaction id, at its time) lifts the buyer to at
+** least customer, and whoever referred them (relation referred_by) to
+** advocate. */
+int ladder_purchase(db *d, int64_t contact, int64_t interaction, int64_t at, rp_err *e);
+/* A referral was recorded: when the referred contact has bought, lift their
+** referrers to advocate. */
+int ladder_referral(db *d, int64_t referred, rp_err *e);
+/* The same events for the interactions an import inserted (ids in runs
+** lo..hi), set-based: a few statements, whatever the number of rows. */
+int ladder_purchases_imported(db *d, const int64_t (*runs)[2], size_t n, rp_err *e);
+/* contact_merge: other's moves become keep's, keep stands at the higher of
+** the two stages (a 'merge' move says so when the joined history does not). */
+int ladder_merge(db *d, int64_t keep, int64_t other, rp_err *e);
+
+/* ---- funnel (core/funnel.c): how clients moved on the ladder ----------- */
+
+/* For the days from..to (UTC, both included), per stage: clients who
+** entered it, converted to a higher one, their median time in it, and who
+** dropped down (the exact definitions are in core/funnel.c and
+** docs/API.md).  {"from", "to", "stages": [{"stage", "label", "entered",
+** "erased", "converted", "conversion", "median_days", "dropped"}...]}. */
+int funnel_build(db *d, rp_date from, rp_date to, json_t **out, rp_err *e);
 
 /* ---- consent (core/consent.c): per channel and purpose, with evidence - */
 
@@ -271,6 +315,108 @@ int consent_current(db *d, int64_t contact, const char *channel, const char *pur
 /* *allowed: 1 when the current state is granted.  The outbox's gate. */
 int consent_allowed(db *d, int64_t contact, const char *channel, const char *purpose, int *allowed,
 		    rp_err *e);
+/* The contact's consents: {"contact_id", "current": [the newest row of each
+** channel and purpose that has one], "history": [every row, newest first]},
+** rows as {"id", "channel", "purpose", "state", "at", "how", "evidence", "by"}. */
+int consent_list(db *d, int64_t contact, json_t **out, rp_err *e);
+
+/* ---- privacy (core/privacy.c): a person's data out, or erased --------- */
+
+/* Everything stored about one person as one JSON document: the card,
+** channels, tags, dates, relations, facts, every interaction, consent
+** history, stage moves, consent links (never their tokens), the outbox's
+** messages to them and the audit entries that name them. */
+int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e);
+/* Remove every trace of the person's personal data, in one transaction:
+** suppression entries for their emails and phones, their outbox messages
+** and stage moves kept anonymous (for the counts), the audit entries that
+** name them redacted, then the contact and everything hanging off it; and
+** after the commit the engine's leftovers (db_erase_traces; rewrite: on
+** PostgreSQL also rewrite the tables).  *report receives {"id", "erased",
+** "suppressed", "outbox", "stage_moves", "audit", "traces"}. */
+int privacy_erase(db *d, int64_t contact, int rewrite, json_t **report, rp_err *e);
+/* The keyed hash (64 hex digits) under which a normalised email or phone
+** is suppressed.  create: make the store's secret key if it has none
+** (otherwise RP_ENOTFOUND: nothing was ever suppressed). */
+int privacy_hash(db *d, const char *kind, const char *value, int create, char out[65], rp_err *e);
+/* *at receives when the person with this normalised email or phone was
+** erased, or 0 when the value is not suppressed. */
+int privacy_suppressed(db *d, const char *kind, const char *value, int64_t *at, rp_err *e);
+/* contact_add and contact_edit: refuse in's emails and phones that are
+** suppressed (RP_ECONFLICT, saying when and how to override), or with
+** in->unsuppress lift their entries.  Inside the caller's transaction. */
+int privacy_admit(db *d, const contact_in *in, rp_err *e);
+
+/* ---- outbox (core/outbox.c): the one way to write to a client --------- */
+
+/* Every message to a client passes outbox_send, which decides at send time,
+** in one transaction, whether the client's consent for that channel and
+** purpose allows it: a refused message is kept as 'refused' with the reason
+** (and the call fails with RP_ECONFLICT saying it); an allowed one is kept
+** as 'queued' with the client's address, then email is delivered by SMTP
+** (smtp.url, smtp.from) outside any transaction and becomes 'sent' or
+** 'failed'; the other channels stay 'queued' until outbox_export.  Each
+** message carries its own link to withdraw that consent (public.url).
+** Call it outside a transaction: delivery must not hold one open. */
+typedef struct outbox_in {
+	int64_t contact;
+	const char *channel, *purpose; /* consent_channels, consent_purposes */
+	const char *subject;           /* required for email */
+	const char *body;
+	const char *by;   /* the team member; NULL when the client's own request sends it */
+	const char *lang; /* "en" or "ru": the language of the withdrawal note */
+} outbox_in;
+/* *out (may be NULL) receives the message as outbox_list shows it. */
+int outbox_send(db *d, const outbox_in *in, json_t **out, rp_err *e);
+
+typedef struct outbox_filter {
+	const char *state, *channel; /* NULL: any */
+	int64_t contact;             /* 0: any */
+	int64_t limit;
+} outbox_filter;
+/* {"messages": [...]}, newest first. */
+int outbox_list(db *d, const outbox_filter *f, json_t **out, rp_err *e);
+
+/* Hand the queued messages of a channel other than email to whoever sends
+** them: in one transaction each is checked against the consent again (now
+** is its send time: a consent withdrawn since it was queued refuses it), the
+** allowed ones are written as CSV (id, contact_id, name, address, purpose,
+** subject, text, withdraw_url) and given to sink, and only when sink took
+** them are they marked sent.  *report receives {"channel", "exported",
+** "refused"}. */
+typedef int (*outbox_sink)(void *ctx, const char *csv, size_t n, rp_err *e);
+int outbox_export(db *d, const char *channel, const char *lang, outbox_sink sink, void *ctx, json_t **report,
+		  rp_err *e);
+
+/* Whether value may be the setting key the outbox reads (smtp.url,
+** smtp.from, public.url); RP_EINVAL saying what is wrong. */
+int outbox_setting_check(const char *key, const char *value, rp_err *e);
+
+/* ---- optin (core/optin.c): double opt-in and the links in messages ---- */
+
+typedef struct signup_in {
+	const char *name;    /* may be NULL: the address stands for it */
+	const char *email;
+	const char *purpose; /* news, offers or surveys */
+	const char *shown;   /* what the person saw when signing up: the evidence */
+	const char *address; /* the client's network address */
+	const char *lang;    /* of the confirmation message */
+} signup_in;
+/* A public signup: finds or adds the contact by email, records a pending
+** consent for email and purpose with the evidence, and sends the
+** confirmation through the outbox.  The answer is the same whether or not
+** the address was known or already subscribed.  Throttled per network
+** address (RP_ETHROTTLE). */
+int optin_signup(db *d, const signup_in *in, json_t **out, rp_err *e);
+/* The page a confirmation link opens: what it confirms and a button that
+** confirms it (only a person's press does); RP_ENOTFOUND for an unknown
+** link, RP_ECONFLICT for a used or expired one. */
+int optin_confirm_page(db *d, const char *token, const char *address, const char *lang, json_t **out, rp_err *e);
+/* Follow a confirmation link: grants the consent at once (how 'link'), once;
+** RP_ECONFLICT when it was used already or has expired (nothing changes). */
+int optin_confirm(db *d, const char *token, const char *address, const char *lang, json_t **out, rp_err *e);
+/* Follow a withdrawal link: revokes the consent (how 'link'); again is fine. */
+int optin_withdraw(db *d, const char *token, const char *address, const char *lang, json_t **out, rp_err *e);
 
 /* ---- copy (core/copy.c): a whole store into another engine ------------ */
 

@@ -1,5 +1,6 @@
 // rapport's web UI: a single page with a hash router.
 //   #/login  #/agenda[?date=&mine=1]  #/contact/ID  #/contacts[?name=&tier=&tag=&owner=&offset=]  #/search[?q=]
+//   #/funnel[?from=&to=]
 
 import { agendaView } from './agenda.js';
 import { api, setCsrf, whenUnauthenticated } from './api.js';
@@ -8,6 +9,7 @@ import { destroyCharts } from './charts.js';
 import { contactsView } from './contacts.js';
 import { field, h } from './dom.js';
 import { errorBox, errorText } from './errors.js';
+import { funnelView } from './funnel.js';
 import { LANGS, lang, setLang, t, waitText } from './i18n.js';
 import { searchView } from './search.js';
 
@@ -30,6 +32,7 @@ function renderShell(route) {
 		['agenda', '#/agenda', t('nav.agenda')],
 		['contacts', '#/contacts', t('nav.contacts')],
 		['search', '#/search', t('nav.search')],
+		['funnel', '#/funnel', t('nav.funnel')],
 	];
 	const langSelect = h('select', { id: 'lang', name: 'lang' }, Object.entries(LANGS).map(([k, name]) => h('option', { value: k, lang: k }, name)));
 	langSelect.value = lang();
@@ -111,7 +114,7 @@ function render() {
 	};
 	renderShell(route.name);
 	main.className = `view view-${route.name}`;
-	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title' };
+	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title' };
 	document.title = `${t(titles[route.name] || 'app.name')} · rapport`;
 	switch (route.name) {
 		case 'login':
@@ -124,6 +127,8 @@ function render() {
 			return contactsView(main, ctx, route.params);
 		case 'search':
 			return searchView(main, ctx, route.params);
+		case 'funnel':
+			return funnelView(main, ctx, route.params);
 		default: {
 			const hd = h('h1', { tabindex: '-1' }, t('err.title'));
 			main.replaceChildren(hd, errorBox({ status: 404, code: 'not_found', message: t('err.notFound') }));

@@ -7,6 +7,8 @@ import { addressBadge, announce, badge, fmtAgo, fmtDateOnly, fmtDay, fmtTime, h,
 import { errorBox } from './errors.js';
 import { factForm, touchForm } from './forms.js';
 import { t } from './i18n.js';
+import { privacySection } from './privacy.js';
+import { ladderSections } from './ladder.js';
 
 export async function cardView(root, ctx, contactRef) {
 	const heading = h('h1', { tabindex: '-1' }, t('loading'));
@@ -107,7 +109,7 @@ export async function cardView(root, ctx, contactRef) {
 			'div',
 			{ class: 'card-layout' },
 			h('div', { class: 'card-main' }, factsSection, timelineSection),
-			h('div', { class: 'card-side' }, channels(c), datesSection(c), relations(c)),
+			h('div', { class: 'card-side' }, ...ladderSections(c, ctx), channels(c), datesSection(c), relations(c), privacySection(c, ctx)),
 		),
 	);
 

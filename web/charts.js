@@ -150,3 +150,14 @@ export async function drawLoad(parts, items, existing) {
 		colors: kinds.map((k) => REASON_COLORS[k] || '#64748b'),
 	});
 }
+
+// The funnel: how many clients entered each stage.  name(stage) gives the
+// name shown for a stage of the document.
+export async function drawFunnel(parts, stages, name) {
+	const labels = stages.map(name);
+	const values = stages.map((s) => s.entered);
+	const sentence = t('funnel.summary', { list: labels.map((l, i) => `${l} ${values[i]}`).join(', ') });
+	parts.summary.textContent = sentence;
+	parts.canvas.setAttribute('aria-label', sentence);
+	return bars(parts.canvas, labels, values, { label: t('funnel.entered') });
+}

@@ -38,6 +38,8 @@ static void card(FILE *f, json_t *c)
 {
 	fprintf(f, "%s  (#%lld)\n", S(c, "name"), I(c, "id"));
 	fprintf(f, "  %-10s%s\n", "tier", S(c, "tier"));
+	if (S(c, "stage"))
+		fprintf(f, "  %-10s%s\n", "stage", S(c, "stage"));
 	if (S(c, "address"))
 		fprintf(f, "  %-10s%s\n", "address", !strcmp(S(c, "address"), "vy") ? "vy («вы»)" : "ty («ты»)");
 	if (S(c, "owner"))
@@ -90,6 +92,100 @@ static void card(FILE *f, json_t *c)
 	json_array_foreach(json_object_get(c, "interactions"), i, v) interaction_line(f, v);
 }
 
+/* A stage's key, and its name when one is set: "yes (Said yes)". */
+static void stage_name(FILE *f, json_t *labels, const char *stage)
+{
+	const char *label = S(labels, stage);
+	fprintf(f, "%s", stage ? stage : "-");
+	if (label && stage && strcmp(label, stage))
+		fprintf(f, " (%s)", label);
+}
+
+static void stage_history(FILE *f, json_t *r)
+{
+	json_t *labels = json_object(), *v;
+	size_t i;
+	json_array_foreach(json_object_get(r, "stages"), i, v) json_object_set(labels, S(v, "stage"), json_object_get(v, "label"));
+	fprintf(f, "%s  (#%lld): ", S(r, "name"), I(r, "contact_id"));
+	stage_name(f, labels, S(r, "stage"));
+	if (json_object_get(r, "moved") && !json_is_true(json_object_get(r, "moved")))
+		fprintf(f, ", already there");
+	fputc('\n', f);
+	if (json_array_size(json_object_get(r, "moves")))
+		fprintf(f, "Moves:\n");
+	json_array_foreach(json_object_get(r, "moves"), i, v)
+	{
+		const char *at = S(v, "at");
+		fprintf(f, "  %.10s %.5s  ", at ? at : "", at && strlen(at) > 11 ? at + 11 : "");
+		stage_name(f, labels, S(v, "from"));
+		fprintf(f, " -> ");
+		stage_name(f, labels, S(v, "to"));
+		fprintf(f, "  %s", S(v, "cause"));
+		if (S(v, "by"))
+			fprintf(f, " by %s", S(v, "by"));
+		if (S(v, "why"))
+			fprintf(f, ": %s", S(v, "why"));
+		if (S(v, "evidence"))
+			fprintf(f, " [%s]", S(v, "evidence"));
+		fputc('\n', f);
+	}
+	json_decref(labels);
+}
+
+static void consents(FILE *f, json_t *r)
+{
+	size_t i;
+	json_t *v;
+	json_t *cur = json_object_get(r, "current"), *hist = json_object_get(r, "history");
+	if (!json_array_size(hist)) {
+		fprintf(f, "no consent recorded for contact %lld\n", I(r, "contact_id"));
+		return;
+	}
+	fprintf(f, "Now:\n");
+	json_array_foreach(cur, i, v) fprintf(f, "  %-10s %-9s %-8s since %.10s (%s%s%s)\n", S(v, "channel"), S(v, "purpose"),
+					      S(v, "state"), S(v, "at"), S(v, "how"), S(v, "by") ? ", by " : "",
+					      S(v, "by") ? S(v, "by") : "");
+	fprintf(f, "History:\n");
+	json_array_foreach(hist, i, v)
+	{
+		fprintf(f, "  %.10s %-8s %s/%s, %s", S(v, "at"), S(v, "state"), S(v, "channel"), S(v, "purpose"), S(v, "how"));
+		if (S(v, "by"))
+			fprintf(f, ", by %s", S(v, "by"));
+		if (S(v, "evidence"))
+			fprintf(f, ": %s", S(v, "evidence"));
+		fputc('\n', f);
+	}
+}
+
+static void funnel(FILE *f, json_t *r)
+{
+	size_t i;
+	json_t *v;
+	int erased = 0;
+	fprintf(f, "Funnel from %s to %s\n", S(r, "from"), S(r, "to"));
+	fprintf(f, "%-10s %8s %10s %11s %12s %10s\n", "stage", "entered", "converted", "conversion", "median days",
+		"drop-outs");
+	json_array_foreach(json_object_get(r, "stages"), i, v)
+	{
+		char conv[16] = "-", med[16] = "-", went[16] = "-";
+		json_t *c = json_object_get(v, "conversion"), *m = json_object_get(v, "median_days");
+		if (json_is_number(c))
+			snprintf(conv, sizeof conv, "%.0f%%", json_number_value(c) * 100);
+		if (json_is_number(m))
+			snprintf(med, sizeof med, "%.1f", json_number_value(m));
+		if (json_is_integer(json_object_get(v, "converted")))
+			snprintf(went, sizeof went, "%lld", I(v, "converted"));
+		fprintf(f, "%-10s %8lld %10s %11s %12s %10lld", S(v, "stage"), I(v, "entered"), went, conv, med,
+			I(v, "dropped"));
+		if (S(v, "label") && strcmp(S(v, "label"), S(v, "stage")))
+			fprintf(f, "  %s", S(v, "label"));
+		fputc('\n', f);
+		erased |= I(v, "erased") > 0;
+	}
+	if (erased)
+		fprintf(f, "(clients erased since count as entered, and are left out of conversions and times)\n");
+}
+
 static void agenda(FILE *f, json_t *r)
 {
 	json_t *items = json_object_get(r, "items");
@@ -103,6 +199,27 @@ static void agenda(FILE *f, json_t *r)
 		fprintf(f, "\n%2zu. %s  (#%lld, %s%s)\n", i + 1, S(c, "name"), I(c, "id"), S(c, "tier"),
 			S(c, "address") ? (!strcmp(S(c, "address"), "vy") ? ", «вы»" : ", «ты»") : "");
 		json_array_foreach(json_object_get(it, "reasons"), k, why) fprintf(f, "    - %s\n", S(why, "text"));
+	}
+}
+
+static void outbox_lines(FILE *f, json_t *r)
+{
+	size_t i;
+	json_t *v;
+	if (!json_array_size(json_object_get(r, "messages")))
+		fprintf(f, "no messages\n");
+	json_array_foreach(json_object_get(r, "messages"), i, v)
+	{
+		json_t *c = json_object_get(v, "contact");
+		fprintf(f, "%6lld  %.16s  %-8s %s/%s  %s", I(v, "id"), S(v, "created_at"), S(v, "state"), S(v, "channel"),
+			S(v, "purpose"), json_is_object(c) ? S(c, "name") : "(erased)");
+		if (S(v, "address"))
+			fprintf(f, " <%s>", S(v, "address"));
+		if (S(v, "subject"))
+			fprintf(f, ": %s", S(v, "subject"));
+		fputc('\n', f);
+		if (S(v, "reason"))
+			fprintf(f, "        %s\n", S(v, "reason"));
 	}
 }
 
@@ -169,7 +286,7 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		json_object_foreach(r, k, v)
 		{
 			json_t *val = json_object_get(v, "value");
-			fprintf(f, "%-18s %-6s %s\n", k, json_is_string(val) ? json_string_value(val) : "-",
+			fprintf(f, "%-21s %-6s %s\n", k, json_is_string(val) ? json_string_value(val) : "-",
 				S(v, "help"));
 		}
 	} else if (!strcmp(n, "user list")) {
@@ -199,8 +316,38 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		fprintf(f, "changed user %s\n", S(r, "login"));
 	} else if (!strcmp(n, "token revoke")) {
 		fprintf(f, "revoked token %lld\n", I(r, "id"));
+	} else if (!strcmp(n, "privacy erase")) {
+		fprintf(f, "erased contact %lld: %lld email and phone suppression entries, %lld outbox messages and"
+			" %lld stage moves kept anonymous, %lld audit entries redacted\n  traces: %s\n",
+			I(r, "id"), I(r, "suppressed"), I(r, "outbox"), I(r, "stage_moves"), I(r, "audit"), S(r, "traces"));
 	} else if (!strcmp(n, "config set")) {
-		fprintf(f, "%s = %lld\n", S(r, "key"), I(r, "value"));
+		if (json_is_string(json_object_get(r, "value")))
+			fprintf(f, "%s = %s\n", S(r, "key"), S(r, "value"));
+		else
+			fprintf(f, "%s = %lld\n", S(r, "key"), I(r, "value"));
+	} else if (!strcmp(n, "stage") || !strcmp(n, "stage show") || !strcmp(n, "stage move")) {
+		stage_history(f, r);
+	} else if (!strcmp(n, "consent grant") || !strcmp(n, "consent revoke")) {
+		fprintf(f, "%s %s/%s for contact %lld (%s); stage now %s\n", S(r, "state"), S(r, "channel"), S(r, "purpose"),
+			I(r, "contact_id"), S(r, "how"), S(r, "stage"));
+	} else if (!strcmp(n, "consent list")) {
+		consents(f, r);
+	} else if (!strcmp(n, "funnel")) {
+		funnel(f, r);
+	} else if (!strcmp(n, "send")) {
+		if (!strcmp(S(r, "state"), "sent"))
+			fprintf(f, "sent message %lld to %s\n", I(r, "id"), S(r, "address"));
+		else
+			fprintf(f, "queued message %lld to %s; hand it over with 'rapport outbox export --channel %s FILE'\n",
+				I(r, "id"), S(r, "address"), S(r, "channel"));
+	} else if (!strcmp(n, "outbox")) {
+		outbox_lines(f, r);
+	} else if (!strcmp(n, "outbox export")) {
+		fprintf(f, "exported %lld %s message%s to %s", I(r, "exported"), S(r, "channel"), I(r, "exported") == 1 ? "" : "s",
+			S(r, "file"));
+		if (I(r, "refused"))
+			fprintf(f, "; refused %lld whose consent was withdrawn since", I(r, "refused"));
+		fputc('\n', f);
 	} else {
 		json_dumpf(r, f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		fputc('\n', f);

@@ -167,8 +167,8 @@ int user_list(db *d, json_t **out, rp_err *e)
 
 /* ---- throttling ------------------------------------------------------ */
 
-/* RP_ETHROTTLE when key has failed too often lately. */
-static int throttled(db *d, const char *key, int limit, int64_t now, rp_err *e)
+/* RP_ETHROTTLE when key has failed too often lately; what: "failed logins". */
+static int throttled(db *d, const char *key, int limit, int64_t now, const char *what, rp_err *e)
 {
 	db_stmt *s = db_query(d, e, "SELECT count(*), min(at) FROM auth_failure WHERE key = $1 AND at > $2",
 			      "ti", key, now - FAIL_WINDOW);
@@ -181,7 +181,7 @@ static int throttled(db *d, const char *key, int limit, int64_t now, rp_err *e)
 		return rc;
 	if (n < limit)
 		return 0;
-	rc = rp_errf(e, RP_ETHROTTLE, "too many failed logins; try again in %lld seconds",
+	rc = rp_errf(e, RP_ETHROTTLE, "too many %s; try again in %lld seconds", what,
 		     (long long)(first + FAIL_WINDOW - now));
 	e->retry_after = (int)(first + FAIL_WINDOW - now);
 	if (e->retry_after < 1)
@@ -195,6 +195,15 @@ static void failed(db *d, const char *key, int64_t now)
 	db_run(d, NULL, "DELETE FROM auth_failure WHERE at < $1", "i", now - FAIL_WINDOW);
 }
 
+/* The same counting for the public routes (signups, links in messages):
+** keys of their own ("signup:ADDRESS", ...) in the same table and window. */
+int throttle_check(db *d, const char *key, int limit, const char *what, rp_err *e)
+{
+	return throttled(d, key, limit, rp_now(), what, e);
+}
+
+void throttle_count(db *d, const char *key) { failed(d, key, rp_now()); }
+
 /* ---- sessions ---------------------------------------------------------- */
 
 int session_login(db *d, const char *login, const char *password, const char *address, account *who,
@@ -205,7 +214,8 @@ int session_login(db *d, const char *login, const char *password, const char *ad
 	snprintf(kl, sizeof kl, "login:%.100s", login ? login : "");
 	snprintf(ka, sizeof ka, "addr:%.100s", address ? address : "");
 	int rc;
-	if ((rc = throttled(d, kl, FAIL_PER_LOGIN, now, e)) || (rc = throttled(d, ka, FAIL_PER_ADDRESS, now, e)))
+	if ((rc = throttled(d, kl, FAIL_PER_LOGIN, now, "failed logins", e)) ||
+	    (rc = throttled(d, ka, FAIL_PER_ADDRESS, now, "failed logins", e)))
 		return rc;
 	db_stmt *s = db_query(d, e, "SELECT id, role, password_hash, disabled_at FROM account WHERE login = $1", "t",
 			      login ? login : "");

@@ -73,7 +73,7 @@ int consent_set(db *d, int64_t contact, const consent_in *in, int64_t *id, rp_er
 			       "a consent needs its evidence: what the client was shown or said (--evidence TEXT)");
 	if ((rc = db_begin(d, e)))
 		return rc;
-	int64_t now = in->at ? in->at : rp_now(), one;
+	int64_t now = in->at ? in->at : rp_now(), one, row = 0;
 	rc = db_one_int(d, e, &one, "SELECT 1 FROM contact WHERE id = $1", "i", contact);
 	if (rc == RP_ENOTFOUND)
 		rp_errf(e, rc, "no contact has id %lld; find one with 'rapport contact list'", (long long)contact);
@@ -81,18 +81,23 @@ int consent_set(db *d, int64_t contact, const consent_in *in, int64_t *id, rp_er
 			: db_query(d, e,
 				   "INSERT INTO consent(contact_id, channel, purpose, state, at, how, evidence, by_user)"
 				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-				   "ittititt", contact, in->channel, in->purpose, in->state, now, in->how,
+				   "itttittt", contact, in->channel, in->purpose, in->state, now, in->how,
 				   in->evidence, in->by);
 	if (s) {
 		rc = db_step(s, e);
-		if (rc == DB_ROW && id)
-			*id = db_col_int(s, 0);
+		if (rc == DB_ROW)
+			row = db_col_int(s, 0);
 		db_reset(s);
 		rc = rc == DB_ROW ? 0 : rc;
 	} else if (!rc) {
 		rc = e ? e->code : RP_EDB;
 	}
-	ladder_in step = {.cause = "consent", .by = in->by, .at = now, .evidence = in->evidence};
+	/* The move is an event: it points at the consent row, which keeps who
+	** noted it and what the client was shown. */
+	char evidence[128];
+	snprintf(evidence, sizeof evidence, "consent #%lld: %s/%s %s (%s)", (long long)row,
+		 in->channel, in->purpose, in->state, in->how);
+	ladder_in step = {.cause = "consent", .at = now, .evidence = evidence};
 	if (!rc && !strcmp(in->state, "granted")) {
 		step.to = "yes";
 		step.why = "consent given";
@@ -117,5 +122,52 @@ int consent_set(db *d, int64_t contact, const consent_in *in, int64_t *id, rp_er
 		db_rollback(d);
 		return rc;
 	}
+	if (id)
+		*id = row;
 	return db_commit(d, e);
+}
+
+static json_t *consent_row(db_stmt *s)
+{
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int(s, 0), "channel",
+			 col_json_text(s, 1), "purpose", col_json_text(s, 2), "state", col_json_text(s, 3), "at",
+			 col_json_ts(s, 4), "how", col_json_text(s, 5), "evidence", col_json_text(s, 6), "by",
+			 col_json_text(s, 7));
+}
+
+int consent_list(db *d, int64_t contact, json_t **out, rp_err *e)
+{
+	int64_t one;
+	int rc = db_one_int(d, e, &one, "SELECT 1 FROM contact WHERE id = $1", "i", contact);
+	if (rc == RP_ENOTFOUND)
+		return rp_errf(e, rc, "no contact has id %lld; find one with 'rapport contact list'", (long long)contact);
+	if (rc)
+		return rc;
+	json_t *history;
+	db_stmt *s = db_query(d, e,
+			      "SELECT id, channel, purpose, state, at, how, evidence, by_user FROM consent"
+			      " WHERE contact_id = $1 ORDER BY id DESC",
+			      "i", contact);
+	if (!s)
+		return e ? e->code : RP_EDB;
+	if ((rc = rows_json(s, consent_row, &history, e)))
+		return rc;
+	/* The current answer for each channel and purpose is its newest row,
+	** listed in the order of the channels and purposes. */
+	json_t *current = json_array();
+	for (int c = 0; consent_channels[c]; c++)
+		for (int p = 0; consent_purposes[p]; p++) {
+			size_t i;
+			json_t *v;
+			json_array_foreach(history, i, v)
+			{
+				if (strcmp(json_string_value(json_object_get(v, "channel")), consent_channels[c]) ||
+				    strcmp(json_string_value(json_object_get(v, "purpose")), consent_purposes[p]))
+					continue;
+				json_array_append(current, v);
+				break;
+			}
+		}
+	*out = json_pack("{s:I,s:o,s:o}", "contact_id", (json_int_t)contact, "current", current, "history", history);
+	return 0;
 }

@@ -320,6 +320,11 @@ int contact_add(db *d, const contact_in *in, int64_t *id, rp_err *e)
 		db_rollback(d);
 		goto out;
 	}
+	/* An erased person's email or phone is not taken back silently. */
+	if ((rc = privacy_admit(d, in, e))) {
+		db_rollback(d);
+		goto out;
+	}
 	rc = db_one_int(d, e, id,
 			in->id ? "INSERT INTO contact(name, name_key, address, tier, owner, note, created_at,"
 				 " updated_at, last_touch_at, id)"
@@ -379,6 +384,8 @@ int contact_edit(db *d, int64_t id, const contact_in *in, rp_err *e)
 			    " updated_at = $8 WHERE id = $1",
 			    "itttttti", id, name, key, in->address, in->tier, in->owner, in->note,
 			    rp_now());
+	if (!rc)
+		rc = privacy_admit(d, in, e);
 	if (!rc && (in->tier || in->owner))
 		rc = db_run(d, e,
 			    "UPDATE contact_date SET tier = (SELECT tier FROM contact WHERE id = $1),"
@@ -413,7 +420,9 @@ int contact_rm(db *d, int64_t id, rp_err *e)
 /* Fold other into keep: one person entered twice (an import, two team
 ** members).  Everything known about other moves to keep, where keep does
 ** not already know it (keep's birthday and card fields win, notes are
-** joined), and other is removed, all in one transaction. */
+** joined; the higher stage on the ladder wins, and the stage moves and
+** consents of both are kept), and other is removed, all in one
+** transaction. */
 static const char *const merge_sql[] = {
 	"INSERT INTO contact_channel(contact_id, kind, value, label)"
 	" SELECT $1, kind, value, label FROM contact_channel WHERE contact_id = $2 ORDER BY id"
@@ -430,6 +439,11 @@ static const char *const merge_sql[] = {
 	" ON CONFLICT (a, b, kind) DO NOTHING",
 	"UPDATE fact SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE interaction SET contact_id = $1 WHERE contact_id = $2",
+	/* The consent history is the proof of what the person agreed to, and a
+	** link already sent to them must still work. */
+	"UPDATE consent SET contact_id = $1 WHERE contact_id = $2",
+	"UPDATE consent_link SET contact_id = $1 WHERE contact_id = $2",
+	"UPDATE outbox SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE contact SET"
 	" address = coalesce(contact.address, o.address), owner = coalesce(contact.owner, o.owner),"
 	" note = CASE WHEN contact.note IS NULL THEN o.note WHEN o.note IS NULL THEN contact.note"
@@ -453,6 +467,8 @@ int contact_merge(db *d, int64_t keep, int64_t other, rp_err *e)
 	if (!(rc = contact_exists(d, keep, e)))
 		rc = contact_exists(d, other, e);
 	int64_t now = rp_now();
+	if (!rc)
+		rc = ladder_merge(d, keep, other, e); /* the higher stage, both histories */
 	for (size_t i = 0; !rc && i < sizeof merge_sql / sizeof *merge_sql; i++)
 		rc = db_run(d, e, merge_sql[i], strstr(merge_sql[i], "$3") ? "iii" : strstr(merge_sql[i], "$2") ? "ii" : "i",
 			    keep, other, now);
@@ -464,16 +480,6 @@ int contact_merge(db *d, int64_t keep, int64_t other, rp_err *e)
 }
 
 /* ---- naming a contact ------------------------------------------------- */
-
-static int all_digits(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return 0;
-	return 1;
-}
 
 /* Fill e with RP_EAMBIG listing the rows of s (id, name). */
 static int ambiguous(db_stmt *s, const char *ref, rp_err *e)
@@ -504,7 +510,7 @@ int contact_resolve(db *d, const char *ref, int64_t *id, rp_err *e)
 		rc = rp_errf(e, RP_EINVAL, "no contact named; give an id or a part of a name");
 		goto out;
 	}
-	if (all_digits(t)) {
+	if (str_digits(t)) {
 		if (strlen(t) > 18) {
 			rc = rp_errf(e, RP_ENOTFOUND, "no contact has id %s", t);
 			goto out;
@@ -582,7 +588,7 @@ int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
 {
 	db_stmt *s = db_query(d, e,
 			      "SELECT id, name, address, tier, owner, note, created_at, updated_at,"
-			      " last_touch_at FROM contact WHERE id = $1",
+			      " last_touch_at, stage FROM contact WHERE id = $1",
 			      "i", id);
 	if (!s)
 		return e->code;
@@ -598,6 +604,7 @@ int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
 			      col_json_text(s, 3), "owner", col_json_text(s, 4), "note",
 			      col_json_text(s, 5), "created_at", col_json_ts(s, 6), "updated_at",
 			      col_json_ts(s, 7), "last_touch_at", col_json_ts(s, 8));
+	json_object_set_new(c, "stage", col_json_text(s, 9));
 	db_reset(s);
 
 	/* Channels and tags in one statement: the card is the API's busiest read. */
@@ -783,6 +790,9 @@ int relation_add(db *d, int64_t a, int64_t b, const char *kind, const char *note
 			    "INSERT INTO relation(a, b, kind, note) VALUES ($1, $2, $3, $4)"
 			    " ON CONFLICT (a, b, kind) DO UPDATE SET note = coalesce(excluded.note, relation.note)",
 			    "iitt", a, b, kind, note);
+	/* A referral that has already bought makes its referrer an advocate. */
+	if (!rc && !strcmp(kind, "referred_by"))
+		rc = ladder_referral(d, a, e);
 	if (rc) {
 		db_rollback(d);
 		return rc;

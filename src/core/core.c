@@ -1,5 +1,7 @@
 #include "core/core.h"
 
+#include <ctype.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,4 +114,14 @@ int check_text(const char *field, const char *v, size_t max, rp_err *e)
 	if (n > max)
 		return rp_errf(e, RP_EINVAL, "%s is too long (%zu bytes, at most %zu)", field, n, max);
 	return 0;
+}
+
+int str_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
 }

@@ -18,6 +18,8 @@ int rows_json(db_stmt *s, json_t *(*row)(db_stmt *s), json_t **out, rp_err *e);
 
 /* Copy of s without leading and trailing ASCII white space (malloc'd). */
 char *str_trim(const char *s);
+/* 1 if s is one or more ASCII digits and nothing else (an id). */
+int str_digits(const char *s);
 /* 1 if s is NULL or only white space. */
 int str_blank(const char *s);
 /* Escape % _ and \ for LIKE ... ESCAPE '\', wrapped in % on both sides. */
@@ -30,5 +32,26 @@ const char *words_list(const char *const *allowed, char *buf, size_t size);
 
 /* Valid UTF-8 text of at most max bytes, else RP_EINVAL naming the field. */
 int check_text(const char *field, const char *v, size_t max, rp_err *e);
+
+/* ---- links in messages (core/optin.c), for the outbox ---------------- */
+
+/* A link's secret: 256 random bits as base64url, 43 characters. */
+#define LINK_TOKEN 44
+/* A new link of kind "confirm" or "withdraw" for the contact's consent to
+** purpose by channel, expiring at expires (0: never).  token receives the
+** secret for the message; the store keeps only its hash. */
+int link_make(db *d, int64_t contact, const char *channel, const char *purpose, const char *kind, int64_t expires,
+	      char token[LINK_TOKEN], rp_err *e);
+/* public_url + the route that follows a link of kind, malloc'd. */
+char *link_url(const char *public_url, const char *kind, const char *token);
+/* Words for messages and pages: "news", "by email" (lang "en" or "ru"). */
+const char *purpose_words(const char *purpose, const char *lang);
+const char *channel_words(const char *channel, const char *lang);
+
+/* The confirmation of a signup (core/outbox.c), for optin_signup only: the
+** one message the gate lets through without a granted consent, because it
+** asks for one.  It goes only while the consent to purpose by email is
+** pending, and its text is the gate's own. */
+int outbox_confirmation(db *d, int64_t contact, const char *purpose, const char *lang, rp_err *e);
 
 #endif

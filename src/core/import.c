@@ -10,7 +10,14 @@
 ** Interactions, the large imports, run as a pipeline on two threads: a
 ** reader parses and checks rows into batches while the calling thread
 ** writes the previous batch to the store.  Only the calling thread touches
-** the store and the report.
+** the store and the report.  The ladder's events of the purchases among
+** them (core/ladder.c) are applied at the end, set-based.
+**
+** Contacts may carry consents (consent: "email:news;sms:offers", with
+** consent_evidence saying what the clients were shown): each is recorded
+** as granted, how "import", its evidence the file's text and the line.  A
+** consent without evidence makes the row bad; without the columns, or with
+** them empty, nothing is recorded.
 */
 #include "core/core.h"
 
@@ -26,9 +33,10 @@
 
 enum what { W_CONTACTS, W_INTERACTIONS, W_FACTS };
 
-static const char *const contact_cols[] = {"id",       "name",  "address", "tier",
-					   "owner",    "email", "phone",   "messenger",
-					   "postal",   "birthday", "tags", "note", NULL};
+static const char *const contact_cols[] = {"id",       "name",     "address", "tier",
+					   "owner",    "email",    "phone",   "messenger",
+					   "postal",   "birthday", "tags",    "note",
+					   "consent",  "consent_evidence", NULL};
 static const char *const interaction_cols[] = {"id",      "contact_id", "contact_email", "at",
 					       "kind",    "direction",  "minutes",       "amount",
 					       "currency", "by",        "summary",       NULL};
@@ -176,6 +184,52 @@ static int parse_id(const char *s, int64_t *out)
 	return 0;
 }
 
+/* The word of list equal to w (which is freed before the word is used). */
+static const char *word_of(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(w, *list))
+			return *list;
+	return NULL;
+}
+
+/* A contact row's consents: "email:news;sms:offers" into channel and
+** purpose pairs (split in place), checked.  0, or -1 with msg filled. */
+typedef struct consent_pair {
+	const char *channel, *purpose;
+} consent_pair;
+
+static int consent_pairs(char *list, consent_pair *out, size_t max, size_t *n, char *msg, size_t size)
+{
+	const char *items[32];
+	rp_strs l;
+	split(list, &l, items, 32);
+	*n = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		char *item = (char *)l.v[i], *colon = strchr(item, ':');
+		if (!colon) {
+			snprintf(msg, size, "consent \"%.200s\" is not CHANNEL:PURPOSE, like email:news", item);
+			return -1;
+		}
+		*colon = 0;
+		char *ch = str_trim(item), *pu = str_trim(colon + 1);
+		rp_err e;
+		int rc = consent_check(ch, pu, &e);
+		if (rc)
+			snprintf(msg, size, "consent: %.500s", e.msg);
+		else if (*n == max) {
+			snprintf(msg, size, "more than %zu consents in one row", max);
+			rc = -1;
+		} else
+			out[(*n)++] = (consent_pair){word_of(ch, consent_channels), word_of(pu, consent_purposes)};
+		free(ch);
+		free(pu);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 static int contact_row(imp *m, char **f, uint64_t line)
 {
 	contact_in in = {0};
@@ -185,6 +239,19 @@ static int contact_row(imp *m, char **f, uint64_t line)
 	if (id && parse_id(id, &in.id) < 0) {
 		snprintf(msg, sizeof msg, "id \"%s\" is not a positive number", id);
 		problem(m, line, msg);
+		return 0;
+	}
+	/* Consent is recorded only when the file gives it, with its evidence:
+	** nothing is assumed from a missing or empty column. */
+	consent_pair said[20];
+	size_t nsaid = 0;
+	const char *evidence = field(m, f, 13);
+	if (consent_pairs((char *)field(m, f, 12), said, sizeof said / sizeof *said, &nsaid, msg, sizeof msg) < 0) {
+		problem(m, line, msg);
+		return 0;
+	}
+	if (nsaid && str_blank(evidence)) {
+		problem(m, line, "a consent needs its evidence: say in consent_evidence what the client was shown or said");
 		return 0;
 	}
 	in.name = field(m, f, 1);
@@ -200,7 +267,26 @@ static int contact_row(imp *m, char **f, uint64_t line)
 	in.note = field(m, f, 11);
 	rp_err e;
 	int64_t newid;
-	if (contact_add(m->d, &in, &newid, &e)) {
+	/* The contact and its consents go in together or not at all. */
+	int rc = nsaid ? db_begin(m->d, &e) : 0, begun = nsaid && !rc;
+	if (!rc)
+		rc = contact_add(m->d, &in, &newid, &e);
+	if (!rc && nsaid) {
+		char *text = malloc(strlen(evidence) + 64);
+		if (!text)
+			rc = rp_errf(&e, RP_ENOMEM, "out of memory");
+		else
+			sprintf(text, "%s (import, line %llu)", evidence, (unsigned long long)line);
+		for (size_t i = 0; !rc && i < nsaid; i++) {
+			consent_in c = {.channel = said[i].channel, .purpose = said[i].purpose, .state = "granted",
+					.how = "import", .evidence = text};
+			rc = consent_set(m->d, newid, &c, NULL, &e);
+		}
+		free(text);
+	}
+	if (begun && (rc || (rc = db_commit(m->d, &e))))
+		db_rollback(m->d);
+	if (rc) {
 		if (e.code != RP_EINVAL && e.code != RP_ECONFLICT && e.code != RP_ENOTFOUND)
 			return *m->e = e, e.code;
 		problem(m, line, e.msg);
@@ -811,6 +897,10 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 		rc = db_load_end(d, e);
 	if (!rc && m.what == W_INTERACTIONS)
 		rc = apply_touches(&m);
+	/* Purchases move their buyers (and referrers) up the ladder: a few
+	** statements over the inserted rows, not one per row. */
+	if (!rc && m.what == W_INTERACTIONS)
+		rc = ladder_purchases_imported(d, (const int64_t(*)[2])m.range, m.nrange, e);
 	/* Interactions are given ids here and facts keep theirs: the store's
 	** own ids must go on after them. */
 	if (!rc && (m.what == W_INTERACTIONS || m.what == W_FACTS))

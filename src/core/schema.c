@@ -233,8 +233,8 @@ static const char m3_sql[] =
 	"    CHECK (to_stage IN ('stranger', 'attention', 'yes', 'dialogue', 'trust', 'customer', 'advocate')),"
 	"  at INTEGER NOT NULL,"
 	"  by_user TEXT,"          /* the team member, or NULL when an event moved it */
-	"  cause TEXT NOT NULL"    /* what moved it */
-	"    CHECK (cause IN ('person', 'consent', 'revoke', 'purchase', 'referral', 'import')),"
+	"  cause TEXT NOT NULL"    /* what moved it; 'merge': two records of one client joined */
+	"    CHECK (cause IN ('person', 'consent', 'revoke', 'purchase', 'referral', 'import', 'merge')),"
 	"  why TEXT,"
 	"  evidence TEXT"
 	");"

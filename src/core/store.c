@@ -2,6 +2,7 @@
 #include "rapport.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int store_open(const char *target, int create, db **out, rp_err *e)
 {
@@ -34,6 +35,22 @@ int setting_int(db *d, const char *key, int64_t dflt, int64_t *out, rp_err *e)
 	} else if (rc == DB_DONE) {
 		rc = 0;
 	}
+	db_reset(s);
+	return rc;
+}
+
+int setting_text(db *d, const char *key, const char *dflt, char **out, rp_err *e)
+{
+	db_stmt *s = db_query(d, e, "SELECT value FROM setting WHERE key = $1", "t", key);
+	if (!s)
+		return e ? e->code : RP_EDB;
+	int rc = db_step(s, e);
+	const char *v = rc == DB_ROW ? db_col_text(s, 0) : dflt;
+	*out = NULL;
+	if ((rc == DB_ROW || rc == DB_DONE) && v && !(*out = strdup(v)))
+		rc = rp_errf(e, RP_ENOMEM, "out of memory");
+	else if (rc == DB_ROW || rc == DB_DONE)
+		rc = 0;
 	db_reset(s);
 	return rc;
 }

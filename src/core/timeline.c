@@ -2,7 +2,8 @@
 ** timeline: interactions with a contact (calls, meetings, messages, visits,
 ** purchases, complaints, notes), each with its time, direction, who on the
 ** team, summary, money and minutes.  Logging one moves the contact's
-** last_touch_at, which the agenda's keep-in-touch cadence reads.
+** last_touch_at, which the agenda's keep-in-touch cadence reads; logging a
+** purchase moves the buyer up the ladder (core/ladder.c).
 */
 #include "core/core.h"
 
@@ -85,6 +86,9 @@ int interaction_add(db *d, const interaction_in *in, int64_t *id, rp_err *e)
 		rc = rp_errf(e, RP_ENOTFOUND, "no contact has id %lld", (long long)in->contact_id);
 	if (!rc)
 		rc = timeline_touch(d, in->contact_id, e);
+	/* A purchase moves the buyer, and whoever referred them, up the ladder. */
+	if (!rc && !strcmp(in->kind, "purchase"))
+		rc = ladder_purchase(d, in->contact_id, *id, in->at, e);
 	if (rc)
 		goto fail;
 	return db_commit(d, e);

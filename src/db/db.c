@@ -172,6 +172,18 @@ int db_load_begin(db *d, const char *table, rp_err *e) { return d->vfs->load(d->
 int db_load_end(db *d, rp_err *e) { return d->vfs->load(d->impl, NULL, 0, e); }
 int db_ids_follow(db *d, const char *table, rp_err *e) { return d->vfs->ids_follow(d->impl, table, e); }
 void db_load_cancel(db *d) { d->vfs->load(d->impl, NULL, -1, NULL); }
+int db_secure_delete(db *d, int on, rp_err *e) { return d->vfs->secure_delete(d->impl, on, e); }
+
+/* VACUUM and a WAL checkpoint cannot run inside a transaction: the caller
+** commits the erasure first. */
+int db_erase_traces(db *d, const char *const *tables, int rewrite, char *done, size_t size, rp_err *e)
+{
+	if (done && size)
+		*done = 0;
+	if (d->depth)
+		return rp_errf(e, RP_EDB, "internal error: the traces of erased rows are removed after the commit");
+	return d->vfs->erase_traces(d->impl, tables, rewrite, done, size, e);
+}
 
 /* Bind per the types string; a count that differs from the statement's
 ** parameters is a programming error, caught here rather than as a crash. */

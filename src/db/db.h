@@ -137,4 +137,22 @@ void db_load_cancel(db *d);
 ** sequences must be moved. */
 int db_ids_follow(db *d, const char *table, rp_err *e);
 
+/* Capability: erasing a person for good (core/privacy.c).  A deleted row
+** is gone for queries at once, but engines keep its bytes for a while:
+** in freed space of the file, in search indexes until they merge, in the
+** write-ahead log.  db_secure_delete(d, 1) before the deletes asks the
+** engine to overwrite what they free (SQLite's secure_delete; nothing to
+** do on PostgreSQL), and 0 after restores the usual behaviour.  After the
+** commit, outside any transaction, db_erase_traces removes what is left
+** of deleted rows in tables (NULL-ended): SQLite rewrites its search
+** indexes without them, then the whole file (VACUUM) and empties the WAL;
+** PostgreSQL vacuums those tables, so that no query, index or snapshot
+** reaches the rows, and with rewrite writes them anew (VACUUM FULL, which
+** locks each table while it runs), so that no file of theirs keeps the
+** bytes (docs/POSTGRES.md says what its WAL, replicas and backups keep).
+** *done (may be NULL) receives a short account of what was done, e.g.
+** "search indexes optimized, database file vacuumed, WAL truncated". */
+int db_secure_delete(db *d, int on, rp_err *e);
+int db_erase_traces(db *d, const char *const *tables, int rewrite, char *done, size_t size, rp_err *e);
+
 #endif

@@ -751,6 +751,45 @@ static int pg_data_version(void *impl, int64_t *v)
 	return rc == DB_ROW ? 0 : RP_EDB;
 }
 
+/* Erasing a person: PostgreSQL never overwrites a row in place, so there
+** is nothing to switch on before the deletes. */
+static int pg_secure_delete(void *impl, int on, rp_err *e)
+{
+	(void)impl, (void)on, (void)e;
+	return 0;
+}
+
+/* After the commit, VACUUM the tables that held the person's rows: it
+** removes the dead row versions and their index entries, so that no
+** snapshot, index or page scan reaches them again, without locking out
+** readers or writers.  It does not overwrite the space they held (nor does
+** a GIN search index forget its words), so the bytes stay in the files
+** until reused; rewrite runs VACUUM FULL instead, which writes each table
+** and its indexes anew and locks the table while it does.  Neither can run
+** in a transaction.  The server's WAL, its archive, replicas and backups
+** keep the old bytes until they are recycled: docs/POSTGRES.md. */
+static int pg_erase_traces(void *impl, const char *const *tables, int rewrite, char *done, size_t size, rp_err *e)
+{
+	pg *p = impl;
+	char sql[1024];
+	size_t n = (size_t)snprintf(sql, sizeof sql, "VACUUM %s", rewrite ? "FULL " : ""), head = n;
+	int rc;
+	for (int i = 0; tables && tables[i]; i++) {
+		if ((rc = plain_name(tables[i], e)))
+			return rc;
+		if (n + strlen(tables[i]) + 3 >= sizeof sql)
+			return rp_errf(e, RP_EDB, "internal error: too many tables to vacuum");
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s", i ? ", " : "", tables[i]);
+	}
+	if (!tables || !tables[0])
+		return 0;
+	if ((rc = run_script(p, sql, e)))
+		return rc;
+	if (done)
+		snprintf(done, size, "tables %s: %s", rewrite ? "rewritten (VACUUM FULL)" : "vacuumed", sql + head);
+	return 0;
+}
+
 const struct db_vfs db_postgres_vfs = {
 	.name = "postgres",
 	.open = pg_open,
@@ -779,4 +818,6 @@ const struct db_vfs db_postgres_vfs = {
 	.load = pg_load,
 	.ids_follow = pg_ids_follow,
 	.fulltext = pg_fulltext,
+	.secure_delete = pg_secure_delete,
+	.erase_traces = pg_erase_traces,
 };

@@ -25,6 +25,7 @@ typedef struct sq {
 	char **stash;  /* CREATE INDEX statements dropped by a load, to run again */
 	char *trigger; /* the search trigger dropped while indexing is deferred */
 	int nstash;
+	int secure_was; /* secure_delete before db_secure_delete(d, 1), restored by 0 */
 	db_stmt_cache cache;
 } sq;
 
@@ -486,6 +487,91 @@ static int sq_ids_follow(void *impl, const char *table, rp_err *e)
 	return 0;
 }
 
+/*
+** Erasing a person.  With secure_delete SQLite overwrites with zeros what a
+** delete frees: the cells of deleted rows and index entries, and pages put
+** on the freelist.  (Debian builds SQLite with it on, SQLite's own default
+** is off, and the setting belongs to the connection: it is set here, and
+** restored after.)
+*/
+static int sq_secure_delete(void *impl, int on, rp_err *e)
+{
+	sq *s = impl;
+	if (on) {
+		db_stmt *st = sq_prepare(s, "PRAGMA secure_delete", e);
+		if (!st)
+			return e ? e->code : RP_EDB;
+		int rc = sq_step(st, e);
+		s->secure_was = rc == DB_ROW ? (int)sq_col_int(st, 0) : 0;
+		sq_reset(st);
+		if (rc != DB_ROW)
+			return rc;
+	}
+	return sq_exec(s, on || s->secure_was ? "PRAGMA secure_delete=ON" : "PRAGMA secure_delete=OFF", e);
+}
+
+/*
+** What is left of deleted rows after the commit, removed:
+** - FTS5 external-content indexes record a deletion as a tombstone in a
+**   new segment and keep the old segments, with the deleted words, until
+**   segments merge: 'optimize' merges every segment into one without them.
+** - Space a row held inside a page that stays in use is zeroed by
+**   secure_delete, but bytes moved by earlier page splits and merges, or
+**   freed while secure_delete was off, may linger in unused parts of pages:
+**   VACUUM writes the database anew from its live rows, leaving none.  It
+**   keeps writers waiting while it runs, but not readers (WAL), and a
+**   SQLite store is one machine's: it always runs.
+** - The WAL holds copies of pages as they were (its old frames stay in the
+**   file after a checkpoint until overwritten): a TRUNCATE checkpoint moves
+**   everything into the database file and cuts the WAL to zero bytes.  The
+**   -shm file holds only the WAL's index (page numbers), never row data.
+** Each step waits for other connections (the busy timeout); a reader that
+** holds an old snapshot for longer keeps the WAL from being truncated,
+** which *done reports.
+*/
+static int sq_erase_traces(void *impl, const char *const *tables, int rewrite, char *done, size_t size, rp_err *e)
+{
+	sq *s = impl;
+	(void)tables, (void)rewrite; /* VACUUM rewrites every table, always */
+	db_stmt *st = sq_prepare(s,
+				 "SELECT name FROM sqlite_schema WHERE type = 'table'"
+				 " AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name",
+				 e);
+	if (!st)
+		return e ? e->code : RP_EDB;
+	char *names[16];
+	int n = 0, rc;
+	while ((rc = sq_step(st, e)) == DB_ROW && n < 16)
+		names[n++] = sqlite3_mprintf("INSERT INTO \"%w\"(\"%w\") VALUES ('optimize')", sq_col_text(st, 0),
+					     sq_col_text(st, 0));
+	sq_reset(st);
+	rc = rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	for (int i = 0; i < n; i++) {
+		if (!rc && !names[i])
+			rc = rp_errf(e, RP_ENOMEM, "out of memory");
+		if (!rc)
+			rc = sq_exec(s, names[i], e);
+		sqlite3_free(names[i]);
+	}
+	if (rc)
+		return rc;
+	if ((rc = sq_exec(s, "VACUUM", e)))
+		return rc;
+	if (!(st = sq_prepare(s, "PRAGMA wal_checkpoint(TRUNCATE)", e)))
+		return e ? e->code : RP_EDB;
+	rc = sq_step(st, e);
+	int busy = rc == DB_ROW && sq_col_int(st, 0) != 0;
+	sq_reset(st);
+	if (rc != DB_ROW)
+		return rc;
+	if (done)
+		snprintf(done, size, "search indexes optimized, database file vacuumed, %s",
+			 busy ? "WAL not truncated: another connection was reading it (the next erasure"
+				" truncates it)"
+			      : "WAL truncated");
+	return 0;
+}
+
 const struct db_vfs db_sqlite_vfs = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -514,4 +600,6 @@ const struct db_vfs db_sqlite_vfs = {
 	.load = sq_load,
 	.ids_follow = sq_ids_follow,
 	.fulltext = sq_fulltext,
+	.secure_delete = sq_secure_delete,
+	.erase_traces = sq_erase_traces,
 };

@@ -35,6 +35,9 @@ struct db_vfs {
 	int (*data_version)(void *impl, int64_t *v);
 	int (*load)(void *impl, const char *table, int begin, rp_err *e);
 	int (*ids_follow)(void *impl, const char *table, rp_err *e);
+	/* db_secure_delete and db_erase_traces (db.h): the erasure of a person */
+	int (*secure_delete)(void *impl, int on, rp_err *e);
+	int (*erase_traces)(void *impl, const char *const *tables, int rewrite, char *done, size_t size, rp_err *e);
 	int (*fulltext)(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
 			rp_err *e);
 };

@@ -69,6 +69,22 @@ static void common_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 }
 
+
+/* Send r with status (and Retry-After when retry_after > 0), and let go of
+** it: the end of every answer. */
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r, int retry_after)
+{
+	if (retry_after > 0) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", retry_after);
+		MHD_add_response_header(r, "Retry-After", v);
+	}
+	answer_status = status;
+	enum MHD_Result ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, char *body, size_t len,
 				 const char *type, const char *cookie, int retry_after)
 {
@@ -82,15 +98,7 @@ static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, char
 	common_headers(r);
 	if (cookie)
 		MHD_add_response_header(r, "Set-Cookie", cookie);
-	if (retry_after > 0) {
-		char v[16];
-		snprintf(v, sizeof v, "%d", retry_after);
-		MHD_add_response_header(r, "Retry-After", v);
-	}
-	answer_status = status;
-	enum MHD_Result ok = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ok;
+	return queue(c, status, r, retry_after);
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *j, const char *cookie,
@@ -138,6 +146,60 @@ static enum MHD_Result send_asset(struct MHD_Connection *c, const char *url)
 		return ok;
 	}
 	return send_error(c, MHD_HTTP_NOT_FOUND, "not_found", "no such page", 0);
+}
+
+static void html_put(rp_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': rp_buf_puts(b, "&amp;"); break;
+		case '<': rp_buf_puts(b, "&lt;"); break;
+		case '>': rp_buf_puts(b, "&gt;"); break;
+		case '"': rp_buf_puts(b, "&quot;"); break;
+		case '\'': rp_buf_puts(b, "&#39;"); break;
+		default: rp_buf_putc(b, *s);
+		}
+	}
+}
+
+/* A person who followed a link from a message (OP_PAGE) gets a page: the
+** result's title and text, and its button as a form that posts back to
+** the same address; or the error. */
+static enum MHD_Result send_page(struct MHD_Connection *c, unsigned status, const char *lang, const char *title,
+				 const char *text, const char *button, int retry_after)
+{
+	rp_buf b = {0};
+	rp_buf_printf(&b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+			  "<meta name=\"viewport\" content=\"width=device-width\"><title>", lang);
+	html_put(&b, title);
+	rp_buf_puts(&b, "</title><style>body{font-family:sans-serif;max-width:32em;margin:3em auto;padding:0 1em}"
+			"button{font-size:1.1em;padding:.5em 1.5em}</style></head><body><main><h1>");
+	html_put(&b, title);
+	rp_buf_puts(&b, "</h1><p>");
+	html_put(&b, text);
+	rp_buf_puts(&b, "</p>");
+	if (button) {
+		rp_buf_puts(&b, "<form method=\"post\"><button type=\"submit\">");
+		html_put(&b, button);
+		rp_buf_puts(&b, "</button></form>");
+	}
+	rp_buf_puts(&b, "</main></body></html>\n");
+	if (b.oom) {
+		rp_buf_free(&b);
+		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out_of_memory", "out of memory", 0);
+	}
+	struct MHD_Response *r = MHD_create_response_from_buffer(b.n, b.p, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		rp_buf_free(&b);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+				"frame-ancestors 'none'; base-uri 'none'");
+	common_headers(r);
+	return queue(c, status, r, retry_after);
 }
 
 /* ---- arguments ------------------------------------------------------------ */
@@ -238,6 +300,10 @@ static int gather(struct MHD_Connection *c, const op *o, json_t *path, req *r, j
 		return 0;
 	}
 	if (!r->body.n)
+		return 0;
+	/* A page's button, or a mail program's one-click withdrawal (RFC
+	** 8058), posts a form: its fields are not arguments. */
+	if ((o->flags & OP_PAGE) && type && !strncasecmp(type, "application/x-www-form-urlencoded", 33))
 		return 0;
 	if (!type || strncasecmp(type, "application/json", 16))
 		return rp_errf(e, RP_EMEDIA, "send a JSON object with Content-Type: application/json");
@@ -443,7 +509,10 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 		rc = ops_run(o, &ctx, args, &result, &e);
 	if (reading)
 		db_commit(d, NULL);
-	if (!rc && (o->flags & OP_WRITE))
+	/* A write that fails may still have committed (a refused message is
+	** kept in the outbox; a signup whose confirmation could not go keeps
+	** the pending consent), so any write moves this process's generation. */
+	if (o->flags & OP_WRITE)
 		cache_wrote();
 	if (ctx.out)
 		fclose(ctx.out);
@@ -459,11 +528,25 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 		ops_audit(&ctx, o, args, rc == 0, rc ? e.msg : NULL);
 	json_decref(args);
 	json_decref(path);
+	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	int page = (o->flags & OP_PAGE) && accept && strstr(accept, "text/html");
 	if (rc) {
 		json_decref(result);
 		free(out);
 		free(key);
+		if (page)
+			return send_page(c, http_status(e.code), ctx.lang,
+					 !strcmp(ctx.lang, "ru") ? "Не получилось" : "This did not work", e.msg, NULL,
+					 e.retry_after);
 		return send_rp_error(c, &e);
+	}
+	if (page) {
+		enum MHD_Result ok = send_page(c, MHD_HTTP_OK, ctx.lang, json_string_value(json_object_get(result, "title")),
+					       json_string_value(json_object_get(result, "text")),
+					       json_string_value(json_object_get(result, "button")), 0);
+		json_decref(result);
+		free(key);
+		return ok;
 	}
 	if (o->flags & OP_STREAM)
 		return send_body(c, MHD_HTTP_OK, out, outlen, "text/csv; charset=utf-8", NULL, 0);

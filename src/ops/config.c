@@ -4,14 +4,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The stages' names (core/ladder.c); an empty one shows the stage's key. */
+static int stage_name(const char *key, const char *value, rp_err *e)
+{
+	return ladder_check_label(key + strlen("stage.name."), value, e);
+}
+
 static const struct {
 	const char *key, *help;
-	int64_t min, max;
+	int64_t min, max; /* a whole number from min to max, unless text is set */
+	int (*text)(const char *key, const char *value, rp_err *e); /* checks a text value */
 } known[] = {
-	{"cadence.panel", "days between touches with panel contacts (default 14)", 1, 3650},
-	{"cadence.close", "days between touches with close contacts (default 30)", 1, 3650},
-	{"cadence.regular", "days between touches with regular contacts (default 90)", 1, 3650},
-	{"cadence.distant", "days between touches with distant contacts (default 365)", 1, 3650},
+	{"cadence.panel", "days between touches with panel contacts (default 14)", 1, 3650, NULL},
+	{"cadence.close", "days between touches with close contacts (default 30)", 1, 3650, NULL},
+	{"cadence.regular", "days between touches with regular contacts (default 90)", 1, 3650, NULL},
+	{"cadence.distant", "days between touches with distant contacts (default 365)", 1, 3650, NULL},
+	{"stage.name.stranger", "the name shown for the stage stranger (empty: \"stranger\")", 0, 0, stage_name},
+	{"stage.name.attention", "the name shown for the stage attention (empty: \"attention\")", 0, 0, stage_name},
+	{"stage.name.yes", "the name shown for the stage yes (empty: \"yes\")", 0, 0, stage_name},
+	{"stage.name.dialogue", "the name shown for the stage dialogue (empty: \"dialogue\")", 0, 0, stage_name},
+	{"stage.name.trust", "the name shown for the stage trust (empty: \"trust\")", 0, 0, stage_name},
+	{"stage.name.customer", "the name shown for the stage customer (empty: \"customer\")", 0, 0, stage_name},
+	{"stage.name.advocate", "the name shown for the stage advocate (empty: \"advocate\")", 0, 0, stage_name},
+	{"optin.hours", "hours a signup's confirmation link works (default 48)", 1, 720, NULL},
+	{"public.url", "the address clients reach this server at, for the links in messages", 0, 0,
+	 outbox_setting_check},
+	{"smtp.url", "the mail server: smtp://HOST:PORT (STARTTLS if offered) or smtps://...; login in ~/.netrc", 0, 0,
+	 outbox_setting_check},
+	{"smtp.from", "the sender of every email: shop@example.org or \"Shop <shop@example.org>\"", 0, 0,
+	 outbox_setting_check},
 };
 
 int op_config_get(op_ctx *c, json_t *args, json_t **result, rp_err *e)
@@ -37,6 +58,14 @@ int op_config_set(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
 		if (strcmp(known[i].key, key))
 			continue;
+		if (known[i].text) {
+			int rc = known[i].text(key, value, e);
+			if (!rc)
+				rc = setting_set(c->db, key, value, e);
+			if (!rc)
+				*result = json_pack("{s:s,s:s}", "key", key, "value", value);
+			return rc;
+		}
 		char *end;
 		long long v = strtoll(value, &end, 10);
 		if (!*value || *end || v < known[i].min || v > known[i].max)

@@ -19,6 +19,7 @@ static void fill(json_t *args, contact_in *in, const char *slots[10][ARG_LIST_MA
 	in->rm_messenger = arg_list(args, "rm_messenger", slots[7], ARG_LIST_MAX);
 	in->rm_postal = arg_list(args, "rm_postal", slots[8], ARG_LIST_MAX);
 	in->rm_tag = arg_list(args, "rm_tag", slots[9], ARG_LIST_MAX);
+	in->unsuppress = arg_flag(args, "unsuppress");
 }
 
 int op_contact_add(op_ctx *c, json_t *args, json_t **result, rp_err *e)
@@ -28,8 +29,14 @@ int op_contact_add(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	fill(args, &in, slots);
 	int64_t id;
 	int rc = contact_add(c->db, &in, &id, e);
-	if (!rc)
+	if (!rc) {
+		/* The audit row names the contact made, so that an erasure finds
+		** it even after the name has changed. */
+		char ref[24];
+		snprintf(ref, sizeof ref, "%lld", (long long)id);
+		json_object_set_new(args, "contact", json_string(ref));
 		rc = contact_card(c->db, id, result, e);
+	}
 	return rc;
 }
 

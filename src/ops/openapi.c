@@ -68,6 +68,12 @@ static json_t *operation(const op *o)
 	}
 	if (o->fn == op_session_create)
 		json_object_set_new(responses, "429", error_response("too many failed logins; see Retry-After"));
+	if (o->fn == op_signup || o->fn == op_confirm_page || o->fn == op_confirm || o->fn == op_withdraw)
+		json_object_set_new(responses, "429", error_response("too many requests from this address; see Retry-After"));
+	/* A link from a message answers a browser with a page (Accept: text/html). */
+	if (o->flags & OP_PAGE)
+		json_object_set_new(json_object_get(ok, "content"), "text/html",
+				    json_pack("{s:{s:s}}", "schema", "type", "string"));
 	if (body) {
 		json_object_set_new(responses, "413", error_response("the body is over 1 MiB"));
 		json_object_set_new(responses, "415", error_response("the body is not of the expected content type"));

@@ -42,6 +42,8 @@ enum {
 	OP_SERVE = 16, /* only over HTTP (sessions) */
 	OP_LOCAL = 32, /* only on the command line (init, serve) */
 	OP_CACHE = 64, /* a read whose answer depends only on its arguments and the store */
+	OP_PAGE = 128, /* a link a person follows from a message: a browser gets a small HTML page
+			  of the result's "title", "text" and "button" (a form that POSTs back) */
 };
 
 /* What an operation runs with.  The edge fills it. */
@@ -139,5 +141,21 @@ int op_session_show(op_ctx *, json_t *, json_t **, rp_err *);
 int op_session_end(op_ctx *, json_t *, json_t **, rp_err *);
 int op_audit(op_ctx *, json_t *, json_t **, rp_err *);
 int op_openapi(op_ctx *, json_t *, json_t **, rp_err *);
+int op_send(op_ctx *, json_t *, json_t **, rp_err *);
+int op_outbox(op_ctx *, json_t *, json_t **, rp_err *);
+int op_outbox_export(op_ctx *, json_t *, json_t **, rp_err *);
+int op_signup(op_ctx *, json_t *, json_t **, rp_err *);
+int op_confirm_page(op_ctx *, json_t *, json_t **, rp_err *);
+int op_confirm(op_ctx *, json_t *, json_t **, rp_err *);
+int op_withdraw(op_ctx *, json_t *, json_t **, rp_err *);
+int op_stage(op_ctx *, json_t *, json_t **, rp_err *);
+int op_stage_show(op_ctx *, json_t *, json_t **, rp_err *);
+int op_stage_move(op_ctx *, json_t *, json_t **, rp_err *);
+int op_consent_grant(op_ctx *, json_t *, json_t **, rp_err *);
+int op_consent_revoke(op_ctx *, json_t *, json_t **, rp_err *);
+int op_consent_list(op_ctx *, json_t *, json_t **, rp_err *);
+int op_funnel(op_ctx *, json_t *, json_t **, rp_err *);
+int op_privacy_export(op_ctx *, json_t *, json_t **, rp_err *);
+int op_privacy_erase(op_ctx *, json_t *, json_t **, rp_err *);
 
 #endif

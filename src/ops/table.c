@@ -14,7 +14,9 @@
 	{"messenger", ARG_LIST, 0, "HANDLE", "a messenger handle, e.g. telegram:@anna (repeatable)"}, \
 	{"postal", ARG_LIST, 0, "ADDRESS", "a postal address (repeatable)"},                        \
 	{"tag", ARG_LIST, 0, "TAG", "a tag (repeatable)"},                                          \
-	{"note", ARG_STR, 0, "TEXT", "a note about the contact"}
+	{"note", ARG_STR, 0, "TEXT", "a note about the contact"},                                  \
+	{"unsuppress", ARG_FLAG, 0, NULL, "take an email or phone of a person erased at their request"  \
+	 " (only when they ask to be added again)"}
 
 const op ops_table[] = {
 	{"init", "create the database, or bring it up to date", ROLE_OWNER, OP_WRITE | OP_NODB | OP_LOCAL, NULL, NULL, op_init,
@@ -128,14 +130,78 @@ const op ops_table[] = {
 	 "Reasons: birthdays and yearly dates (with the age), facts whose follow-up is due or\n"
 	 "overdue, and contacts past their tier's keep-in-touch cadence (see 'rapport config get')."},
 
+	{"stage", "a client's stage on the permission ladder, or move them (--to)", ROLE_VIEWER, OP_READ | OP_LOCAL, NULL, NULL,
+	 op_stage,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"to", ARG_STR, 0, "STAGE", "move to stranger, attention, yes, dialogue, trust, customer or advocate (or its name)"},
+	  {"why", ARG_STR, 0, "TEXT", "why the client moves (needed with --to)"},
+	  {"evidence", ARG_STR, 0, "TEXT", "what shows it, e.g. \"answered the autumn letter\""}},
+	 "Without --to: the stage and every move, newest first (from, to, when, by whom, why,\n"
+	 "cause, evidence).  With --to the client moves there, up or down, and the move is kept;\n"
+	 "moving needs the role staff.  Events move clients too: a consent given lifts to at least\n"
+	 "yes (its withdrawal takes a client at yes back to attention), a purchase to at least\n"
+	 "customer, a purchase by a client someone referred lifts the referrer to advocate.\n"
+	 "The stages' names are set with 'rapport config set stage.name.yes \"Said yes\"'.  Example:\n"
+	 "  rapport stage Иванова --to dialogue --why \"Asked for the spring catalogue\""},
+
+	{"stage show", "a client's stage and every move", ROLE_VIEWER, OP_READ | OP_CACHE | OP_SERVE, "GET",
+	 "/api/v1/contacts/{contact}/stage", op_stage_show,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 "The stage (with its name), the stages in order, and every move, newest first."},
+
+	{"stage move", "move a client on the permission ladder", ROLE_STAFF, OP_WRITE | OP_SERVE, "POST",
+	 "/api/v1/contacts/{contact}/stage", op_stage_move,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"to", ARG_STR, ARG_REQ, "STAGE", "stranger, attention, yes, dialogue, trust, customer or advocate (or its name)"},
+	  {"why", ARG_STR, ARG_REQ, "TEXT", "why the client moves"},
+	  {"evidence", ARG_STR, 0, "TEXT", "what shows it"}},
+	 "Up or down; the answer is the stage and its moves, with \"from\" and \"moved\"."},
+
+	{"consent grant", "record a client's consent for a channel and purpose", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/contacts/{contact}/consent/grant", op_consent_grant,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"channel", ARG_STR, ARG_REQ, "CHANNEL", "email, phone, sms, messenger or post"},
+	  {"purpose", ARG_STR, ARG_REQ, "PURPOSE", "service, news, offers or surveys"},
+	  {"evidence", ARG_STR, 0, "TEXT", "what the client was shown or said (needed to grant)"},
+	  {"how", ARG_STR, 0, "HOW", "form, call (default) or in_person"}},
+	 "Kept with when, how and by whom; the history is never rewritten.  A consent lifts the\n"
+	 "client to at least the stage yes.  Example:\n"
+	 "  rapport consent grant Иванова --channel email --purpose news --how in_person \\\n"
+	 "      --evidence \"Signed the paper form 'News by email, at most monthly'\""},
+
+	{"consent revoke", "withdraw a client's consent for a channel and purpose", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/contacts/{contact}/consent/revoke", op_consent_revoke,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"channel", ARG_STR, ARG_REQ, "CHANNEL", "email, phone, sms, messenger or post"},
+	  {"purpose", ARG_STR, ARG_REQ, "PURPOSE", "service, news, offers or surveys"},
+	  {"evidence", ARG_STR, 0, "TEXT", "what the client said (optional)"},
+	  {"how", ARG_STR, 0, "HOW", "form, call (default) or in_person"}},
+	 "As easy as giving it: no evidence is needed.  When no consent is left, a client at the\n"
+	 "stage yes goes back to attention; one at dialogue or above stays."},
+
+	{"consent list", "a client's consents: the current answers and their history", ROLE_VIEWER, OP_READ | OP_CACHE, "GET",
+	 "/api/v1/contacts/{contact}/consent", op_consent_list,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 NULL},
+
+	{"funnel", "how clients moved up and down the ladder in a period", ROLE_VIEWER, OP_READ | OP_CACHE, "GET",
+	 "/api/v1/funnel", op_funnel,
+	 {{"from", ARG_STR, 0, "DATE", "the first day (default: 29 days before --to)"},
+	  {"to", ARG_STR, 0, "DATE", "the last day (default: today)"}},
+	 "Per stage: the clients who entered it in the period, how many of them went higher by\n"
+	 "its end (conversion), the median days in the stage of the moves out of it, and the\n"
+	 "clients who dropped down out of it.  Days are UTC; docs/API.md defines each number."},
+
 	{"import", "import contacts, interactions or facts from CSV", ROLE_MANAGER, OP_WRITE, "POST", "/api/v1/import/{what}", op_import,
 	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what the file holds"},
 	  {"file", ARG_STR, ARG_POS | ARG_REQ | ARG_LOCAL, "FILE", "a UTF-8 CSV file with a header row, or - for standard input (over HTTP: the body)"},
 	  {"skip_bad", ARG_FLAG, 0, NULL, "import the good rows and report the bad ones"},
 	  {"dry_run", ARG_FLAG, 0, NULL, "check the file and report, changing nothing"}},
 	 "Columns (any order, by header name):\n"
-	 "  contacts:     id,name,address,tier,owner,email,phone,messenger,postal,birthday,tags,note\n"
-	 "                (several emails, phones or tags separated by ;)\n"
+	 "  contacts:     id,name,address,tier,owner,email,phone,messenger,postal,birthday,tags,note,\n"
+	 "                consent,consent_evidence (several emails, phones, tags or consents separated\n"
+	 "                by ;; a consent is CHANNEL:PURPOSE, e.g. email:news;sms:offers, and needs\n"
+	 "                consent_evidence: what the clients were shown)\n"
 	 "  interactions: id,contact_id|contact_email,at,kind,direction,minutes,amount,currency,by,summary\n"
 	 "  facts:        contact_id|contact_email,body,follow_up,done\n"
 	 "The import is one transaction: unless --skip-bad, one bad row imports nothing."},
@@ -144,6 +210,70 @@ const op ops_table[] = {
 	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what to export"},
 	  {"out", ARG_STR, ARG_LOCAL, "FILE", "write to FILE instead of standard output"}},
 	 NULL},
+
+	{"send", "send a message to a client, if the client's consent allows it", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/outbox", op_send,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"channel", ARG_STR, ARG_REQ, "CHANNEL", "email, phone, sms, messenger or post"},
+	  {"purpose", ARG_STR, ARG_REQ, "PURPOSE", "service, news, offers or surveys"},
+	  {"subject", ARG_STR, 0, "TEXT", "the subject (an email needs one)"},
+	  {"body", ARG_STR, ARG_REQ, "TEXT", "the message"}},
+	 "The message goes only when the client's current consent to that purpose on that channel is\n"
+	 "granted.  Otherwise it is refused: kept in the outbox with the reason, and the command\n"
+	 "fails saying why (exit 1; over HTTP 409 conflict).  Email goes at once through smtp.url;\n"
+	 "the other channels wait in the outbox for 'rapport outbox export'.  Every message ends\n"
+	 "with its own link that withdraws that consent (public.url).  Example:\n"
+	 "  rapport send Иванова --channel email --purpose news --subject \"Новая коллекция\" --body \"...\""},
+
+	{"outbox", "messages to clients, newest first: sent, queued, refused, failed", ROLE_VIEWER, OP_READ, "GET", "/api/v1/outbox", op_outbox,
+	 {{"state", ARG_STR, 0, "STATE", "only queued, sent, refused or failed"},
+	  {"channel", ARG_STR, 0, "CHANNEL", "only this channel"},
+	  {"contact", ARG_STR, 0, "CONTACT", "only this contact's (an id or any unique part of the name)"},
+	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
+	 NULL},
+
+	{"outbox export", "hand queued phone, SMS, messenger or post messages over as CSV", ROLE_MANAGER, OP_WRITE | OP_STREAM, "POST",
+	 "/api/v1/outbox/export", op_outbox_export,
+	 {{"channel", ARG_STR, ARG_REQ, "CHANNEL", "phone, sms, messenger or post"},
+	  {"file", ARG_STR, ARG_POS | ARG_LOCAL, "FILE", "write to FILE instead of standard output (over HTTP: the answer)"}},
+	 "Each queued message of the channel is checked against the client's consent again (one\n"
+	 "withdrawn since the message was queued refuses it), gets its own withdrawal link, and is\n"
+	 "written as a row of id,contact_id,name,address,purpose,subject,text,withdraw_url, its text\n"
+	 "ending with the link.  The rows written are marked sent: send them from the file.  Example:\n"
+	 "  rapport outbox export --channel sms sms.csv"},
+
+	{"signup", "sign up for news, offers or surveys by email (double opt-in)", ROLE_ANYONE, OP_WRITE | OP_SERVE, "POST",
+	 "/api/v1/public/signup", op_signup,
+	 {{"email", ARG_STR, ARG_REQ, "EMAIL", "the address, to be confirmed by its owner"},
+	  {"purpose", ARG_STR, ARG_REQ, "PURPOSE", "news, offers or surveys"},
+	  {"shown", ARG_STR, ARG_REQ, "TEXT", "the text the person saw when signing up, kept as the evidence"},
+	  {"name", ARG_STR, 0, "NAME", "the person's name"}},
+	 "Records a pending consent and emails a link that confirms it (once, within optin.hours,\n"
+	 "default 48).  The answer is the same for a new, a known and an already subscribed address.\n"
+	 "Throttled per network address (429)."},
+
+	{"confirm page", "the page a confirmation link opens", ROLE_ANYONE, OP_READ | OP_SERVE | OP_PAGE, "GET",
+	 "/api/v1/public/confirm/{token}", op_confirm_page,
+	 {{"token", ARG_STR, ARG_POS | ARG_REQ | ARG_SECRET, "TOKEN", "the link's secret"}},
+	 "Shows what the link confirms and a button that confirms it (POST to the same address): a\n"
+	 "program that opens links in mail must not give consent for anyone.  404 for an unknown\n"
+	 "link, 409 for a used or expired one."},
+
+	{"confirm", "confirm a signup: the consent is granted at once", ROLE_ANYONE, OP_WRITE | OP_SERVE | OP_PAGE, "POST",
+	 "/api/v1/public/confirm/{token}", op_confirm,
+	 {{"token", ARG_STR, ARG_POS | ARG_REQ | ARG_SECRET, "TOKEN", "the link's secret"}},
+	 "Works once, before the link expires; after that 409 and nothing changes."},
+
+	{"withdraw", "withdraw a consent with the link in a message (one click)", ROLE_ANYONE, OP_WRITE | OP_SERVE | OP_PAGE, "GET",
+	 "/api/v1/public/withdraw/{token}", op_withdraw,
+	 {{"token", ARG_STR, ARG_POS | ARG_REQ | ARG_SECRET, "TOKEN", "the link's secret"}},
+	 "Following the link revokes the consent the message was sent under, at once; again is\n"
+	 "harmless.  A program that opens links in mail may withdraw too: that only ever means\n"
+	 "fewer messages."},
+
+	{"withdraw one-click", "withdraw a consent from a mail program (RFC 8058 List-Unsubscribe-Post)", ROLE_ANYONE,
+	 OP_WRITE | OP_SERVE | OP_PAGE, "POST", "/api/v1/public/withdraw/{token}", op_withdraw,
+	 {{"token", ARG_STR, ARG_POS | ARG_REQ | ARG_SECRET, "TOKEN", "the link's secret"}},
+	 "The same as following the link; the form body List-Unsubscribe=One-Click is taken and ignored."},
 
 	{"serve", "serve the web UI and the JSON API", ROLE_OWNER, OP_NODB | OP_LOCAL, NULL, NULL, op_serve,
 	 {{"listen", ARG_STR, 0, "HOST:PORT", "where to listen (default 127.0.0.1:8080)"},
@@ -200,6 +330,31 @@ const op ops_table[] = {
 
 	{"openapi", "the OpenAPI 3.1 document of the API", ROLE_ANYONE, OP_READ | OP_NODB, "GET", "/api/v1/openapi.json", op_openapi,
 	 {{0}}, NULL},
+
+	{"privacy export", "everything stored about a person, as one JSON document", ROLE_OWNER, OP_READ | OP_WRITE, "GET",
+	 "/api/v1/contacts/{contact}/privacy", op_privacy_export,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 "For a person who asks what is kept about them: the card, channels, tags, dates,\n"
+	 "relations (the other contact's id and name only), facts, every interaction, consent\n"
+	 "history, stage moves, consent links, messages to them and the audit entries that name\n"
+	 "them.  Written to the audit log (with the contact's id only).  Example:\n"
+	 "  rapport privacy export 42 >anna.json"},
+
+	{"privacy erase", "erase a person and every trace of them, at their request", ROLE_OWNER, OP_WRITE, "DELETE",
+	 "/api/v1/contacts/{contact}/privacy", op_privacy_erase,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"yes", ARG_FLAG, 0, NULL, "confirm: the erasure cannot be undone"},
+	  {"rewrite", ARG_FLAG, 0, NULL, "PostgreSQL: rewrite the tables that held them, so that no file keeps"
+	   " their bytes (VACUUM FULL: locks each table while it runs)"}},
+	 "Removes the contact and everything about them (channels, dates, tags, relations, facts,\n"
+	 "interactions, consent, consent links), redacts the audit entries that name them, keeps\n"
+	 "their outbox messages and stage moves only as anonymous counts, and then removes what\n"
+	 "the store keeps of deleted rows (SQLite: search indexes optimized, file vacuumed, WAL\n"
+	 "truncated; PostgreSQL: the tables vacuumed, or with --rewrite written anew; see\n"
+	 "docs/POSTGRES.md for its WAL and backups).  Their emails and phones are kept only as\n"
+	 "keyed hashes, so that 'contact add' and imports refuse them unless --unsuppress is given.\n"
+	 "Other contacts' notes that mention the person are not changed.  Example:\n"
+	 "  rapport privacy erase 42 --yes"},
 
 	{"config get", "show the settings", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/config", op_config_get, {{0}}, NULL},
 

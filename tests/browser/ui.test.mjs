@@ -315,6 +315,73 @@ step('09-contact-list', async () => {
 	assert.equal(await page.getByRole('button', { name: /Next/ }).isDisabled(), true);
 });
 
+step('09-ladder-and-funnel', async () => {
+	await page.goto(`${BASE}/#/contacts?tag=regression`);
+	await page.locator('table.contacts tbody tr a', { hasText: MARKUP_NAME }).click();
+	await page.getByRole('heading', { level: 1, name: MARKUP_NAME }).waitFor();
+	const id = /#\/contact\/(\d+)$/.exec(page.url())[1];
+	const stage = page.locator('.stage-section');
+	await stage.getByRole('heading', { level: 2, name: 'Ladder' }).waitFor();
+	await stage.locator('.stage-name', { hasText: 'Stranger' }).waitFor();
+	// A consent, with what the client was shown, lifts them to "Said yes".
+	const consent = page.locator('.consent-section');
+	await consent.getByRole('button', { name: 'Record a consent' }).click();
+	const form = consent.locator('form.grant-form');
+	await form.getByLabel('Channel').selectOption('email');
+	await form.getByLabel('Purpose').selectOption('news');
+	await form.getByLabel('How it was given').selectOption('in_person');
+	await form.getByRole('button', { name: 'Save' }).click();
+	assert.equal(await form.getByLabel('What the client was shown or said').getAttribute('aria-invalid'), 'true', 'no consent without its evidence');
+	await form.getByLabel('What the client was shown or said').fill('Signed the <b>paper</b> form');
+	await form.getByRole('button', { name: 'Save' }).click();
+	await consent.locator('.consent-granted').waitFor();
+	await stage.locator('.stage-name', { hasText: 'Said yes' }).waitFor();
+	// One click withdraws it, and the client is back at attention.
+	await consent.getByRole('button', { name: /Withdraw the consent/ }).click();
+	await consent.locator('.consent-revoked').waitFor();
+	await stage.locator('.stage-name', { hasText: 'Attention' }).waitFor();
+	// A person moves the client, saying why.
+	const move = stage.locator('form.stage-form');
+	await move.getByLabel('To', { exact: true }).selectOption('dialogue');
+	await move.getByRole('button', { name: 'Move', exact: true }).click();
+	assert.equal(await move.getByLabel('Why').getAttribute('aria-invalid'), 'true', 'a move needs its reason');
+	await move.getByLabel('Why').fill('Asked for the <i>spring</i> catalogue');
+	await move.getByRole('button', { name: 'Move', exact: true }).click();
+	await stage.locator('.stage-name', { hasText: 'Dialogue' }).waitFor();
+	assert.equal(await page.locator('.stage-section i, .consent-section b').count(), 0, 'reasons and evidence are text');
+	assert.doesNotMatch(await page.locator('.card-side').innerText(), /\bnull\b|undefined/);
+	const st = await apiGet(`/contacts/${id}/stage`);
+	assert.equal(st.body.stage, 'dialogue');
+	assert.deepEqual(
+		st.body.moves.map((m) => [m.from, m.to, m.cause]),
+		[['attention', 'dialogue', 'person'], ['yes', 'attention', 'revoke'], ['stranger', 'yes', 'consent']],
+	);
+	assert.equal(st.body.moves[0].by, LOGIN);
+	await shot('09-ladder');
+	// The funnel counts today's moves, as a chart and a table.
+	await nav('Funnel').click();
+	await page.waitForURL(/#\/funnel$/);
+	await page.getByRole('heading', { level: 1, name: 'Funnel' }).waitFor();
+	await page.locator('table.funnel tbody tr').first().waitFor();
+	assert.equal(await page.locator('table.funnel tbody tr').count(), 7);
+	await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.funnel-chart canvas')));
+	const fun = (await apiGet('/funnel')).body;
+	const dialogue = fun.stages.find((s) => s.stage === 'dialogue');
+	assert.ok(dialogue.entered >= 1, 'the move just made is counted');
+	assert.equal((await page.locator('table.funnel tr[data-stage=dialogue] td').first().innerText()).trim(), String(dialogue.entered));
+	assert.match(await page.locator('.funnel-chart .chart-summary').innerText(), new RegExp(`Dialogue ${dialogue.entered}`));
+	assert.doesNotMatch(await page.locator('main').innerText(), /\bnull\b|undefined|NaN/);
+	await shot('09-funnel');
+	// Another period, through the form.
+	const period = page.locator('form.funnel-filters');
+	await period.getByLabel('From').fill('2020-01-01');
+	await period.getByLabel('To').fill('2020-01-31');
+	await period.getByRole('button', { name: 'Show' }).click();
+	await page.waitForURL(/#\/funnel\?from=2020-01-01&to=2020-01-31$/);
+	await page.locator('.funnel-slot .empty').waitFor();
+	assert.equal((await page.locator('table.funnel tr[data-stage=dialogue] td').first().innerText()).trim(), '0');
+});
+
 step('10-phone-agenda', async () => {
 	await page.setViewportSize({ width: 375, height: 740 });
 	try {

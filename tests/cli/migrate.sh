@@ -110,7 +110,17 @@ ok "it was not migrated" test "$(sql "SELECT count(*) FROM contact" "$blank" 2>/
 old=$(newdb old)
 "$R" --db "$old" init >/dev/null
 "$R" --db "$old" contact add "Старый Клиент" >/dev/null
-sql "DROP TABLE audit; DROP TABLE auth_failure; DROP TABLE api_token; DROP TABLE session; DROP TABLE account;
+# Back to schema version 1: what migrations 2 and 3 made goes.  SQLite
+# checks every trigger when a column is dropped, and the sqlite3 shell has
+# no 'rapport' tokenizer for the search triggers: they step aside meanwhile.
+triggers= drops=
+if [ "$ENGINE" = sqlite ]; then
+	triggers=$(sql "SELECT sql || ';' FROM sqlite_schema WHERE type = 'trigger'" "$old")
+	drops=$(sql "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_schema WHERE type = 'trigger'" "$old")
+fi
+sql "$drops DROP TABLE audit; DROP TABLE auth_failure; DROP TABLE api_token; DROP TABLE session; DROP TABLE account;
+     DROP TABLE stage_move; DROP TABLE consent_link; DROP TABLE consent; DROP TABLE outbox; DROP TABLE suppression;
+     DROP INDEX contact_stage; ALTER TABLE contact DROP COLUMN stage; $triggers
      DELETE FROM schema_version WHERE version > 1" "$old"
 run "$R" migrate-store --from "$old" --to "$fresh"
 ok "an older source is refused" test "$rc" = 1 -a -z "$out"
