@@ -1,6 +1,6 @@
 # Several servers, one database: two `rapport serve` processes on the same
 # store take concurrent writes to the same contacts (interactions, edits,
-# tags, facts, merges).  Afterwards nothing acknowledged is lost or doubled,
+# tags, facts, consent, merges).  Afterwards nothing acknowledged is lost or doubled,
 # nothing refused was written, and the store's own invariants hold.
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -82,5 +82,21 @@ ok "one birthday per contact at most" test "$(sql "
 ok "each contact was last touched no earlier than its latest interaction" test "$(sql "
 	SELECT count(*) FROM contact c
 	 WHERE c.last_touch_at < (SELECT max(at) FROM interaction i WHERE i.contact_id = c.id)")" = 0
+# Consent: every acknowledged change is a row of the history; each client's
+# stage agrees with its latest move, and a client whose latest answers
+# are all withdrawn does not stand at yes (a merge joins two histories and
+# keeps the higher stage, so kept contacts are left out of that check).
+keepers=$(hj 'print(",".join(str(k) for k, o in d["merges"]) or "0")')
+ok "consent changes were made" hj 'sys.exit(0 if len(d["consents"]) > 20 else 1)'
+ok "every acknowledged consent change is in the history" test \
+	"$(sql "SELECT count(*) FROM consent WHERE evidence LIKE 'hammer %'")" -ge "$(hj 'print(len(d["consents"]))')"
+ok "each contact's stage is its latest move's" test "$(sql "
+	SELECT count(*) FROM contact c JOIN stage_move m ON m.contact_id = c.id
+	 WHERE m.id = (SELECT max(id) FROM stage_move l WHERE l.contact_id = c.id) AND m.to_stage <> c.stage")" = 0
+ok "nobody stands at yes without a current yes" test "$(sql "
+	SELECT count(*) FROM contact c WHERE c.stage = 'yes' AND c.id NOT IN ($keepers) AND NOT EXISTS (
+	 SELECT 1 FROM consent k WHERE k.contact_id = c.id AND k.state = 'granted'
+	  AND k.id = (SELECT max(id) FROM consent l WHERE l.contact_id = k.contact_id
+	   AND l.channel = k.channel AND l.purpose = k.purpose))")" = 0
 ok "every server is still up" kill -0 "${PIDS[0]}" "${PIDS[1]}"
 finish

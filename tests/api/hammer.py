@@ -4,7 +4,8 @@
     hammer.py TOKEN SECONDS BASE_URL...
 
 Each server gets four threads.  They log interactions (each with a unique
-marker), change tiers and owners, add tags and facts, and merge the
+marker), change tiers and owners, add tags and facts, give and withdraw
+consent, and merge the
 contacts named "Dup ..." into others, all on a few contacts so that they
 collide.
 Prints one JSON object: every acknowledged marker and fact, every merge
@@ -22,7 +23,7 @@ token, seconds, bases = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
 HEAD = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
 
 lock = threading.Lock()
-acked_logs, sent_logs, acked_facts, merges = [], [], [], []
+acked_logs, sent_logs, acked_facts, merges, consents = [], [], [], [], []
 statuses = {}
 
 
@@ -69,6 +70,15 @@ def worker(base, n, main, dupes, stop):
                   "owner": rnd.choice(["olga", "ivan", ""])})
         elif what < 0.78:
             call(base, "PATCH", "/api/v1/contacts/%d" % cid, {"tag": ["t%d" % rnd.randint(1, 5)]})
+        elif what < 0.86:
+            # consent given and withdrawn on the same few answers, racing
+            verb = rnd.choice(["grant", "revoke"])
+            s, _ = call(base, "POST", "/api/v1/contacts/%d/consent/%s" % (cid, verb),
+                        {"channel": "email", "purpose": rnd.choice(["news", "offers"]),
+                         "evidence": "hammer %d-%d" % (n, i)})
+            if s in (200, 201):
+                with lock:
+                    consents.append(verb)
         elif what < 0.98:
             body = "f-%d-%d" % (n, i)
             s, out = call(base, "POST", "/api/v1/contacts/%d/facts" % cid, {"text": body})
@@ -94,4 +104,5 @@ for t in threads:
 for t in threads:
     t.join()
 json.dump({"acked": acked_logs, "sent": sent_logs, "facts": acked_facts, "merges": merges,
+           "consents": consents,
            "statuses": {str(k): v for k, v in statuses.items()}}, sys.stdout)
