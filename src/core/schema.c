@@ -146,19 +146,46 @@ static const char m1_sqlite[] =
 	"  INSERT INTO interaction_fts(rowid, summary) VALUES (new.id, new.summary);"
 	"END;";
 
-/* PostgreSQL's search capability: GIN indexes over rp_tsv() of the text
-** columns.  rp_tsv keeps Russian stems (the 'russian' configuration stems
-** Latin words as English) beside the unstemmed words, for prefix queries,
-** with ё folded to е as SQLite's tokenizer does.  db/postgres.c queries
-** the same expressions, so the planner uses these indexes. */
+/* PostgreSQL's search capability: beside each searched table a side table
+** (contact_tsv, fact_tsv, interaction_tsv) holds each row's tsvector, with
+** a GIN index, kept by triggers as SQLite's FTS5 tables are.  rp_tsv keeps
+** Russian stems (the 'russian' configuration stems Latin words as English)
+** beside the unstemmed words, for prefix queries, with ё folded to е as
+** SQLite's tokenizer does.  Stored vectors let ranking read them instead
+** of building them again for every hit.  Like the FTS5 tables they are
+** not data: a copy of the store builds them from the rows.  An import
+** defers them by setting rapport.defer_TABLE for its transaction and
+** fills them in one pass (db/postgres.c). */
 static const char m1_postgres[] =
 	"CREATE FUNCTION rp_tsv(a text, b text) RETURNS tsvector"
 	"  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS"
 	"  $$ SELECT to_tsvector('russian'::regconfig, x) || to_tsvector('simple'::regconfig, x)"
 	"     FROM (SELECT translate(coalesce(a, '') || ' ' || coalesce(b, ''), 'ёЁ', 'еЕ') AS x) AS t $$;"
-	"CREATE INDEX contact_fts ON contact USING gin (rp_tsv(name, note));"
-	"CREATE INDEX fact_fts ON fact USING gin (rp_tsv(body, NULL));"
-	"CREATE INDEX interaction_fts ON interaction USING gin (rp_tsv(summary, NULL));";
+	"CREATE TABLE contact_tsv (id BIGINT PRIMARY KEY REFERENCES contact(id) ON DELETE CASCADE,"
+	"  v tsvector NOT NULL);"
+	"CREATE TABLE fact_tsv (id BIGINT PRIMARY KEY REFERENCES fact(id) ON DELETE CASCADE,"
+	"  v tsvector NOT NULL);"
+	"CREATE TABLE interaction_tsv (id BIGINT PRIMARY KEY REFERENCES interaction(id) ON DELETE CASCADE,"
+	"  v tsvector NOT NULL);"
+	"CREATE INDEX contact_tsv_v ON contact_tsv USING gin (v);"
+	"CREATE INDEX fact_tsv_v ON fact_tsv USING gin (v);"
+	"CREATE INDEX interaction_tsv_v ON interaction_tsv USING gin (v);"
+	"CREATE FUNCTION rp_tsv_keep() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" DECLARE v tsvector; BEGIN"
+	"  IF current_setting('rapport.defer_' || TG_TABLE_NAME, true) = 'on' THEN RETURN NULL; END IF;"
+	"  IF TG_TABLE_NAME = 'contact' THEN v := rp_tsv(NEW.name, NEW.note);"
+	"   INSERT INTO contact_tsv(id, v) VALUES (NEW.id, v) ON CONFLICT (id) DO UPDATE SET v = excluded.v;"
+	"  ELSIF TG_TABLE_NAME = 'fact' THEN v := rp_tsv(NEW.body, NULL);"
+	"   INSERT INTO fact_tsv(id, v) VALUES (NEW.id, v) ON CONFLICT (id) DO UPDATE SET v = excluded.v;"
+	"  ELSE v := rp_tsv(NEW.summary, NULL);"
+	"   INSERT INTO interaction_tsv(id, v) VALUES (NEW.id, v) ON CONFLICT (id) DO UPDATE SET v = excluded.v;"
+	"  END IF; RETURN NULL; END $$;"
+	"CREATE TRIGGER contact_tsv_keep AFTER INSERT OR UPDATE OF name, note ON contact"
+	"  FOR EACH ROW EXECUTE FUNCTION rp_tsv_keep();"
+	"CREATE TRIGGER fact_tsv_keep AFTER INSERT OR UPDATE OF body ON fact"
+	"  FOR EACH ROW EXECUTE FUNCTION rp_tsv_keep();"
+	"CREATE TRIGGER interaction_tsv_keep AFTER INSERT OR UPDATE OF summary ON interaction"
+	"  FOR EACH ROW EXECUTE FUNCTION rp_tsv_keep();";
 
 /* account: team members, their sessions and API tokens, failed logins
 ** (for throttling), and the audit log.  Tokens are stored only as hashes. */

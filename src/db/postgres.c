@@ -550,12 +550,12 @@ static int run(pg *p, const char *sql, const char *text, rp_err *e)
 }
 
 /*
-** Search.  Each searched column has a GIN index on rp_tsv(...) (migration 1's
-** PostgreSQL part): Russian stems (Latin words take English stems in that
-** configuration) beside the unstemmed words, ё folded to е.  A person's
-** words become a tsquery from letters and digits only, so nothing typed is
-** syntax: plain words match stems, a word ending in '*' matches any word it
-** begins.
+** Search.  Each searched table has a side table of stored tsvectors with a
+** GIN index (migration 1's PostgreSQL part): Russian stems (Latin words
+** take English stems in that configuration) beside the unstemmed words, ё
+** folded to е.  A person's words become a tsquery from letters and digits
+** only, so nothing typed is syntax: plain words match stems, a word ending
+** in '*' matches any word it begins.
 */
 static int add_words(char **q, size_t *len, const char *w, size_t n, int prefix)
 {
@@ -619,12 +619,11 @@ static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 		"   ELSE to_tsquery('simple', translate($2, 'ёЁ', 'еЕ')) END AS b),"
 		" t AS (SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE a && b END AS q FROM q)"
 		"SELECT kind, ref, r FROM ("
-		" SELECT 'contact' AS kind, c.id AS ref, -ts_rank(rp_tsv(c.name, c.note), t.q) AS r"
-		"  FROM contact c, t WHERE rp_tsv(c.name, c.note) @@ t.q"
-		" UNION ALL SELECT 'fact', f.id, -ts_rank(rp_tsv(f.body, NULL), t.q)"
-		"  FROM fact f, t WHERE rp_tsv(f.body, NULL) @@ t.q"
-		" UNION ALL SELECT 'interaction', i.id, -ts_rank(rp_tsv(i.summary, NULL), t.q)"
-		"  FROM interaction i, t WHERE rp_tsv(i.summary, NULL) @@ t.q"
+		" SELECT 'contact' AS kind, s.id AS ref, -ts_rank(s.v, t.q) AS r"
+		"  FROM contact_tsv s, t WHERE s.v @@ t.q"
+		" UNION ALL SELECT 'fact', s.id, -ts_rank(s.v, t.q) FROM fact_tsv s, t WHERE s.v @@ t.q"
+		" UNION ALL SELECT 'interaction', s.id, -ts_rank(s.v, t.q)"
+		"  FROM interaction_tsv s, t WHERE s.v @@ t.q"
 		") AS hits ORDER BY r, kind, ref LIMIT $3";
 	db_stmt *st = pg_prepare(p, sql, e);
 	int rc = st ? 0 : (e ? e->code : RP_EDB);
@@ -643,21 +642,38 @@ static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 	return rc;
 }
 
-/* The GIN indexes take inserts as they come (their pending list batches
-** them), so deferring has nothing to do; a load into an empty table drops
-** them and builds them again instead. */
+/* Deferring is a setting of the transaction that the side tables'
+** trigger reads (no lock, undone by a rollback); indexing fills the side
+** table for the ids in one statement. */
 static int pg_fulltext_defer(void *impl, const char *table, int on, rp_err *e)
 {
-	(void)impl, (void)on;
 	if (strcmp(table, "contact") && strcmp(table, "interaction"))
 		return rp_errf(e, RP_EDB, "no deferred indexing for table %s", table);
-	return 0;
+	char sql[96];
+	snprintf(sql, sizeof sql, "SET LOCAL rapport.defer_%s = '%s'", table, on ? "on" : "off");
+	return run_script(impl, sql, e);
 }
 
 static int pg_fulltext_index(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e)
 {
-	(void)lo, (void)hi;
-	return pg_fulltext_defer(impl, table, 1, e);
+	int contact = !strcmp(table, "contact");
+	if (!contact && strcmp(table, "interaction"))
+		return rp_errf(e, RP_EDB, "no deferred indexing for table %s", table);
+	db_stmt *s = pg_prepare(impl,
+				contact ? "INSERT INTO contact_tsv(id, v) SELECT id, rp_tsv(name, note) FROM contact"
+					  " WHERE id BETWEEN $1 AND $2 ON CONFLICT (id) DO UPDATE SET v = excluded.v"
+					: "INSERT INTO interaction_tsv(id, v) SELECT id, rp_tsv(summary, NULL) FROM interaction"
+					  " WHERE id BETWEEN $1 AND $2 ON CONFLICT (id) DO UPDATE SET v = excluded.v",
+				e);
+	if (!s)
+		return e ? e->code : RP_EDB;
+	pg_bind_int(s, 1, lo);
+	pg_bind_int(s, 2, hi);
+	int rc;
+	while ((rc = pg_step(s, e)) == DB_ROW)
+		;
+	pg_reset(s);
+	return rc == DB_DONE ? 0 : rc;
 }
 
 static int plain_name(const char *t, rp_err *e)
@@ -689,7 +705,8 @@ static int pg_load(void *impl, const char *table, int begin, rp_err *e)
 				 "SELECT quote_ident(ic.relname), pg_get_indexdef(i.indexrelid)"
 				 " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
 				 " JOIN pg_class tc ON tc.oid = i.indrelid"
-				 " WHERE tc.relname = $1 AND tc.relnamespace = to_regnamespace(current_schema())"
+				 " WHERE tc.relname IN ($1, $1 || '_tsv')"
+				 " AND tc.relnamespace = to_regnamespace(current_schema())"
 				 " AND NOT i.indisunique AND NOT i.indisprimary",
 				 e);
 	if (!st)
@@ -777,9 +794,12 @@ static int pg_erase_traces(void *impl, const char *const *tables, int rewrite, c
 	for (int i = 0; tables && tables[i]; i++) {
 		if ((rc = plain_name(tables[i], e)))
 			return rc;
-		if (n + strlen(tables[i]) + 3 >= sizeof sql)
+		if (n + 2 * strlen(tables[i]) + 8 >= sizeof sql)
 			return rp_errf(e, RP_EDB, "internal error: too many tables to vacuum");
 		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s", i ? ", " : "", tables[i]);
+		/* a searched table's stored vectors held the person's words too */
+		if (!strcmp(tables[i], "contact") || !strcmp(tables[i], "fact") || !strcmp(tables[i], "interaction"))
+			n += (size_t)snprintf(sql + n, sizeof sql - n, ", %s_tsv", tables[i]);
 	}
 	if (!tables || !tables[0])
 		return 0;
