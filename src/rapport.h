@@ -153,10 +153,33 @@ int timeline_list(db *d, int64_t contact, int64_t limit, json_t **out, rp_err *e
 ** contact was added if there is none. */
 int timeline_touch(db *d, int64_t contact, rp_err *e);
 
+/* ---- stories (core/story.c) ------------------------------------------ */
+
+/* A story a client told, in their own words: how they chose us (choice),
+** how dealing with us went (interaction), what they think of the product
+** (product), what their friends choose (friends), what they live by
+** (life). */
+typedef struct story_in {
+	int64_t contact_id;
+	const char *kind;
+	const char *tone;    /* positive, neutral, negative, or NULL */
+	const char *told_on; /* YYYY-MM-DD, not in the future; NULL: today */
+	const char *text;    /* at most STORY_MAX bytes */
+	const char *by;      /* who recorded it */
+	rp_strs tags;
+} story_in;
+#define STORY_MAX 102400
+
+int story_check(const story_in *in, rp_err *e);
+int story_add(db *d, const story_in *in, int64_t *id, rp_err *e);
+/* Stories, newest told first: of one contact (contact > 0) or everyone's,
+** of one kind or all; limit < 0: all of them.  {"stories": [...]} */
+int story_list(db *d, int64_t contact, const char *kind, int64_t limit, json_t **out, rp_err *e);
+
 /* ---- search (core/search.c) ------------------------------------------- */
 
-/* Full-text search over contacts' names and notes, facts and interaction
-** summaries, any language; hits carry their contact. */
+/* Full-text search over contacts' names and notes, facts, interaction
+** summaries and stories, any language; hits carry their contact. */
 int search_run(db *d, const char *text, int64_t limit, json_t **out, rp_err *e);
 
 /* ---- agenda (core/agenda.c) ------------------------------------------- */

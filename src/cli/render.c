@@ -18,6 +18,17 @@ static void list_line(FILE *f, const char *label, json_t *a)
 	fputc('\n', f);
 }
 
+/* One story: its id, day, kind and tone, who told it, tags, then the words. */
+static void story_line(FILE *f, json_t *st)
+{
+	json_t *c = json_object_get(st, "contact"), *t;
+	size_t i;
+	fprintf(f, "%8lld  %s %-11s %-8s %s (#%lld)", I(st, "id"), S(st, "told_on"), S(st, "kind"),
+		S(st, "tone") ? S(st, "tone") : "-", S(c, "name"), I(c, "id"));
+	json_array_foreach(json_object_get(st, "tags"), i, t) fprintf(f, " #%s", json_string_value(t));
+	fprintf(f, "\n          %s\n", S(st, "text"));
+}
+
 static void interaction_line(FILE *f, json_t *it)
 {
 	const char *at = S(it, "at");
@@ -78,6 +89,13 @@ static void card(FILE *f, json_t *c)
 			fprintf(f, " (follow up %s%s)", S(v, "follow_up"),
 				json_is_true(json_object_get(v, "done")) ? ", done" : "");
 		fputc('\n', f);
+	}
+	if (json_array_size(json_object_get(c, "stories")))
+		fprintf(f, "Stories:\n");
+	json_array_foreach(json_object_get(c, "stories"), i, v)
+	{
+		fprintf(f, "  [%lld] %s %s%s%s: %s\n", I(v, "id"), S(v, "told_on"), S(v, "kind"), S(v, "tone") ? ", " : "",
+			S(v, "tone") ? S(v, "tone") : "", S(v, "text"));
 	}
 	if (json_array_size(json_object_get(c, "relations")))
 		fprintf(f, "Relations:\n");
@@ -249,6 +267,12 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		if (S(r, "follow_up"))
 			fprintf(f, "; follow up on %s", S(r, "follow_up"));
 		fputc('\n', f);
+	} else if (!strcmp(n, "story add")) {
+		fprintf(f, "%lld\n", I(r, "id"));
+	} else if (!strcmp(n, "story list")) {
+		if (!json_array_size(json_object_get(r, "stories")))
+			fprintf(f, "no stories\n");
+		json_array_foreach(json_object_get(r, "stories"), i, v) story_line(f, v);
 	} else if (!strcmp(n, "fact done")) {
 		fprintf(f, "fact %lld: follow-up done\n", I(r, "id"));
 	} else if (!strcmp(n, "log")) {
@@ -266,6 +290,8 @@ void cli_render(FILE *f, const op *o, json_t *r)
 			fprintf(f, "%-11s %s (#%lld)", S(v, "kind"), S(c, "name"), I(c, "id"));
 			if (S(v, "at"))
 				fprintf(f, ": %.10s %s", S(v, "at"), S(v, "text"));
+			else if (S(v, "told_on"))
+				fprintf(f, ": %s %s: %s", S(v, "told_on"), S(v, "story_kind"), S(v, "text"));
 			else if (strcmp(S(v, "kind"), "contact"))
 				fprintf(f, ": %s", S(v, "text"));
 			fputc('\n', f);

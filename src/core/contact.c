@@ -158,7 +158,7 @@ static int channels_rm(db *d, int64_t id, const char *kind, const rp_strs *l, rp
 }
 
 /* Tags are folded (case, ё) so "VIP" and "vip" are one tag. */
-static char *tag_key(const char *raw, rp_err *e)
+char *tag_key(const char *raw, rp_err *e)
 {
 	char *t = str_trim(raw);
 	if (!t) {
@@ -349,7 +349,7 @@ out:
 	return rc;
 }
 
-static int contact_exists(db *d, int64_t id, rp_err *e)
+int contact_exists(db *d, int64_t id, rp_err *e)
 {
 	int64_t one;
 	int rc = db_one_int(d, e, &one, "SELECT 1 FROM contact WHERE id = $1", "i", id);
@@ -439,6 +439,7 @@ static const char *const merge_sql[] = {
 	" ON CONFLICT (a, b, kind) DO NOTHING",
 	"UPDATE fact SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE interaction SET contact_id = $1 WHERE contact_id = $2",
+	"UPDATE story SET contact_id = $1 WHERE contact_id = $2",
 	/* The consent history is the proof of what the person agreed to, and a
 	** link already sent to them must still work. */
 	"UPDATE consent SET contact_id = $1 WHERE contact_id = $2",
@@ -648,6 +649,23 @@ int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
 		}
 		json_array_append_new(dates, dj);
 	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		goto fail;
+
+	/* The latest stories only: a client with many keeps the rest in 'story list'. */
+	json_t *stories = json_array();
+	json_object_set_new(c, "stories", stories);
+	s = db_query(d, e,
+		     "SELECT id, told_on, kind, tone, body FROM story WHERE contact_id = $1"
+		     " ORDER BY told_on DESC, id DESC LIMIT 10",
+		     "i", id);
+	if (!s)
+		goto fail_code;
+	while ((rc = db_step(s, e)) == DB_ROW)
+		json_array_append_new(stories, json_pack("{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int(s, 0),
+							 "told_on", col_json_text(s, 1), "kind", col_json_text(s, 2),
+							 "tone", col_json_text(s, 3), "text", col_json_text(s, 4)));
 	db_reset(s);
 	if (rc != DB_DONE)
 		goto fail;

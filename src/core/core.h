@@ -33,6 +33,12 @@ const char *words_list(const char *const *allowed, char *buf, size_t size);
 /* Valid UTF-8 text of at most max bytes, else RP_EINVAL naming the field. */
 int check_text(const char *field, const char *v, size_t max, rp_err *e);
 
+/* RP_ENOTFOUND, with a message saying how to find one, unless contact id exists. */
+int contact_exists(db *d, int64_t id, rp_err *e);
+/* A tag folded (case, ё) as contacts' tags are, malloc'd; NULL with e set
+** when it is empty, too long or holds ; , or a line break. */
+char *tag_key(const char *raw, rp_err *e);
+
 /* ---- links in messages (core/optin.c), for the outbox ---------------- */
 
 /* A link's secret: 256 random bits as base64url, 43 characters. */

@@ -20,7 +20,7 @@
 **     outcome, but their arguments become {"erased": true} and their error
 **     message goes;
 **   - then the contact goes, and with it (foreign keys, ON DELETE CASCADE)
-**     channels, dates, tags, relations, facts, interactions, consent
+**     channels, dates, tags, relations, facts, interactions, stories, consent
 **     history and consent links;
 **   - after the commit the engine's leftovers go (db_erase_traces): old
 **     search-index segments, freed space in the file, the WAL.
@@ -640,6 +640,19 @@ static int sec_audit(db *d, const person *p, int64_t id, json_t **out, rp_err *e
 	return 0;
 }
 
+/* Every story they told, with its tags. */
+static int sec_stories(db *d, const person *p, int64_t id, json_t **out, rp_err *e)
+{
+	(void)p;
+	json_t *doc;
+	int rc = story_list(d, id, NULL, -1, &doc, e);
+	if (rc)
+		return rc;
+	*out = json_incref(json_object_get(doc, "stories"));
+	json_decref(doc);
+	return 0;
+}
+
 /* The document, section by section.  A module that keeps more about a
 ** person adds its row here (and its rows to privacy_erase). */
 static const section sections[] = {
@@ -659,6 +672,7 @@ static const section sections[] = {
 	 "SELECT id, at, kind, direction, minutes, amount, currency, by_user AS \"by\", summary FROM interaction"
 	 " WHERE contact_id = $1 ORDER BY at, id",
 	 "iTttiittt", NULL},
+	{"stories", NULL, NULL, sec_stories},
 	{"consent",
 	 "SELECT id, channel, purpose, state, at, how, evidence, by_user AS \"by\" FROM consent WHERE contact_id = $1"
 	 " ORDER BY id",
@@ -713,7 +727,7 @@ int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e)
 ** commit. */
 static const char *const person_tables[] = {
 	"contact", "contact_channel", "contact_date", "contact_tag", "relation", "fact", "interaction",
-	"consent", "consent_link", "stage_move", "outbox", "audit", NULL};
+	"story", "story_tag", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
 
 typedef struct idv {
 	int64_t *v;

@@ -313,10 +313,63 @@ static const char m3_sql[] =
 	"  at INTEGER NOT NULL"
 	");";
 
+/* scenarios: stories clients tell in their own words (how they chose us,
+** how dealing with us went, what they think of the product, what their
+** friends choose, what they live by), each with its kind, an optional tone
+** set by a person, tags and who recorded it.  Searched like facts. */
+static const char m4_sql[] =
+	"CREATE TABLE story ("
+	"  id INTEGER PRIMARY KEY,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  told_on TEXT NOT NULL," /* 'YYYY-MM-DD' */
+	"  kind TEXT NOT NULL CHECK (kind IN ('choice', 'interaction', 'product', 'friends', 'life')),"
+	"  tone TEXT CHECK (tone IS NULL OR tone IN ('positive', 'neutral', 'negative')),"
+	"  body TEXT NOT NULL CHECK (length(body) > 0),"
+	"  by_user TEXT,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX story_contact ON story(contact_id, told_on);"
+	"CREATE INDEX story_kind ON story(kind, told_on);"
+	"CREATE TABLE story_tag ("
+	"  story_id INTEGER NOT NULL REFERENCES story(id) ON DELETE CASCADE,"
+	"  tag TEXT NOT NULL,"
+	"  PRIMARY KEY (story_id, tag)"
+	");";
+
+static const char m4_sqlite[] =
+	"CREATE VIRTUAL TABLE story_fts USING fts5(body,"
+	"  content='story', content_rowid='id', tokenize='rapport');"
+	"CREATE TRIGGER story_fts_ai AFTER INSERT ON story BEGIN"
+	"  INSERT INTO story_fts(rowid, body) VALUES (new.id, new.body);"
+	"END;"
+	"CREATE TRIGGER story_fts_ad AFTER DELETE ON story BEGIN"
+	"  INSERT INTO story_fts(story_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+	"END;"
+	"CREATE TRIGGER story_fts_au AFTER UPDATE OF body ON story BEGIN"
+	"  INSERT INTO story_fts(story_fts, rowid, body) VALUES ('delete', old.id, old.body);"
+	"  INSERT INTO story_fts(rowid, body) VALUES (new.id, new.body);"
+	"END;";
+
+/* Migration 1's rp_tsv_keep is released and stays as it is: stories get a
+** function of their own.  Stories are never imported, so it has no
+** deferred mode. */
+static const char m4_postgres[] =
+	"CREATE TABLE story_tsv (id BIGINT PRIMARY KEY REFERENCES story(id) ON DELETE CASCADE,"
+	"  v tsvector NOT NULL);"
+	"CREATE INDEX story_tsv_v ON story_tsv USING gin (v);"
+	"CREATE FUNCTION rp_story_tsv_keep() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  INSERT INTO story_tsv(id, v) VALUES (NEW.id, rp_tsv(NEW.body, NULL))"
+	"   ON CONFLICT (id) DO UPDATE SET v = excluded.v;"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER story_tsv_keep AFTER INSERT OR UPDATE OF body ON story"
+	"  FOR EACH ROW EXECUTE FUNCTION rp_story_tsv_keep();";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
 	{3, "permission ladder, consent, outbox, suppression", m3_sql, {NULL}, {NULL}},
+	{4, "stories", m4_sql, {"sqlite", "postgres"}, {m4_sqlite, m4_postgres}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
 
@@ -342,6 +395,8 @@ const rp_table rp_tables[] = {
 	{"relation", {"a", "b", "kind"}, {"a", "b"}},
 	{"fact", {"id"}, {"id", "contact_id", "done_at", "created_at"}},
 	{"interaction", {"id"}, {"id", "contact_id", "at", "minutes", "amount"}},
+	{"story", {"id"}, {"id", "contact_id", "created_at"}},
+	{"story_tag", {"story_id", "tag"}, {"story_id"}},
 	{"account", {"id"}, {"id", "disabled_at", "created_at"}},
 	{"session", {"id"}, {"id", "account_id", "created_at", "last_seen_at"}},
 	{"api_token", {"id"}, {"id", "account_id", "created_at", "last_used_at", "revoked_at"}},

@@ -1,6 +1,6 @@
 /*
 ** search: one query over what we remember (names and notes of contacts,
-** facts, interaction summaries), through the store's full-text capability.
+** facts, interaction summaries, stories), through the store's full-text capability.
 ** Each hit is completed with its contact and its text.
 */
 #include "core/core.h"
@@ -37,13 +37,15 @@ int search_run(db *d, const char *text, int64_t limit, json_t **out, rp_err *e)
 		"SELECT c.id, c.name, f.body FROM fact f JOIN contact c ON c.id = f.contact_id WHERE f.id = $1",
 		("SELECT c.id, c.name, i.summary, i.at, i.kind FROM interaction i"
 		 " JOIN contact c ON c.id = i.contact_id WHERE i.id = $1"),
+		("SELECT c.id, c.name, s.body, s.told_on, s.kind FROM story s"
+		 " JOIN contact c ON c.id = s.contact_id WHERE s.id = $1"),
 	};
 	size_t i;
 	json_t *hit;
 	json_array_foreach(h.a, i, hit)
 	{
 		const char *kind = json_string_value(json_object_get(hit, "kind"));
-		int k = !strcmp(kind, "contact") ? 0 : !strcmp(kind, "fact") ? 1 : 2;
+		int k = !strcmp(kind, "contact") ? 0 : !strcmp(kind, "fact") ? 1 : !strcmp(kind, "story") ? 3 : 2;
 		db_stmt *s = db_query(d, e, sql[k], "i", (int64_t)json_integer_value(json_object_get(hit, "ref")));
 		if (!s) {
 			rc = e->code;
@@ -57,6 +59,9 @@ int search_run(db *d, const char *text, int64_t limit, json_t **out, rp_err *e)
 			if (k == 2) {
 				json_object_set_new(hit, "at", col_json_ts(s, 3));
 				json_object_set_new(hit, "interaction_kind", col_json_text(s, 4));
+			} else if (k == 3) {
+				json_object_set_new(hit, "told_on", col_json_text(s, 3));
+				json_object_set_new(hit, "story_kind", col_json_text(s, 4));
 			}
 			rc = 0;
 		} else if (rc == DB_DONE) {

@@ -624,6 +624,7 @@ static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 		" UNION ALL SELECT 'fact', s.id, -ts_rank(s.v, t.q) FROM fact_tsv s, t WHERE s.v @@ t.q"
 		" UNION ALL SELECT 'interaction', s.id, -ts_rank(s.v, t.q)"
 		"  FROM interaction_tsv s, t WHERE s.v @@ t.q"
+		" UNION ALL SELECT 'story', s.id, -ts_rank(s.v, t.q) FROM story_tsv s, t WHERE s.v @@ t.q"
 		") AS hits ORDER BY r, kind, ref LIMIT $3";
 	db_stmt *st = pg_prepare(p, sql, e);
 	int rc = st ? 0 : (e ? e->code : RP_EDB);
@@ -798,7 +799,8 @@ static int pg_erase_traces(void *impl, const char *const *tables, int rewrite, c
 			return rp_errf(e, RP_EDB, "internal error: too many tables to vacuum");
 		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s", i ? ", " : "", tables[i]);
 		/* a searched table's stored vectors held the person's words too */
-		if (!strcmp(tables[i], "contact") || !strcmp(tables[i], "fact") || !strcmp(tables[i], "interaction"))
+		if (!strcmp(tables[i], "contact") || !strcmp(tables[i], "fact") || !strcmp(tables[i], "interaction") ||
+		    !strcmp(tables[i], "story"))
 			n += (size_t)snprintf(sql + n, sizeof sql - n, ", %s_tsv", tables[i]);
 	}
 	if (!tables || !tables[0])

@@ -299,7 +299,7 @@ static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 		free(q);
 		return rp_errf(e, RP_EINVAL, "nothing to search for; give one or more words");
 	}
-	/* bm25 is negative, smaller is better; the three indexes rank on one scale. */
+	/* bm25 is negative, smaller is better; the four indexes rank on one scale. */
 	static const char *sql =
 		"SELECT kind, ref, r FROM ("
 		" SELECT 'contact' AS kind, rowid AS ref, bm25(contact_fts) AS r FROM contact_fts"
@@ -307,6 +307,7 @@ static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 		" UNION ALL SELECT 'fact', rowid, bm25(fact_fts) FROM fact_fts WHERE fact_fts MATCH $1"
 		" UNION ALL SELECT 'interaction', rowid, bm25(interaction_fts) FROM interaction_fts"
 		"  WHERE interaction_fts MATCH $1"
+		" UNION ALL SELECT 'story', rowid, bm25(story_fts) FROM story_fts WHERE story_fts MATCH $1"
 		") ORDER BY r LIMIT $2";
 	db_stmt *st = sq_prepare(s, sql, e);
 	if (!st) {

@@ -121,6 +121,8 @@ int op_date_add(op_ctx *, json_t *, json_t **, rp_err *);
 int op_relate(op_ctx *, json_t *, json_t **, rp_err *);
 int op_fact_add(op_ctx *, json_t *, json_t **, rp_err *);
 int op_fact_done(op_ctx *, json_t *, json_t **, rp_err *);
+int op_story_add(op_ctx *, json_t *, json_t **, rp_err *);
+int op_story_list(op_ctx *, json_t *, json_t **, rp_err *);
 int op_log(op_ctx *, json_t *, json_t **, rp_err *);
 int op_timeline(op_ctx *, json_t *, json_t **, rp_err *);
 int op_search(op_ctx *, json_t *, json_t **, rp_err *);

@@ -72,7 +72,7 @@ const op ops_table[] = {
 	 "/api/v1/contacts/{contact}/merge", op_contact_merge,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "the contact to keep (an id or any unique part of the name)"},
 	  {"other", ARG_STR, ARG_POS | ARG_REQ, "DUPLICATE", "the duplicate, removed once its channels, tags, dates,"
-	   " relations, facts and interactions have moved"}},
+	   " relations, facts, interactions and stories have moved"}},
 	 "The kept contact's name, tier and birthday win; an empty address, owner or note is filled\n"
 	 "from the duplicate, and two notes are joined.  Example:\n  rapport contact merge 17 42"},
 
@@ -100,6 +100,26 @@ const op ops_table[] = {
 	 {{"fact", ARG_INT, ARG_POS | ARG_REQ, "FACT", "the fact's id"}},
 	 NULL},
 
+	{"story add", "keep a story a client told, in their own words", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/contacts/{contact}/stories", op_story_add,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"text", ARG_STR, ARG_POS | ARG_REST, "TEXT", "the story, in the client's own words (up to 100 KB)"},
+	  {"kind", ARG_STR, ARG_REQ, "KIND", "choice (how they chose us), interaction (how dealing with us went),"
+	   " product (what they think of it), friends (what their friends choose) or life (what they live by)"},
+	  {"tone", ARG_STR, 0, "TONE", "positive, neutral or negative, as a person judged it"},
+	  {"tag", ARG_LIST, 0, "TAG", "a tag (repeatable)"},
+	  {"on", ARG_STR, 0, "DATE", "the day it was told (YYYY-MM-DD, default today)"}},
+	 "Prints the new story's id.  Example:\n"
+	 "  rapport story add Иванова --kind interaction --tone negative --tag reception \\\n"
+	 "      \"Сотрудники болтали по телефону и не обратили на меня внимания\""},
+
+	{"story list", "stories clients told, newest first", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/stories",
+	 op_story_list,
+	 {{"contact", ARG_STR, ARG_POS, "CONTACT", "only this contact's (an id or any unique part of the name)"},
+	  {"kind", ARG_STR, 0, "KIND", "only choice, interaction, product, friends or life"},
+	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
+	 NULL},
+
 	{"log", "record an interaction", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/interactions", op_log,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"summary", ARG_STR, ARG_POS | ARG_REST, "SUMMARY", "what happened, in a line or two"},
@@ -117,7 +137,7 @@ const op ops_table[] = {
 	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
 	 NULL},
 
-	{"search", "find contacts, facts and interactions by their words", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/search", op_search,
+	{"search", "find contacts, facts, interactions and stories by their words", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/search", op_search,
 	 {{"query", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "WORDS", "words to find (any form: университете finds университет); end a word with * for a prefix"},
 	  {"limit", ARG_INT, 0, "N", "at most N hits (default 20)"}},
 	 NULL},
@@ -335,7 +355,7 @@ const op ops_table[] = {
 	 "/api/v1/contacts/{contact}/privacy", op_privacy_export,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
 	 "For a person who asks what is kept about them: the card, channels, tags, dates,\n"
-	 "relations (the other contact's id and name only), facts, every interaction, consent\n"
+	 "relations (the other contact's id and name only), facts, every interaction, stories, consent\n"
 	 "history, stage moves, consent links, messages to them and the audit entries that name\n"
 	 "them.  Written to the audit log (with the contact's id only).  Example:\n"
 	 "  rapport privacy export 42 >anna.json"},
@@ -347,7 +367,7 @@ const op ops_table[] = {
 	  {"rewrite", ARG_FLAG, 0, NULL, "PostgreSQL: rewrite the tables that held them, so that no file keeps"
 	   " their bytes (VACUUM FULL: locks each table while it runs)"}},
 	 "Removes the contact and everything about them (channels, dates, tags, relations, facts,\n"
-	 "interactions, consent, consent links), redacts the audit entries that name them, keeps\n"
+	 "interactions, stories, consent, consent links), redacts the audit entries that name them, keeps\n"
 	 "their outbox messages and stage moves only as anonymous counts, and then removes what\n"
 	 "the store keeps of deleted rows (SQLite: search indexes optimized, file vacuumed, WAL\n"
 	 "truncated; PostgreSQL: the tables vacuumed, or with --rewrite written anew; see\n"

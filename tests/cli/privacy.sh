@@ -35,6 +35,8 @@ for n in 1 2 3; do "$R" contact edit "$ZID" --note "Любит орхидеи Ph
 "$R" date add Пржевальская 1995-07-08 --label свадьба >/dev/null
 "$R" fact add Пржевальская 'Коллекционирует марки Qwerzy' --follow-up 2030-01-01 >/dev/null
 "$R" fact add Годунов 'Любит рыбалку' >/dev/null
+"$R" story add Пржевальская --kind friends --tone positive --tag орхидеи 'Подруги Зинаиды берут марки Qwerzy' >/dev/null
+"$R" story add Годунов --kind life 'Живёт рыбалкой' >/dev/null
 {
 	echo 'contact_id,at,kind,summary'
 	for i in $(seq 1 30); do
@@ -76,6 +78,7 @@ ok "export runs" test "$rc" = 0
 ok "export is one JSON document with everything" json "d['contact']['name'] == '$PERSON' and d['contact']['note'].endswith('версия 3')
 	and {c['value'] for c in d['channels']} >= {'zinaida.przh@example.org', '+79165551234', 'telegram:@zinaida_przh'}
 	and d['tags'] == ['vip'] and len(d['dates']) == 2 and len(d['facts']) == 1
+	and [(x['kind'], x['text'], x['tags']) for x in d['stories']] == [('friends', 'Подруги Зинаиды берут марки Qwerzy', ['орхидеи'])]
 	and len(d['interactions']) == 30 and len(d['consent']) == 2 and len(d['stage_moves']) == 2
 	and len(d['consent_links']) >= 1 and len(d['outbox']) == 3
 	and d['relations'][0]['contact']['name'] == 'Борис Годунов' and set(d['relations'][0]['contact']) == {'id', 'name'}
@@ -119,6 +122,7 @@ ok "others' messages are untouched" test "$(sql "SELECT count(*) FROM outbox o J
 ok "her stage moves stay for the funnel" test "$(sql "SELECT count(*) FROM stage_move")" = "$MOVES"
 ok "anonymous" test "$(sql "SELECT count(*) FROM stage_move WHERE contact_id IS NULL AND why IS NULL AND evidence IS NULL")" = 2
 ok "so the funnel still counts them" bash -c '"$1" funnel --json | grep -q "\"erased\": *[1-9]"' _ "$R"
+ok "her stories are gone, others' stay" test "$(sql "SELECT count(*) FROM story")/$(sql "SELECT count(*) FROM story_tag")" = 1/0
 ok "her emails and phone are suppressed as hashes" test "$(sql "SELECT count(*) FROM suppression")" = 2
 ok "the erasure's audit row names her by id only" \
 	test "$(sql "SELECT target FROM audit WHERE action = 'privacy erase' ORDER BY id DESC LIMIT 1")" = "{\"contact\":\"$ZID\",\"yes\":true}"
