@@ -176,6 +176,35 @@ int story_add(db *d, const story_in *in, int64_t *id, rp_err *e);
 ** of one kind or all; limit < 0: all of them.  {"stories": [...]} */
 int story_list(db *d, int64_t contact, const char *kind, int64_t limit, json_t **out, rp_err *e);
 
+/* ---- lessons (core/lesson.c) ----------------------------------------- */
+
+/* A lesson a person draws from a story: what to change, for the whole
+** process or a segment (free text, e.g. "tier:close"), and who owns it. */
+typedef struct lesson_in {
+	int64_t story_id;    /* the story that taught it */
+	const char *title;   /* what to change */
+	const char *segment; /* NULL: the whole process */
+	const char *owner;   /* a login */
+	const char *by;      /* who recorded it */
+} lesson_in;
+
+int lesson_check(const lesson_in *in, rp_err *e);
+/* A new open lesson linked to its story. */
+int lesson_add(db *d, const lesson_in *in, int64_t *id, rp_err *e);
+/* Link another supporting story (twice is once). */
+int lesson_link(db *d, int64_t id, int64_t story, rp_err *e);
+/* Move an open or doing lesson to doing, dropped, or done (which needs a
+** note and sets done_at); a closed lesson is RP_ECONFLICT. */
+int lesson_set(db *d, int64_t id, const char *status, const char *note, rp_err *e);
+/* Lessons, oldest first, each with its count of supporting stories:
+** {"lessons": [...]} */
+int lesson_list(db *d, const char *owner, const char *status, json_t **out, rp_err *e);
+/* One lesson with its supporting stories under "supporting". */
+int lesson_show(db *d, int64_t id, json_t **out, rp_err *e);
+/* The open and doing lessons (of owner, or everyone's), oldest first, with
+** their days open on day (days since 1970): an array for the agenda. */
+int lesson_agenda(db *d, const char *owner, int64_t day, json_t **out, rp_err *e);
+
 /* ---- search (core/search.c) ------------------------------------------- */
 
 /* Full-text search over contacts' names and notes, facts, interaction

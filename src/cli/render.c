@@ -218,6 +218,21 @@ static void agenda(FILE *f, json_t *r)
 			S(c, "address") ? (!strcmp(S(c, "address"), "vy") ? ", «вы»" : ", «ты»") : "");
 		json_array_foreach(json_object_get(it, "reasons"), k, why) fprintf(f, "    - %s\n", S(why, "text"));
 	}
+	json_t *ls = json_object_get(r, "lessons");
+	if (json_array_size(ls))
+		fprintf(f, "\nLessons: %zu\n", json_array_size(ls));
+	json_array_foreach(ls, i, it)
+		fprintf(f, "  #%lld %s (%s, %lld day%s open, %lld stor%s)\n", I(it, "id"), S(it, "title"),
+			S(it, "status"), I(it, "days_open"), I(it, "days_open") == 1 ? "" : "s", I(it, "stories"),
+			I(it, "stories") == 1 ? "y" : "ies");
+}
+
+static void lesson_line(FILE *f, json_t *l)
+{
+	fprintf(f, "%6lld  %-7s %-16s %s", I(l, "id"), S(l, "status"), S(l, "owner"), S(l, "title"));
+	if (S(l, "segment"))
+		fprintf(f, " [%s]", S(l, "segment"));
+	fprintf(f, " (%lld stor%s)\n", I(l, "stories"), I(l, "stories") == 1 ? "y" : "ies");
 }
 
 static void outbox_lines(FILE *f, json_t *r)
@@ -269,6 +284,22 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		fputc('\n', f);
 	} else if (!strcmp(n, "story add")) {
 		fprintf(f, "%lld\n", I(r, "id"));
+	} else if (!strcmp(n, "lesson add")) {
+		fprintf(f, "%lld\n", I(r, "id"));
+	} else if (!strcmp(n, "lesson list")) {
+		if (!json_array_size(json_object_get(r, "lessons")))
+			fprintf(f, "no lessons\n");
+		json_array_foreach(json_object_get(r, "lessons"), i, v) lesson_line(f, v);
+	} else if (!strcmp(n, "lesson show")) {
+		lesson_line(f, r);
+		if (S(r, "note"))
+			fprintf(f, "  note: %s\n", S(r, "note"));
+		json_array_foreach(json_object_get(r, "supporting"), i, v)
+		{
+			json_t *c = json_object_get(v, "contact");
+			fprintf(f, "  story %lld, %s, %s (#%lld): %s\n", I(v, "id"), S(v, "told_on"), S(c, "name"),
+				I(c, "id"), S(v, "text"));
+		}
 	} else if (!strcmp(n, "story list")) {
 		if (!json_array_size(json_object_get(r, "stories")))
 			fprintf(f, "no stories\n");

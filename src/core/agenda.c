@@ -5,6 +5,7 @@
 **     day, and for panel and close contacts the next few days too;
 **   - facts whose follow-up date is due or overdue (promises to keep);
 **   - contacts past their tier's keep-in-touch cadence (last_touch_at).
+** Open lessons (core/lesson.c) come apart, under "lessons", oldest first.
 **
 ** Scoring: each reason has a weight (below); a contact's score is the sum of
 ** its reasons' weights times its tier's factor.  Each source contributes
@@ -397,6 +398,11 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		goto out;
 	if (!(rc = source_dates(&a, e)) && !(rc = source_follow_ups(&a, 0, pool_size(&a), e)))
 		rc = source_cadence(&a, e);
+	/* Lessons are about the business, not a contact: they are listed
+	** apart, never ranked among the people. */
+	json_t *lessons = NULL;
+	if (!rc)
+		rc = lesson_agenda(d, o->owner, a.day, &lessons, e);
 	if (a.n) /* a.v is NULL when nothing is due */
 		qsort(a.v, a.n, sizeof *a.v, by_score);
 	reindex(&a);
@@ -404,8 +410,10 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = complete(&a, &a.v[i], e);
 	db_commit(d, NULL);
-	if (rc)
+	if (rc) {
+		json_decref(lessons);
 		goto out;
+	}
 	/* Completion may have added reasons: rank the chosen again. */
 	if (n)
 		qsort(a.v, n, sizeof *a.v, by_score);
@@ -414,6 +422,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		size_t nr = json_array_size(it->reasons);
 		json_t **rs = calloc(nr ? nr : 1, sizeof *rs);
 		if (!rs) {
+			json_decref(lessons);
 			rc = rp_errf(e, RP_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -429,8 +438,8 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 						       round(final_score(it) * 10) / 10, "reasons", sorted));
 	}
 	char date[11];
-	*out = json_pack("{s:s,s:I,s:o}", "date", rp_date_format(o->date, date), "limit",
-			 (json_int_t)o->limit, "items", items);
+	*out = json_pack("{s:s,s:I,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
+			 (json_int_t)o->limit, "items", items, "lessons", lessons);
 	items = NULL;
 out:
 	json_decref(items);

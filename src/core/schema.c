@@ -334,7 +334,29 @@ static const char m4_sql[] =
 	"  story_id INTEGER NOT NULL REFERENCES story(id) ON DELETE CASCADE,"
 	"  tag TEXT NOT NULL,"
 	"  PRIMARY KEY (story_id, tag)"
-	");";
+	");"
+	/* A lesson: what the business changes because of what clients told,
+	** for the whole process or one segment (free text for now, e.g.
+	** 'tier:close'), owned by one login until done or dropped.  Erasing a
+	** client takes their stories' links, never the lesson. */
+	"CREATE TABLE lesson ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL CHECK (length(title) > 0),"
+	"  segment TEXT,"
+	"  owner TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('open', 'doing', 'done', 'dropped')),"
+	"  note TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT,"
+	"  done_at INTEGER"
+	");"
+	"CREATE INDEX lesson_owner ON lesson(owner, status);"
+	"CREATE TABLE lesson_story ("
+	"  lesson_id INTEGER NOT NULL REFERENCES lesson(id) ON DELETE CASCADE,"
+	"  story_id INTEGER NOT NULL REFERENCES story(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (lesson_id, story_id)"
+	");"
+	"CREATE INDEX lesson_story_story ON lesson_story(story_id);";
 
 static const char m4_sqlite[] =
 	"CREATE VIRTUAL TABLE story_fts USING fts5(body,"
@@ -397,6 +419,8 @@ const rp_table rp_tables[] = {
 	{"interaction", {"id"}, {"id", "contact_id", "at", "minutes", "amount"}},
 	{"story", {"id"}, {"id", "contact_id", "created_at"}},
 	{"story_tag", {"story_id", "tag"}, {"story_id"}},
+	{"lesson", {"id"}, {"id", "created_at", "done_at"}},
+	{"lesson_story", {"lesson_id", "story_id"}, {"lesson_id", "story_id"}},
 	{"account", {"id"}, {"id", "disabled_at", "created_at"}},
 	{"session", {"id"}, {"id", "account_id", "created_at", "last_seen_at"}},
 	{"api_token", {"id"}, {"id", "account_id", "created_at", "last_used_at", "revoked_at"}},

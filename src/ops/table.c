@@ -120,6 +120,46 @@ const op ops_table[] = {
 	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
 	 NULL},
 
+	{"lesson add", "turn a story into a lesson: a change for the whole business", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/lessons", op_lesson_add,
+	 {{"story", ARG_INT, ARG_POS | ARG_REQ, "STORY_ID", "the story that taught it"},
+	  {"title", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "TITLE", "what to change"},
+	  {"owner", ARG_STR, ARG_REQ, "LOGIN", "the team member who sees it through"},
+	  {"segment", ARG_STR, 0, "TEXT", "only for this segment, e.g. tier:close (default: the whole process)"}},
+	 "Prints the new lesson's id.  The lesson is on its owner's agenda until done or dropped.\n"
+	 "Example:\n"
+	 "  rapport lesson add 12 Greet every client at the front desk --owner anna"},
+
+	{"lesson link", "link another story that supports a lesson", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/lessons/{lesson}/stories", op_lesson_link,
+	 {{"lesson", ARG_INT, ARG_POS | ARG_REQ, "ID", "the lesson's id"},
+	  {"story", ARG_INT, ARG_POS | ARG_REQ, "STORY_ID", "the supporting story's id"}},
+	 NULL},
+
+	{"lesson set", "start or drop a lesson", ROLE_STAFF, OP_WRITE, "PATCH", "/api/v1/lessons/{lesson}",
+	 op_lesson_set,
+	 {{"lesson", ARG_INT, ARG_POS | ARG_REQ, "ID", "the lesson's id"},
+	  {"status", ARG_STR, ARG_REQ, "doing|dropped", "doing (under way) or dropped (not worth it)"},
+	  {"note", ARG_STR, 0, "TEXT", "why, or how far it got"}},
+	 NULL},
+
+	{"lesson done", "mark a lesson done, saying what was done", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/lessons/{lesson}/done", op_lesson_done,
+	 {{"lesson", ARG_INT, ARG_POS | ARG_REQ, "ID", "the lesson's id"},
+	  {"note", ARG_STR, ARG_REQ, "TEXT", "what was done"}},
+	 NULL},
+
+	{"lesson list", "lessons drawn from stories, oldest first", ROLE_VIEWER, OP_READ | OP_CACHE, "GET",
+	 "/api/v1/lessons", op_lesson_list,
+	 {{"owner", ARG_STR, 0, "LOGIN", "only this team member's"},
+	  {"status", ARG_STR, 0, "STATUS", "only open, doing, done or dropped"}},
+	 NULL},
+
+	{"lesson show", "a lesson with the stories that support it", ROLE_VIEWER, OP_READ | OP_CACHE, "GET",
+	 "/api/v1/lessons/{lesson}", op_lesson_show,
+	 {{"lesson", ARG_INT, ARG_POS | ARG_REQ, "ID", "the lesson's id"}},
+	 NULL},
+
 	{"log", "record an interaction", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/interactions", op_log,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"summary", ARG_STR, ARG_POS | ARG_REST, "SUMMARY", "what happened, in a line or two"},
