@@ -70,10 +70,10 @@ build/san/tests/%: tests/unit/%.c $(SANOBJ) tests/unit/testlib.h
 bench/gen: bench/gen.c src/util/date.c src/util/date.h
 	$(CC) -std=c17 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -Isrc -o $@ bench/gen.c src/util/date.c
 
-bench/agenda: bench/agenda.c $(LIBOBJ)
+bench/agenda: bench/agenda.c bench/bench.h $(LIBOBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
-bench/search: bench/search.c $(LIBOBJ)
+bench/search: bench/search.c bench/bench.h $(LIBOBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
 # The main job: a demo database with a realistic population and a demo

@@ -10,20 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "rapport.h"
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* In the dialect both engines share (as core/ writes its SQL), so the same
 ** text is the reference on SQLite and on PostgreSQL. */

@@ -15,22 +15,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "rapport.h"
 
 #define LIMIT 20
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* bm25 is negative, smaller is better: the FTS5 documentation's ranking. */
 static const char *ref_sqlite =

@@ -77,21 +77,12 @@ int consent_set(db *d, int64_t contact, const consent_in *in, int64_t *id, rp_er
 	rc = db_one_int(d, e, &one, "SELECT 1 FROM contact WHERE id = $1", "i", contact);
 	if (rc == RP_ENOTFOUND)
 		rp_errf(e, rc, "no contact has id %lld; find one with 'rapport contact list'", (long long)contact);
-	db_stmt *s = rc ? NULL
-			: db_query(d, e,
-				   "INSERT INTO consent(contact_id, channel, purpose, state, at, how, evidence, by_user)"
-				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-				   "itttittt", contact, in->channel, in->purpose, in->state, now, in->how,
-				   in->evidence, in->by);
-	if (s) {
-		rc = db_step(s, e);
-		if (rc == DB_ROW)
-			row = db_col_int(s, 0);
-		db_reset(s);
-		rc = rc == DB_ROW ? 0 : rc;
-	} else if (!rc) {
-		rc = e ? e->code : RP_EDB;
-	}
+	if (!rc)
+		rc = db_one_int(d, e, &row,
+				"INSERT INTO consent(contact_id, channel, purpose, state, at, how, evidence, by_user)"
+				" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+				"itttittt", contact, in->channel, in->purpose, in->state, now, in->how, in->evidence,
+				in->by);
 	/* The move is an event: it points at the consent row, which keeps who
 	** noted it and what the client was shown. */
 	char evidence[128];

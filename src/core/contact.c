@@ -585,6 +585,13 @@ static json_t *date_json(db_stmt *s, int kind_col)
 	return o;
 }
 
+/* A story as the card shows it. */
+static json_t *story_row(db_stmt *s)
+{
+	return json_pack("{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int(s, 0), "told_on", col_json_text(s, 1),
+			 "kind", col_json_text(s, 2), "tone", col_json_text(s, 3), "text", col_json_text(s, 4));
+}
+
 int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
 {
 	db_stmt *s = db_query(d, e,
@@ -654,21 +661,16 @@ int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
 		goto fail;
 
 	/* The latest stories only: a client with many keeps the rest in 'story list'. */
-	json_t *stories = json_array();
-	json_object_set_new(c, "stories", stories);
+	json_t *stories;
 	s = db_query(d, e,
 		     "SELECT id, told_on, kind, tone, body FROM story WHERE contact_id = $1"
 		     " ORDER BY told_on DESC, id DESC LIMIT 10",
 		     "i", id);
 	if (!s)
 		goto fail_code;
-	while ((rc = db_step(s, e)) == DB_ROW)
-		json_array_append_new(stories, json_pack("{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int(s, 0),
-							 "told_on", col_json_text(s, 1), "kind", col_json_text(s, 2),
-							 "tone", col_json_text(s, 3), "text", col_json_text(s, 4)));
-	db_reset(s);
-	if (rc != DB_DONE)
+	if ((rc = rows_json(s, story_row, &stories, e)))
 		goto fail;
+	json_object_set_new(c, "stories", stories);
 
 	json_t *facts = json_array();
 	json_object_set_new(c, "facts", facts);

@@ -79,24 +79,11 @@ int lesson_add(db *d, const lesson_in *in, int64_t *id, rp_err *e)
 	}
 	if ((rc = db_begin(d, e)))
 		goto out;
-	if (!(rc = story_known(d, in->story_id, e))) {
-		db_stmt *s = db_query(d, e,
-				      "INSERT INTO lesson(title, segment, owner, status, created_at, created_by)"
-				      " VALUES ($1, $2, $3, 'open', $4, $5) RETURNING id",
-				      "tttit", title, segment, owner, rp_now(), in->by);
-		if (!s) {
-			rc = e->code;
-		} else {
-			rc = db_step(s, e);
-			if (rc == DB_ROW) {
-				*id = db_col_int(s, 0);
-				rc = 0;
-			} else if (rc == DB_DONE) {
-				rc = rp_errf(e, RP_EDB, "the lesson was not stored");
-			}
-			db_reset(s);
-		}
-	}
+	if (!(rc = story_known(d, in->story_id, e)))
+		rc = db_one_int(d, e, id,
+				"INSERT INTO lesson(title, segment, owner, status, created_at, created_by)"
+				" VALUES ($1, $2, $3, 'open', $4, $5) RETURNING id",
+				"tttit", title, segment, owner, rp_now(), in->by);
 	if (!rc)
 		rc = db_run(d, e, "INSERT INTO lesson_story(lesson_id, story_id) VALUES ($1, $2)", "ii", *id,
 			    in->story_id);

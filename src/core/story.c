@@ -64,25 +64,12 @@ int story_add(db *d, const story_in *in, int64_t *id, rp_err *e)
 		free(text);
 		return rc;
 	}
-	if (!(rc = contact_exists(d, in->contact_id, e))) {
-		db_stmt *s = db_query(d, e,
-				      "INSERT INTO story(contact_id, told_on, kind, tone, body, by_user, created_at)"
-				      " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-				      "ittttti", in->contact_id, told_on, in->kind,
-				      in->tone && *in->tone ? in->tone : NULL, text, in->by, rp_now());
-		if (!s) {
-			rc = e->code;
-		} else {
-			rc = db_step(s, e);
-			if (rc == DB_ROW) {
-				*id = db_col_int(s, 0);
-				rc = 0;
-			} else if (rc == DB_DONE) {
-				rc = rp_errf(e, RP_EDB, "the story was not stored");
-			}
-			db_reset(s);
-		}
-	}
+	if (!(rc = contact_exists(d, in->contact_id, e)))
+		rc = db_one_int(d, e, id,
+				"INSERT INTO story(contact_id, told_on, kind, tone, body, by_user, created_at)"
+				" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+				"ittttti", in->contact_id, told_on, in->kind, in->tone && *in->tone ? in->tone : NULL,
+				text, in->by, rp_now());
 	/* The same tag twice (VIP and vip) is one tag. */
 	for (size_t i = 0; !rc && i < in->tags.n; i++) {
 		char *k = tag_key(in->tags.v[i], e);

@@ -433,30 +433,11 @@ static void test_purchase_events(void **state)
 	assert_string_equal(stage_of(f->d, referrer), "advocate");
 }
 
-static FILE *stream_of(const char *bytes)
-{
-	FILE *fp = tmpfile();
-	assert_non_null(fp);
-	assert_int_equal(fwrite(bytes, 1, strlen(bytes), fp), strlen(bytes));
-	rewind(fp);
-	return fp;
-}
-
-static int import_str(db *d, const char *what, const char *csv, import_opts o, json_t **rep, rp_err *e)
-{
-	FILE *in = stream_of(csv);
-	*rep = NULL;
-	memset(e, 0, sizeof *e);
-	int rc = import_csv(d, what, in, &o, rep, e);
-	fclose(in);
-	return rc;
-}
-
 static void import_ok(db *d, const char *what, const char *csv, int64_t want)
 {
 	json_t *rep = NULL;
 	rp_err e;
-	if (import_str(d, what, csv, (import_opts){0}, &rep, &e))
+	if (test_import(d, what, csv, (import_opts){0}, &rep, &e))
 		fail_msg("import %s: %s", what, e.msg);
 	assert_int_equal(json_integer_value(json_object_get(rep, "imported")), want);
 	json_decref(rep);
@@ -484,7 +465,7 @@ static void test_import_purchases(void **state)
 	/* A dry run moves nobody. */
 	json_t *rep;
 	rp_err e;
-	assert_int_equal(import_str(f->d, "interactions", csv, (import_opts){.dry_run = 1}, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "interactions", csv, (import_opts){.dry_run = 1}, &rep, &e), 0);
 	json_decref(rep);
 	assert_int_equal(table_rows(f->d, "stage_move"), 2);
 	import_ok(f->d, "interactions", csv, 5);
@@ -587,7 +568,7 @@ static void test_import_consent(void **state)
 					  "purpose \"spam\""};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		json_t *rep = NULL;
-		assert_int_equal(import_str(f->d, "contacts", bad[i], (import_opts){0}, &rep, &e), RP_EINVAL);
+		assert_int_equal(test_import(f->d, "contacts", bad[i], (import_opts){0}, &rep, &e), RP_EINVAL);
 		json_t *p = json_array_get(json_object_get(rep, "problems"), 0);
 		assert_int_equal(json_integer_value(json_object_get(p, "line")), 2);
 		assert_contains(str(p, "error"), why[i]);
@@ -597,7 +578,7 @@ static void test_import_consent(void **state)
 	assert_int_equal(table_rows(f->d, "consent"), 2);
 	/* With --skip-bad the good rows go in, each with its consents. */
 	json_t *rep = NULL;
-	assert_int_equal(import_str(f->d, "contacts",
+	assert_int_equal(test_import(f->d, "contacts",
 				    "name,consent,consent_evidence\n"
 				    "Глеб,email:news,\n"
 				    "Дина,phone:service,Said yes on the phone\n",

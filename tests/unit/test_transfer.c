@@ -4,15 +4,6 @@
 
 #define DAY TEST_DAY
 
-static FILE *stream_of(const char *bytes, size_t len)
-{
-	FILE *fp = tmpfile();
-	assert_non_null(fp);
-	assert_int_equal(fwrite(bytes, 1, len, fp), len);
-	rewind(fp);
-	return fp;
-}
-
 typedef struct progress_seen {
 	int calls;
 	uint64_t last;
@@ -27,22 +18,11 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	p->last = done;
 }
 
-static int import_str(db *d, const char *what, const char *csv, import_opts o, json_t **report,
-		      rp_err *e)
-{
-	FILE *in = stream_of(csv, strlen(csv));
-	*report = NULL;
-	memset(e, 0, sizeof *e);
-	int rc = import_csv(d, what, in, &o, report, e);
-	fclose(in);
-	return rc;
-}
-
 static void import_ok(db *d, const char *what, const char *csv, int64_t want)
 {
 	json_t *rep = NULL;
 	rp_err e;
-	if (import_str(d, what, csv, (import_opts){0}, &rep, &e))
+	if (test_import(d, what, csv, (import_opts){0}, &rep, &e))
 		fail_msg("import %s: %s", what, e.msg);
 	assert_non_null(rep);
 	assert_int_equal(json_integer_value(json_object_get(rep, "imported")), want);
@@ -134,7 +114,7 @@ static void test_import_contacts(void **state)
 	import_opts o = {.progress = on_progress, .progress_ctx = &ps};
 	json_t *rep;
 	rp_err e;
-	assert_int_equal(import_str(f->d, "contacts", csv, o, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "contacts", csv, o, &rep, &e), 0);
 	assert_non_null(rep);
 	assert_string_equal(str(rep, "what"), "contacts");
 	assert_int_equal(num(rep, "rows"), 3);
@@ -198,7 +178,7 @@ static void test_import_bad_rows_all_or_nothing(void **state)
 	json_t *rep;
 	rp_err e;
 	char lines[128];
-	assert_int_equal(import_str(f->d, "contacts", bad_contacts, (import_opts){0}, &rep, &e), RP_EINVAL);
+	assert_int_equal(test_import(f->d, "contacts", bad_contacts, (import_opts){0}, &rep, &e), RP_EINVAL);
 	assert_int_equal(e.code, RP_EINVAL);
 	assert_contains(e.msg, "4 bad rows");
 	assert_contains(e.msg, "line 4");
@@ -217,7 +197,7 @@ static void test_import_bad_rows_all_or_nothing(void **state)
 	assert_int_equal(table_rows(f->d, "contact_channel"), 0);
 
 	/* skip_bad: the good rows go in, the bad are counted */
-	assert_int_equal(import_str(f->d, "contacts", bad_contacts, (import_opts){.skip_bad = 1}, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "contacts", bad_contacts, (import_opts){.skip_bad = 1}, &rep, &e), 0);
 	assert_non_null(rep);
 	assert_int_equal(num(rep, "rows"), 7);
 	assert_int_equal(num(rep, "imported"), 3);
@@ -237,7 +217,7 @@ static void test_import_dry_run(void **state)
 	json_t *rep;
 	rp_err e;
 	const char *csv = "name,email,tags\nA,a@example.org,x\nB,b@example.org,y\n";
-	assert_int_equal(import_str(f->d, "contacts", csv, (import_opts){.dry_run = 1}, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "contacts", csv, (import_opts){.dry_run = 1}, &rep, &e), 0);
 	assert_non_null(rep);
 	assert_true(json_is_true(json_object_get(rep, "dry_run")));
 	assert_int_equal(num(rep, "rows"), 2);
@@ -249,7 +229,7 @@ static void test_import_dry_run(void **state)
 
 	/* a dry run still finds the bad rows */
 	csv = "name,tier\nA,close\nB,best\n";
-	assert_int_equal(import_str(f->d, "contacts", csv, (import_opts){.dry_run = 1, .skip_bad = 1}, &rep, &e),
+	assert_int_equal(test_import(f->d, "contacts", csv, (import_opts){.dry_run = 1, .skip_bad = 1}, &rep, &e),
 			 0);
 	assert_int_equal(num(rep, "bad"), 1);
 	json_decref(rep);
@@ -258,7 +238,7 @@ static void test_import_dry_run(void **state)
 	/* and interactions too */
 	import_ok(f->d, "contacts", "id,name\n7,Seven\n", 1);
 	csv = "contact_id,at,kind\n7,2025-06-15T15:00:00Z,call\n";
-	assert_int_equal(import_str(f->d, "interactions", csv, (import_opts){.dry_run = 1}, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "interactions", csv, (import_opts){.dry_run = 1}, &rep, &e), 0);
 	json_decref(rep);
 	assert_int_equal(table_rows(f->d, "interaction"), 0);
 	json_t *c = card_of(f->d, "7");
@@ -286,18 +266,18 @@ static void test_import_header_problems(void **state)
 		{"contacts", "name,note\nA,b\"c\n", "line 2"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		int rc = import_str(f->d, cases[i].what, cases[i].csv, (import_opts){.skip_bad = 1}, &rep, &e);
+		int rc = test_import(f->d, cases[i].what, cases[i].csv, (import_opts){.skip_bad = 1}, &rep, &e);
 		if (rc != RP_EINVAL)
 			fail_msg("case %zu: %d (%s), expected RP_EINVAL", i, rc, e.msg);
 		assert_contains(e.msg, cases[i].says);
 		json_decref(rep);
 	}
 	/* an unknown column is a whole-file error: no report of rows */
-	assert_int_equal(import_str(f->d, "contacts", "name,colour\nA,red\n", (import_opts){0}, &rep, &e),
+	assert_int_equal(test_import(f->d, "contacts", "name,colour\nA,red\n", (import_opts){0}, &rep, &e),
 			 RP_EINVAL);
 	assert_null(rep);
 	assert_int_equal(table_rows(f->d, "contact"), 0);
-	assert_int_equal(import_str(f->d, "people", "name\nA\n", (import_opts){0}, &rep, &e), RP_EUSAGE);
+	assert_int_equal(test_import(f->d, "people", "name\nA\n", (import_opts){0}, &rep, &e), RP_EUSAGE);
 	assert_null(rep);
 }
 
@@ -313,7 +293,7 @@ static void test_import_header_only(void **state)
 	for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++) {
 		json_t *rep;
 		rp_err e;
-		if (import_str(f->d, "contacts", csvs[i], (import_opts){0}, &rep, &e))
+		if (test_import(f->d, "contacts", csvs[i], (import_opts){0}, &rep, &e))
 			fail_msg("case %zu: %s", i, e.msg);
 		assert_int_equal(num(rep, "rows"), 0);
 		assert_int_equal(num(rep, "imported"), 0);
@@ -339,13 +319,13 @@ static void test_import_line_numbers(void **state)
 			  "\"C\nD\",\"ok, fine\",regular\n" /* 7-8 */
 			  "E,,bogus\n"                    /* 9 */
 			  "F,\"\"\"q\"\"\",close\n";      /* 10 */
-	assert_int_equal(import_str(f->d, "contacts", csv, (import_opts){0}, &rep, &e), RP_EINVAL);
+	assert_int_equal(test_import(f->d, "contacts", csv, (import_opts){0}, &rep, &e), RP_EINVAL);
 	assert_contains(e.msg, "line 5");
 	assert_string_equal(problem_lines(rep, lines, sizeof lines), "5,9");
 	json_decref(rep);
 	assert_int_equal(table_rows(f->d, "contact"), 0);
 
-	assert_int_equal(import_str(f->d, "contacts", csv, (import_opts){.skip_bad = 1}, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "contacts", csv, (import_opts){.skip_bad = 1}, &rep, &e), 0);
 	assert_string_equal(problem_lines(rep, lines, sizeof lines), "5,9");
 	assert_int_equal(num(rep, "imported"), 3);
 	json_decref(rep);
@@ -385,7 +365,7 @@ static void test_import_interactions(void **state)
 		 (long long)anna, (long long)anna, (long long)bob);
 	json_t *rep;
 	rp_err e;
-	assert_int_equal(import_str(f->d, "interactions", csv, (import_opts){0}, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "interactions", csv, (import_opts){0}, &rep, &e), 0);
 	assert_int_equal(num(rep, "imported"), 5);
 	assert_int_equal(num(rep, "rows"), 5);
 	json_decref(rep);
@@ -448,7 +428,7 @@ static void test_import_interactions_bad_rows(void **state)
 		 (long long)anna, (long long)anna, (long long)anna, (long long)anna, (long long)bob);
 	json_t *rep;
 	rp_err e;
-	assert_int_equal(import_str(f->d, "interactions", csv, (import_opts){0}, &rep, &e), RP_EINVAL);
+	assert_int_equal(test_import(f->d, "interactions", csv, (import_opts){0}, &rep, &e), RP_EINVAL);
 	assert_contains(e.msg, "7 bad rows");
 	assert_contains(e.msg, "line ");
 	assert_int_equal(num(rep, "bad"), 7);
@@ -476,7 +456,7 @@ static void test_import_interactions_bad_rows(void **state)
 	assert_string_equal(str(c, "last_touch_at"), "2025-06-01T12:00:00Z");
 	json_decref(c);
 
-	assert_int_equal(import_str(f->d, "interactions", csv, (import_opts){.skip_bad = 1}, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "interactions", csv, (import_opts){.skip_bad = 1}, &rep, &e), 0);
 	assert_int_equal(num(rep, "bad"), 7);
 	assert_int_equal(num(rep, "imported"), 2);
 	json_decref(rep);
@@ -504,7 +484,7 @@ static void test_import_facts(void **state)
 		 (long long)anna, (long long)anna);
 	json_t *rep;
 	rp_err e;
-	assert_int_equal(import_str(f->d, "facts", csv, (import_opts){.skip_bad = 1}, &rep, &e), 0);
+	assert_int_equal(test_import(f->d, "facts", csv, (import_opts){.skip_bad = 1}, &rep, &e), 0);
 	assert_int_equal(num(rep, "imported"), 2);
 	assert_int_equal(num(rep, "bad"), 2);
 	char lines[64];
@@ -570,7 +550,7 @@ static void test_contacts_round_trip(void **state)
 	db *fresh = test_store(path);
 	json_t *rep;
 	rp_err e = {0};
-	FILE *in = stream_of(first, n1);
+	FILE *in = test_stream(first, n1);
 	import_opts o = {0};
 	if (import_csv(fresh, "contacts", in, &o, &rep, &e))
 		fail_msg("re-import: %s", e.msg);
@@ -582,7 +562,7 @@ static void test_contacts_round_trip(void **state)
 		fail_msg("the second export differs:\n%s\n---- first:\n%s", second, first);
 
 	/* importing the same file again conflicts on every id, and changes nothing */
-	in = stream_of(first, n1);
+	in = test_stream(first, n1);
 	assert_int_equal(import_csv(fresh, "contacts", in, &o, &rep, &e), RP_EINVAL);
 	fclose(in);
 	assert_int_equal(num(rep, "bad"), 5);
@@ -632,12 +612,12 @@ static void test_interactions_round_trip(void **state)
 	db *fresh = test_store(path);
 	json_t *rep;
 	import_opts o = {0};
-	FILE *in = stream_of(contacts, nc);
+	FILE *in = test_stream(contacts, nc);
 	if (import_csv(fresh, "contacts", in, &o, &rep, &e))
 		fail_msg("contacts: %s", e.msg);
 	fclose(in);
 	json_decref(rep);
-	in = stream_of(inter, ni);
+	in = test_stream(inter, ni);
 	if (import_csv(fresh, "interactions", in, &o, &rep, &e))
 		fail_msg("interactions: %s", e.msg);
 	fclose(in);

@@ -119,6 +119,27 @@ static inline int64_t table_rows(db *d, const char *table)
 	return n;
 }
 
+/* len bytes as a readable stream (an uploaded file, a pipe). */
+static inline FILE *test_stream(const char *bytes, size_t len)
+{
+	FILE *fp = tmpfile();
+	assert_non_null(fp);
+	assert_int_equal(fwrite(bytes, 1, len, fp), len);
+	rewind(fp);
+	return fp;
+}
+
+/* Import csv as `what` with options o; *rep gets the report (or NULL). */
+static inline int test_import(db *d, const char *what, const char *csv, import_opts o, json_t **rep, rp_err *e)
+{
+	FILE *in = test_stream(csv, strlen(csv));
+	*rep = NULL;
+	memset(e, 0, sizeof *e);
+	int rc = import_csv(d, what, in, &o, rep, e);
+	fclose(in);
+	return rc;
+}
+
 /* The usual fixture: a fresh store per test in state, and the clock fixed
 ** at TEST_DAY when the test file defines it before including this. */
 typedef struct fx {
