@@ -102,9 +102,14 @@ void db_bulk(db *d, int on);
 ** RP_EDB when the engine cannot tell. */
 int db_data_version(db *d, int64_t *v);
 
-/* Capability: full-text search over contacts, facts and interactions.  Calls
-** row() for each hit, best first, up to limit; row returns nonzero to stop.
-** kind is "contact", "fact" or "interaction"; ref is that row's id. */
+/* Capability: full-text search over contacts, facts, interactions and
+** stories.  Calls row() for each hit, best first, up to limit; row returns
+** nonzero to stop.  kind is "contact", "fact", "interaction" or "story";
+** ref is that row's id.  Of each kind, the DB_FULLTEXT_WINDOW newest
+** matches are ranked: a word that a hundred thousand rows contain costs
+** the same as a rare one, and what a person looks for is most often
+** recent.  Older matches are found by adding words. */
+#define DB_FULLTEXT_WINDOW 1000
 typedef int (*db_fulltext_row)(void *ctx, const char *kind, int64_t ref, double rank);
 int db_fulltext(db *d, const char *text, int limit, db_fulltext_row row, void *ctx, rp_err *e);
 

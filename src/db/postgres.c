@@ -611,27 +611,29 @@ static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 			   : rp_errf(e, RP_EINVAL, "nothing to search for; give one or more words");
 	}
 	/* ts_rank grows with relevance; the interface ranks smaller first, as
-	** SQLite's bm25 does. */
+	** SQLite's bm25 does.  Only each kind's newest matches are ranked:
+	** ts_rank reads the whole vector of every row it ranks. */
+#define WINDOW(t) "SELECT id AS ref, v FROM " t ", t WHERE v @@ t.q ORDER BY id DESC LIMIT $4"
 	static const char *sql =
 		"WITH q AS (SELECT CASE WHEN $1::text IS NULL THEN NULL"
 		"   ELSE to_tsquery('russian', translate($1, 'ёЁ', 'еЕ')) END AS a,"
 		"  CASE WHEN $2::text IS NULL THEN NULL"
 		"   ELSE to_tsquery('simple', translate($2, 'ёЁ', 'еЕ')) END AS b),"
 		" t AS (SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE a && b END AS q FROM q)"
-		"SELECT kind, ref, r FROM ("
-		" SELECT 'contact' AS kind, s.id AS ref, -ts_rank(s.v, t.q) AS r"
-		"  FROM contact_tsv s, t WHERE s.v @@ t.q"
-		" UNION ALL SELECT 'fact', s.id, -ts_rank(s.v, t.q) FROM fact_tsv s, t WHERE s.v @@ t.q"
-		" UNION ALL SELECT 'interaction', s.id, -ts_rank(s.v, t.q)"
-		"  FROM interaction_tsv s, t WHERE s.v @@ t.q"
-		" UNION ALL SELECT 'story', s.id, -ts_rank(s.v, t.q) FROM story_tsv s, t WHERE s.v @@ t.q"
-		") AS hits ORDER BY r, kind, ref LIMIT $3";
+		"SELECT kind, ref, -ts_rank(v, t.q) AS r FROM ("
+		" SELECT 'contact' AS kind, ref, v FROM (" WINDOW("contact_tsv") ") AS w"
+		" UNION ALL SELECT 'fact', ref, v FROM (" WINDOW("fact_tsv") ") AS w"
+		" UNION ALL SELECT 'interaction', ref, v FROM (" WINDOW("interaction_tsv") ") AS w"
+		" UNION ALL SELECT 'story', ref, v FROM (" WINDOW("story_tsv") ") AS w"
+		") AS hits, t ORDER BY r, kind, ref LIMIT $3";
+#undef WINDOW
 	db_stmt *st = pg_prepare(p, sql, e);
 	int rc = st ? 0 : (e ? e->code : RP_EDB);
 	if (st) {
 		pg_bind_text(st, 1, plain, -1);
 		pg_bind_text(st, 2, prefix, -1);
 		pg_bind_int(st, 3, limit);
+		pg_bind_int(st, 4, DB_FULLTEXT_WINDOW);
 		while ((rc = pg_step(st, e)) == DB_ROW)
 			if (row(ctx, pg_col_text(st, 0), pg_col_int(st, 1), pg_col_double(st, 2)))
 				break;

@@ -299,16 +299,18 @@ static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 		free(q);
 		return rp_errf(e, RP_EINVAL, "nothing to search for; give one or more words");
 	}
-	/* bm25 is negative, smaller is better; the four indexes rank on one scale. */
+	/* bm25 is negative, smaller is better; the four indexes rank on one
+	** scale.  Each takes its newest matches by rowid, which FTS5 reads in
+	** order without visiting the rest. */
+#define WINDOW(t) "SELECT rowid AS ref, bm25(" t ") AS r FROM " t " WHERE " t " MATCH $1 ORDER BY rowid DESC LIMIT $3"
 	static const char *sql =
 		"SELECT kind, ref, r FROM ("
-		" SELECT 'contact' AS kind, rowid AS ref, bm25(contact_fts) AS r FROM contact_fts"
-		"  WHERE contact_fts MATCH $1"
-		" UNION ALL SELECT 'fact', rowid, bm25(fact_fts) FROM fact_fts WHERE fact_fts MATCH $1"
-		" UNION ALL SELECT 'interaction', rowid, bm25(interaction_fts) FROM interaction_fts"
-		"  WHERE interaction_fts MATCH $1"
-		" UNION ALL SELECT 'story', rowid, bm25(story_fts) FROM story_fts WHERE story_fts MATCH $1"
+		" SELECT 'contact' AS kind, ref, r FROM (" WINDOW("contact_fts") ")"
+		" UNION ALL SELECT 'fact', ref, r FROM (" WINDOW("fact_fts") ")"
+		" UNION ALL SELECT 'interaction', ref, r FROM (" WINDOW("interaction_fts") ")"
+		" UNION ALL SELECT 'story', ref, r FROM (" WINDOW("story_fts") ")"
 		") ORDER BY r LIMIT $2";
+#undef WINDOW
 	db_stmt *st = sq_prepare(s, sql, e);
 	if (!st) {
 		free(q);
@@ -316,6 +318,7 @@ static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 	}
 	sq_bind_text(st, 1, q, -1);
 	sq_bind_int(st, 2, limit);
+	sq_bind_int(st, 3, DB_FULLTEXT_WINDOW);
 	free(q);
 	int rc;
 	while ((rc = sq_step(st, e)) == DB_ROW)

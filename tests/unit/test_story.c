@@ -198,6 +198,28 @@ static void test_search_card_rm(void **state)
 }
 
 /* A merge keeps the duplicate's stories with the contact that stays. */
+/* Of a word that many rows contain, only the newest DB_FULLTEXT_WINDOW
+** matches are ranked: an old story that says it often is found by a word
+** of its own, not by the common word alone. */
+static void test_search_window(void **state)
+{
+	fx *f = *state;
+	int64_t anna = add_contact(f->d, "Анна Иванова");
+	int64_t old = add_story(f->d, (story_in){.contact_id = anna, .kind = "interaction",
+						 .text = "очередь, очередь, снова очередь у кассы"});
+	rp_err e = {0};
+	assert_int_equal(db_begin(f->d, &e), 0);
+	for (int i = 0; i < DB_FULLTEXT_WINDOW; i++)
+		assert_int_equal(db_run(f->d, &e,
+					"INSERT INTO story(contact_id, told_on, kind, body, created_at)"
+					" VALUES ($1, '2026-11-20', 'interaction', 'была очередь', 1)",
+					"i", anna),
+				 0);
+	assert_int_equal(db_commit(f->d, &e), 0);
+	assert_int_equal(found(f->d, "очередь", old), 0);
+	assert_int_equal(found(f->d, "очередь кассы", old), 1);
+}
+
 static void test_merge_keeps_stories(void **state)
 {
 	fx *f = *state;
@@ -219,6 +241,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_card_rm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_keeps_stories, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
