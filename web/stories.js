@@ -208,8 +208,8 @@ export function storiesSection(c, ctx) {
 	if ((c.stories || []).length) {
 		api('GET', '/stories', { query: { contact: c.id, limit: 10 }, signal: ctx.signal })
 			.then((doc) => {
-				// Only if nothing was added meanwhile, which would be lost.
-				if (ctx.alive() && !list.querySelector('.fresh')) show(doc.stories || []);
+				// Not over a story just added or a panel opened meanwhile.
+				if (ctx.alive() && !list.querySelector('.fresh, [aria-expanded=true]')) show(doc.stories || []);
 			})
 			.catch(() => {});
 	}
@@ -247,9 +247,11 @@ export async function storiesView(root, ctx, params) {
 		ctx.go(`#/stories?${p}`);
 	};
 	slot.replaceChildren(
-		h('p', { class: 'count', role: 'status' }, tn('stories.count', stories.length)),
-		h('ol', { class: 'story-list feed' }, stories.map((s) => storyItem(s, ctx))),
-		stories.length >= limit ? h('div', { class: 'pager' }, h('button', { type: 'button', class: 'more', onclick: more }, t('stories.more'))) : null,
+		...[
+			h('p', { class: 'count', role: 'status' }, tn('stories.count', stories.length)),
+			h('ol', { class: 'story-list feed' }, stories.map((s) => storyItem(s, ctx))),
+			stories.length >= limit ? h('div', { class: 'pager' }, h('button', { type: 'button', class: 'more', onclick: more }, t('stories.more'))) : null,
+		].filter(Boolean),
 	);
 }
 

@@ -453,6 +453,11 @@ const today = () => page.evaluate(() => {
 	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 });
 
+// No value of a document shows as "null", "undefined" or "NaN".
+async function noGaps(where = 'main') {
+	assert.doesNotMatch(await page.locator(where).innerText(), /\bnull\b|undefined|NaN/);
+}
+
 // The feed's item for the story whose words contain text.
 const feedItem = (text) => page.locator('.feed > li', { hasText: text });
 
@@ -518,6 +523,7 @@ step('11-card-quick-story', async () => {
 	await section.locator('.card-stories > li').first().locator('.story-text', { hasText: 'Nobody greeted me at the door' }).waitFor();
 	assert.equal(await section.locator('img').count(), 0);
 	assert.equal(await section.locator('.card-stories > li').count(), 2);
+	await noGaps('.stories-section');
 });
 
 step('12-story-feed', async () => {
@@ -533,6 +539,7 @@ step('12-story-feed', async () => {
 	assert.equal(await top.locator('a.story-contact').getAttribute('href'), `#/contact/${all[0].contact.id}`);
 	assert.equal(await feedItem('Nobody greeted me at the door').locator('a.story-contact').innerText(), MARKUP_NAME);
 	assert.equal(await page.locator('main img, main b').count(), 0, 'names and words are text');
+	await noGaps();
 	// One kind only.
 	const filter = page.locator('form.story-filters');
 	await filter.getByLabel('About').selectOption('product');
@@ -621,12 +628,14 @@ step('13-story-to-lesson', async () => {
 	assert.match(await row.innerText(), /2 stories/);
 	assert.match(await row.innerText(), new RegExp(`Owner: ${LOGIN}`));
 	assert.equal(await page.locator('.lesson-list b').count(), 0, 'the title is text');
+	await noGaps();
 	await row.getByRole('link', { name: lessonTitle }).click();
 	await page.waitForURL(new RegExp(`#/lessons/${lessonId}$`));
 	await page.getByRole('heading', { level: 1, name: lessonTitle }).waitFor();
 	assert.equal(await page.locator('.supporting > li').count(), 2);
 	await page.locator('.supporting .story-text', { hasText: 'Nobody greeted me at the door' }).waitFor();
 	assert.equal(await page.locator('main img, main b').count(), 0);
+	await noGaps();
 	await shot('13-lesson-page');
 
 	// On its owner's agenda, apart from the people.
@@ -730,6 +739,7 @@ step('15-agenda-panel-drawn', async () => {
 		const second = await block.locator('.panel-item').nth(1).innerText();
 		assert.match(second, /due today/);
 		assert.match(second, /never asked/);
+		await noGaps('.panel-due-section');
 		await shot('15-agenda-panel');
 	} finally {
 		await page.unroute('**/api/v1/agenda?*');
@@ -841,6 +851,7 @@ step('17-report-and-themes-drawn', async () => {
 		await lone.getByRole('button', { name: 'Turn into a lesson' }).waitFor();
 		assert.equal(await page.locator('.lesson-counts [data-status=done] dd').innerText(), '1');
 		assert.equal(await page.locator('.lesson-counts [data-status=open] dd').innerText(), '2');
+		await noGaps();
 		await shot('17-report');
 		// By quarter.
 		await page.getByLabel('Periods').selectOption('quarter');
@@ -879,6 +890,7 @@ step('17-report-and-themes-drawn', async () => {
 		await page.locator('.themes-capped').waitFor();
 		assert.equal(await card.locator('.examples > li').count(), 2);
 		assert.equal(await page.locator('main img').count(), 0, 'examples are text');
+		await noGaps();
 		await shot('17-themes');
 		// The theme becomes one lesson with all its stories behind it.
 		await card.getByRole('button', { name: 'Turn the theme into a lesson' }).click();
