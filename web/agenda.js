@@ -1,12 +1,15 @@
 // Today's agenda: the people to reach, each with the reasons, and one-click
-// actions (log a touch; mark a follow-up done).
+// actions (log a touch; mark a follow-up done); beside them the panel
+// clients whose turn to be asked has come, and the lessons under way.
 
 import { api, enc } from './api.js';
 import { chartFigure, drawLoad } from './charts.js';
-import { addressBadge, announce, badge, field, fmtDay, h, id, tierBadge } from './dom.js';
+import { addressBadge, announce, badge, field, fmtDay, h, id, section, tierBadge } from './dom.js';
 import { errorBox } from './errors.js';
-import { touchForm } from './forms.js';
-import { t } from './i18n.js';
+import { filterForm, touchForm } from './forms.js';
+import { t, tn } from './i18n.js';
+import { lessonItem } from './lessons.js';
+import { kindBadge } from './stories.js';
 
 export async function agendaView(root, ctx, params) {
 	const date = params.get('date') || '';
@@ -17,10 +20,11 @@ export async function agendaView(root, ctx, params) {
 	const listSlot = h('div', { class: 'agenda-main', 'aria-busy': 'true' }, h('p', { class: 'loading' }, t('loading')));
 	const load = chartFigure(t('agenda.load'), 'load-chart');
 	load.fig.hidden = true;
+	const side = h('aside', { class: 'agenda-side' }, load.fig);
 	root.replaceChildren(
 		h('header', { class: 'view-head' }, heading, count),
 		filters,
-		h('div', { class: 'agenda-layout' }, listSlot, h('aside', { class: 'agenda-side' }, load.fig)),
+		h('div', { class: 'agenda-layout' }, listSlot, side),
 	);
 	ctx.focus(heading);
 
@@ -38,6 +42,10 @@ export async function agendaView(root, ctx, params) {
 	}
 	if (!ctx.alive()) return;
 	if (date) heading.textContent = t('agenda.titleDate', { date: fmtDay(doc.date) });
+	// The panel and the lessons stand apart from the people to reach.
+	const blocks = [panelBlock(doc.panel), lessonsBlock(doc.lessons, ctx)].filter(Boolean);
+	side.prepend(...blocks);
+	side.classList.toggle('has-blocks', blocks.length > 0);
 	const items = doc.items || [];
 	let chart = null;
 	const refresh = () => {
@@ -59,26 +67,62 @@ export async function agendaView(root, ctx, params) {
 	refresh();
 }
 
+// The panel: clients asked in turn, whose turn has come, with what to ask.
+// Absent from the document (an older server): nothing.
+function panelBlock(panel) {
+	if (!Array.isArray(panel) || !panel.length) return null;
+	return section(
+		'panel-due',
+		t('agenda.panel'),
+		h(
+			'ol',
+			{ class: 'panel-list' },
+			panel.map((p) => {
+				const c = p.contact;
+				const nameId = id('panel');
+				const over = p.days_over > 0 ? badge(t('panel.overdue', { days: tn('days', p.days_over) }), 'due') : p.days_over === 0 ? badge(t('panel.due'), 'soon') : badge(t('panel.dueOn', { date: fmtDay(p.due_on) }), 'ok');
+				return h(
+					'li',
+					{ class: 'panel-item', dataset: { contactId: String(c.id) } },
+					h('div', { class: 'item-head' }, h('a', { class: 'name', id: nameId, href: `#/contact/${enc(c.id)}` }, c.name), over),
+					h(
+						'p',
+						{ class: 'panel-when muted' },
+						p.last_on ? t('panel.last', { date: fmtDay(p.last_on) }) : t('panel.never'),
+						typeof p.cadence_days === 'number' ? ` · ${t('panel.every', { days: tn('days', p.cadence_days) })}` : '',
+					),
+					(p.ask_about || []).length ? h('p', { class: 'panel-ask' }, h('span', { class: 'muted' }, `${t('panel.askAbout')}: `), p.ask_about.map((k) => kindBadge(k))) : null,
+					(p.questions || []).length ? h('ul', { class: 'questions', 'aria-label': t('panel.questions', { name: c.name }) }, p.questions.map((q) => h('li', null, q))) : null,
+				);
+			}),
+		),
+	);
+}
+
+// Open lessons and those under way, with how long they have been open.
+function lessonsBlock(lessons, ctx) {
+	if (!Array.isArray(lessons) || !lessons.length) return null;
+	return section(
+		'agenda-lessons',
+		t('agenda.lessons'),
+		h(
+			'ol',
+			{ class: 'lesson-list agenda-lesson-list' },
+			lessons.map((l) => lessonItem(l, ctx)),
+		),
+		h('p', null, h('a', { href: '#/lessons' }, t('lessons.all'))),
+	);
+}
+
 function agendaFilters(ctx, date, mine) {
 	const dateInput = h('input', { type: 'date', name: 'date', value: date, class: 'short' });
 	const mineBox = h('input', { type: 'checkbox', name: 'mine', id: id('mine') });
 	mineBox.checked = mine;
-	const form = h(
-		'form',
-		{ class: 'filters agenda-filters' },
+	return filterForm(ctx, '#/agenda', { class: 'filters agenda-filters' }, [
 		field(t('agenda.date'), dateInput).wrap,
 		h('div', { class: 'field check' }, mineBox, h('label', { for: mineBox.id }, t('agenda.mine'))),
 		h('div', { class: 'field' }, h('button', { type: 'submit' }, t('agenda.show'))),
-	);
-	form.addEventListener('submit', (ev) => {
-		ev.preventDefault();
-		const p = new URLSearchParams();
-		if (dateInput.value) p.set('date', dateInput.value);
-		if (mineBox.checked) p.set('mine', '1');
-		const q = p.toString();
-		ctx.go(`#/agenda${q ? `?${q}` : ''}`);
-	});
-	return form;
+	]);
 }
 
 function agendaItem(item, items, ctx, refresh) {

@@ -1,6 +1,7 @@
 // rapport's web UI: a single page with a hash router.
 //   #/login  #/agenda[?date=&mine=1]  #/contact/ID  #/contacts[?name=&tier=&tag=&owner=&offset=]  #/search[?q=]
-//   #/funnel[?from=&to=]
+//   #/funnel[?from=&to=]  #/stories[?kind=&contact=&limit=]  #/stories/report[?since=&by=]
+//   #/stories/themes[?since=]  #/lessons[?status=&mine=1]  #/lessons/ID
 
 import { agendaView } from './agenda.js';
 import { api, setCsrf, whenUnauthenticated } from './api.js';
@@ -11,7 +12,10 @@ import { field, h } from './dom.js';
 import { errorBox, errorText } from './errors.js';
 import { funnelView } from './funnel.js';
 import { LANGS, lang, setLang, t, waitText } from './i18n.js';
+import { lessonsView } from './lessons.js';
+import { reportView, themesView } from './report.js';
 import { searchView } from './search.js';
+import { storiesView } from './stories.js';
 
 const state = {
 	user: null, // {login, role}
@@ -32,6 +36,8 @@ function renderShell(route) {
 		['agenda', '#/agenda', t('nav.agenda')],
 		['contacts', '#/contacts', t('nav.contacts')],
 		['search', '#/search', t('nav.search')],
+		['stories', '#/stories', t('nav.stories')],
+		['lessons', '#/lessons', t('nav.lessons')],
 		['funnel', '#/funnel', t('nav.funnel')],
 	];
 	const langSelect = h('select', { id: 'lang', name: 'lang' }, Object.entries(LANGS).map(([k, name]) => h('option', { value: k, lang: k }, name)));
@@ -114,7 +120,7 @@ function render() {
 	};
 	renderShell(route.name);
 	main.className = `view view-${route.name}`;
-	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title' };
+	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title', stories: 'stories.title', lessons: 'lessons.title' };
 	document.title = `${t(titles[route.name] || 'app.name')} · rapport`;
 	switch (route.name) {
 		case 'login':
@@ -129,6 +135,12 @@ function render() {
 			return searchView(main, ctx, route.params);
 		case 'funnel':
 			return funnelView(main, ctx, route.params);
+		case 'stories':
+			if (route.arg === 'report') return reportView(main, ctx, route.params);
+			if (route.arg === 'themes') return themesView(main, ctx, route.params);
+			return storiesView(main, ctx, route.params);
+		case 'lessons':
+			return lessonsView(main, ctx, route.params, route.arg);
 		default: {
 			const hd = h('h1', { tabindex: '-1' }, t('err.title'));
 			main.replaceChildren(hd, errorBox({ status: 404, code: 'not_found', message: t('err.notFound') }));

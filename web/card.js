@@ -3,12 +3,13 @@
 
 import { api, enc } from './api.js';
 import { chartFigure, drawTouches } from './charts.js';
-import { addressBadge, announce, badge, fmtAgo, fmtDateOnly, fmtDay, fmtTime, h, tierBadge, years } from './dom.js';
+import { addressBadge, announce, badge, fmtAgo, fmtDateOnly, fmtDay, fmtTime, h, section, tierBadge, years } from './dom.js';
 import { errorBox } from './errors.js';
 import { factForm, touchForm } from './forms.js';
 import { t } from './i18n.js';
 import { privacySection } from './privacy.js';
 import { ladderSections } from './ladder.js';
+import { storiesSection } from './stories.js';
 
 export async function cardView(root, ctx, contactRef) {
 	const heading = h('h1', { tabindex: '-1' }, t('loading'));
@@ -108,7 +109,7 @@ export async function cardView(root, ctx, contactRef) {
 		h(
 			'div',
 			{ class: 'card-layout' },
-			h('div', { class: 'card-main' }, factsSection, timelineSection),
+			h('div', { class: 'card-main' }, factsSection, storiesSection(c, ctx), timelineSection),
 			h('div', { class: 'card-side' }, ...ladderSections(c, ctx), channels(c), datesSection(c), relations(c), privacySection(c, ctx)),
 		),
 	);
@@ -123,10 +124,6 @@ export async function cardView(root, ctx, contactRef) {
 		history = null;
 	}
 	drawTouches(touches, history || interactions);
-}
-
-function section(name, title, ...children) {
-	return h('section', { class: `panel ${name}-section`, 'aria-labelledby': `h-${name}` }, h('h2', { id: `h-${name}` }, title), children);
 }
 
 function addressText(a) {

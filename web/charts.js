@@ -45,7 +45,9 @@ export function chartFigure(title, cls) {
 	return { fig, canvas, summary };
 }
 
-async function bars(canvas, labels, values, opts = {}) {
+// A chart on canvas, replacing any drawn there before; null when Chart.js
+// cannot load (the text summary still says what it would show).
+async function draw(canvas, config) {
 	let Chart;
 	try {
 		Chart = await loadChart();
@@ -59,9 +61,22 @@ async function bars(canvas, labels, values, opts = {}) {
 		live.delete(old);
 		old.destroy();
 	}
+	const chart = new Chart(canvas, config);
+	live.add(chart);
+	return chart;
+}
+
+function axes(opts) {
 	const text = cssVar('--muted', '#555');
 	const grid = cssVar('--line', '#ddd');
-	const chart = new Chart(canvas, {
+	return {
+		x: { stacked: !!opts.stacked, ticks: { color: text, autoSkip: true, maxRotation: 0 }, grid: { display: !!opts.horizontal, color: grid } },
+		y: { stacked: !!opts.stacked, beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { display: !opts.horizontal, color: grid } },
+	};
+}
+
+function bars(canvas, labels, values, opts = {}) {
+	return draw(canvas, {
 		type: 'bar',
 		data: {
 			labels,
@@ -82,14 +97,9 @@ async function bars(canvas, labels, values, opts = {}) {
 			animation: false,
 			locale: locale(),
 			plugins: { legend: { display: false }, tooltip: { enabled: true } },
-			scales: {
-				x: { ticks: { color: text, autoSkip: true, maxRotation: 0 }, grid: { display: !!opts.horizontal, color: grid } },
-				y: { beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { display: !opts.horizontal, color: grid } },
-			},
+			scales: axes(opts),
 		},
 	});
-	live.add(chart);
-	return chart;
 }
 
 // Touches per week over the last `weeks` weeks (weeks start on Monday).
@@ -160,4 +170,35 @@ export async function drawFunnel(parts, stages, name) {
 	parts.summary.textContent = sentence;
 	parts.canvas.setAttribute('aria-label', sentence);
 	return bars(parts.canvas, labels, values, { label: t('funnel.entered') });
+}
+
+// Themes over periods: one stacked bar per period, a colour per theme.
+// periods are labels already fit to read; themes [{label, by_period}].
+const THEME_COLORS = ['#2f6f5e', '#c2410c', '#2563eb', '#7c3aed', '#b45309', '#0f766e', '#be185d', '#4d7c0f', '#64748b'];
+
+export async function drawThemes(parts, periods, themes) {
+	const total = (th) => (th.by_period || []).reduce((a, b) => a + b, 0);
+	const sentence = t('report.chartSummary', { list: themes.map((th) => `${th.label} ${total(th)}`).join(', ') });
+	parts.summary.textContent = sentence;
+	parts.canvas.setAttribute('aria-label', sentence);
+	return draw(parts.canvas, {
+		type: 'bar',
+		data: {
+			labels: periods,
+			datasets: themes.map((th, i) => ({
+				label: th.label,
+				data: periods.map((_, j) => (th.by_period || [])[j] || 0),
+				backgroundColor: THEME_COLORS[i % THEME_COLORS.length],
+				maxBarThickness: 56,
+			})),
+		},
+		options: {
+			responsive: true,
+			maintainAspectRatio: false,
+			animation: false,
+			locale: locale(),
+			plugins: { legend: { display: true, position: 'bottom', labels: { color: cssVar('--text', '#222'), boxWidth: 12 } }, tooltip: { enabled: true } },
+			scales: axes({ stacked: true }),
+		},
+	});
 }

@@ -1,9 +1,10 @@
 // The contact list: filters and paging, one page at a time (the server
 // never sends more than a page, so this works with a million contacts).
 
-import { api, enc } from './api.js';
+import { enc } from './api.js';
 import { addressBadge, fmtAgo, fmtDateOnly, field, h, tierBadge } from './dom.js';
-import { errorBox } from './errors.js';
+import { viewData } from './errors.js';
+import { filterForm } from './forms.js';
 import { t } from './i18n.js';
 
 export const PAGE = 50;
@@ -20,21 +21,12 @@ export async function contactsView(root, ctx, params) {
 	const heading = h('h1', { tabindex: '-1' }, t('contacts.title'));
 	const slot = h('div', { class: 'contacts-slot', 'aria-busy': 'true' }, h('p', { class: 'loading' }, t('loading')));
 	const pager = h('nav', { class: 'pager', 'aria-label': t('contacts.paging') });
-	root.replaceChildren(h('header', { class: 'view-head' }, heading), filterForm(ctx, f), slot, pager);
+	root.replaceChildren(h('header', { class: 'view-head' }, heading), contactFilters(ctx, f), slot, pager);
 	ctx.focus(heading);
 
-	let doc;
-	try {
-		// One more than a page tells whether there is a next page.
-		doc = await api('GET', '/contacts', { query: { ...f, limit: PAGE + 1, offset: offset || undefined }, signal: ctx.signal });
-	} catch (e) {
-		if (!ctx.alive() || e.name === 'AbortError' || e.status === 401) return;
-		slot.removeAttribute('aria-busy');
-		slot.replaceChildren(errorBox(e, () => ctx.rerender()));
-		return;
-	}
-	if (!ctx.alive()) return;
-	slot.removeAttribute('aria-busy');
+	// One more than a page tells whether there is a next page.
+	const doc = await viewData(ctx, slot, '/contacts', { ...f, limit: PAGE + 1, offset: offset || undefined });
+	if (!doc) return;
 	const all = doc.contacts || [];
 	const more = all.length > PAGE;
 	const rows = all.slice(0, PAGE);
@@ -76,15 +68,13 @@ function row(c) {
 	);
 }
 
-function filterForm(ctx, f) {
+function contactFilters(ctx, f) {
 	const name = h('input', { type: 'search', name: 'name', value: f.name, autocomplete: 'off' });
 	const tier = h('select', { name: 'tier' }, h('option', { value: '' }, t('tier.any')), TIERS.map((x) => h('option', { value: x }, t(`tier.${x}`))));
 	tier.value = f.tier;
 	const tag = h('input', { type: 'text', name: 'tag', value: f.tag, autocomplete: 'off', class: 'short' });
 	const owner = h('input', { type: 'text', name: 'owner', value: f.owner, autocomplete: 'off', class: 'short' });
-	const form = h(
-		'form',
-		{ class: 'filters contact-filters', role: 'search' },
+	return filterForm(ctx, '#/contacts', { class: 'filters contact-filters', role: 'search' }, [
 		field(t('contacts.name'), name).wrap,
 		field(t('contacts.tier'), tier).wrap,
 		field(t('contacts.tag'), tag).wrap,
@@ -95,16 +85,5 @@ function filterForm(ctx, f) {
 			h('button', { type: 'submit', class: 'primary' }, t('contacts.apply')),
 			h('button', { type: 'button', class: 'ghost', onclick: () => ctx.go('#/contacts') }, t('contacts.reset')),
 		),
-	);
-	const apply = () => {
-		const p = new URLSearchParams();
-		for (const [k, el] of Object.entries({ name, tier, tag, owner })) if (el.value.trim()) p.set(k, el.value.trim());
-		const q = p.toString();
-		ctx.go(`#/contacts${q ? `?${q}` : ''}`);
-	};
-	form.addEventListener('submit', (ev) => {
-		ev.preventDefault();
-		apply();
-	});
-	return form;
+	]);
 }

@@ -55,6 +55,49 @@ export function field(label, input, hint) {
 	return { wrap: h('div', { class: 'field' }, parts), input };
 }
 
+// A titled section of a page: <section class="panel NAME-section"> with an h2.
+export function section(name, title, ...children) {
+	return h('section', { class: `panel ${name}-section`, 'aria-labelledby': `h-${name}` }, h('h2', { id: `h-${name}` }, title), children);
+}
+
+// Buttons that each open a panel in one shared slot below them (one panel
+// at a time; the same button or Escape closes it and gives the focus back).
+// button(label, attrs, build): build(close) makes the panel; its
+// focusFirst(), if any, takes the focus when it opens.
+export function disclosures() {
+	const slot = h('div', { class: 'disclosure-slot', id: id('slot') });
+	let open = null;
+	const close = (focus = true) => {
+		const b = open;
+		if (!b) return;
+		open = null;
+		slot.replaceChildren();
+		b.setAttribute('aria-expanded', 'false');
+		if (focus) b.focus();
+	};
+	const button = (label, attrs, build) => {
+		const b = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': slot.id, ...attrs }, label);
+		b.addEventListener('click', () => {
+			const was = open;
+			close(false);
+			if (was === b) return;
+			const panel = build(close);
+			slot.replaceChildren(panel);
+			open = b;
+			b.setAttribute('aria-expanded', 'true');
+			if (panel.focusFirst) panel.focusFirst();
+		});
+		return b;
+	};
+	slot.addEventListener('keydown', (ev) => {
+		if (ev.key === 'Escape' && open) {
+			ev.preventDefault();
+			close();
+		}
+	});
+	return { slot, button, close };
+}
+
 // Polite announcements for screen readers (and a visible toast).
 export function announce(text) {
 	const live = document.getElementById('live');

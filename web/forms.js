@@ -1,4 +1,5 @@
-// Quick entry forms shared by the agenda and the card.
+// Quick entry forms shared by the agenda and the card, and the filter forms
+// of the views.
 
 import { api, enc } from './api.js';
 import { field, h } from './dom.js';
@@ -7,9 +8,21 @@ import { errorBox } from './errors.js';
 
 export const TOUCH_KINDS = ['call', 'meeting', 'message', 'visit', 'email', 'note'];
 
+// The required fields left empty are marked, and the first of them takes
+// the focus: true when one was.
+export function missing(...inputs) {
+	const empty = inputs.filter((input) => !input.value.trim());
+	for (const input of inputs) {
+		if (empty.includes(input)) input.setAttribute('aria-invalid', 'true');
+		else input.removeAttribute('aria-invalid');
+	}
+	if (empty.length) empty[0].focus();
+	return empty.length > 0;
+}
+
 // Runs a submission: disables the form while the request runs and shows the
 // error inside the form.
-async function submitting(form, errSlot, run) {
+export async function submitting(form, errSlot, run) {
 	const buttons = form.querySelectorAll('button, input, select, textarea');
 	const submit = form.querySelector('button[type=submit]');
 	const label = submit ? submit.textContent : '';
@@ -110,13 +123,8 @@ export function factForm(contact, { onSaved } = {}) {
 	);
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
+		if (missing(text)) return;
 		const body = { text: text.value.trim() };
-		if (!body.text) {
-			text.setAttribute('aria-invalid', 'true');
-			text.focus();
-			return;
-		}
-		text.removeAttribute('aria-invalid');
 		if (follow.value) body.follow_up = follow.value;
 		const res = await submitting(form, err, () => api('POST', `/contacts/${enc(contact.id)}/facts`, { body }));
 		if (res) {
@@ -125,6 +133,25 @@ export function factForm(contact, { onSaved } = {}) {
 			if (onSaved) onSaved(res, body);
 			text.focus();
 		}
+	});
+	return form;
+}
+
+// A filter form that shows its choices by going to base with them in the
+// address, so that a view can be bookmarked and reloaded: every named
+// control that has a value (a ticked box as 1), after the fixed ones.
+export function filterForm(ctx, base, attrs, children, fixed = {}) {
+	const form = h('form', attrs, children);
+	form.addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		const p = new URLSearchParams(fixed);
+		for (const el of form.elements) {
+			if (!el.name) continue;
+			const v = el.type === 'checkbox' ? (el.checked ? '1' : '') : el.value.trim();
+			if (v) p.set(el.name, v);
+		}
+		const q = p.toString();
+		ctx.go(`${base}${q ? `?${q}` : ''}`);
 	});
 	return form;
 }

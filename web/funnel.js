@@ -3,10 +3,10 @@
 // conversion, median days in the stage and drop-outs.  docs/API.md defines
 // each number.
 
-import { api } from './api.js';
 import { chartFigure, drawFunnel } from './charts.js';
 import { field, fmtDay, h } from './dom.js';
-import { errorBox } from './errors.js';
+import { viewData } from './errors.js';
+import { filterForm } from './forms.js';
 import { stageName } from './ladder.js';
 import { locale, t } from './i18n.js';
 
@@ -23,17 +23,8 @@ export async function funnelView(root, ctx, params) {
 	root.replaceChildren(h('header', { class: 'view-head' }, heading, lead), periodForm(ctx, from, to), chart.fig, slot);
 	ctx.focus(heading);
 
-	let doc;
-	try {
-		doc = await api('GET', '/funnel', { query: { from: from || undefined, to: to || undefined }, signal: ctx.signal });
-	} catch (e) {
-		if (!ctx.alive() || e.name === 'AbortError' || e.status === 401) return;
-		slot.removeAttribute('aria-busy');
-		slot.replaceChildren(errorBox(e, () => ctx.rerender()));
-		return;
-	}
-	if (!ctx.alive()) return;
-	slot.removeAttribute('aria-busy');
+	const doc = await viewData(ctx, slot, '/funnel', { from: from || undefined, to: to || undefined });
+	if (!doc) return;
 	lead.textContent = t('funnel.period', { from: fmtDay(doc.from), to: fmtDay(doc.to) });
 	const stages = doc.stages || [];
 	const moved = stages.some((s) => s.entered > 0 || s.dropped > 0 || s.median_days !== null);
@@ -53,22 +44,11 @@ export async function funnelView(root, ctx, params) {
 function periodForm(ctx, from, to) {
 	const fromInput = h('input', { type: 'date', name: 'from', value: from, class: 'short' });
 	const toInput = h('input', { type: 'date', name: 'to', value: to, class: 'short' });
-	const form = h(
-		'form',
-		{ class: 'filters funnel-filters' },
+	return filterForm(ctx, '#/funnel', { class: 'filters funnel-filters' }, [
 		field(t('funnel.from'), fromInput).wrap,
 		field(t('funnel.to'), toInput).wrap,
 		h('div', { class: 'field buttons' }, h('button', { type: 'submit' }, t('funnel.show'))),
-	);
-	form.addEventListener('submit', (ev) => {
-		ev.preventDefault();
-		const p = new URLSearchParams();
-		if (fromInput.value) p.set('from', fromInput.value);
-		if (toInput.value) p.set('to', toInput.value);
-		const q = p.toString();
-		ctx.go(`#/funnel${q ? `?${q}` : ''}`);
-	});
-	return form;
+	]);
 }
 
 function funnelTable(stages) {

@@ -4,9 +4,10 @@
 // may move the client, so the two sections refresh together.
 
 import { api, enc } from './api.js';
-import { announce, badge, field, fmtTime, h, id } from './dom.js';
+import { announce, badge, field, fmtTime, h, id, section } from './dom.js';
 import { errorBox } from './errors.js';
-import { t } from './i18n.js';
+import { missing } from './forms.js';
+import { t, word } from './i18n.js';
 
 export const STAGES = ['stranger', 'attention', 'yes', 'dialogue', 'trust', 'customer', 'advocate'];
 const CHANNELS = ['email', 'phone', 'sms', 'messenger', 'post'];
@@ -17,15 +18,6 @@ const SHOWN_MOVES = 5;
 // A stage as people read it: the name the business gave it, else ours.
 export function stageName(s) {
 	return s.label && s.label !== s.stage ? s.label : t(`stage.${s.stage}`);
-}
-
-function word(prefix, w) {
-	const s = t(`${prefix}.${w}`);
-	return s === `${prefix}.${w}` ? w : s;
-}
-
-function section(name, title) {
-	return h('section', { class: `panel ${name}-section`, 'aria-labelledby': `h-${name}` }, h('h2', { id: `h-${name}` }, title));
 }
 
 // Both sections for contact c: [stage, consent].
@@ -117,12 +109,7 @@ function moveForm(doc, stages, base, show) {
 	);
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
-		if (!why.value.trim()) {
-			why.setAttribute('aria-invalid', 'true');
-			why.focus();
-			return;
-		}
-		why.removeAttribute('aria-invalid');
+		if (missing(why)) return;
 		const body = { to: to.value, why: why.value.trim() };
 		if (evidence.value.trim()) body.evidence = evidence.value.trim();
 		const res = await busy(form, err, () => api('POST', `${base}/stage`, { body }));
@@ -232,12 +219,7 @@ function grantForm(c, base, refresh) {
 	});
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
-		if (!evidence.value.trim()) {
-			evidence.setAttribute('aria-invalid', 'true');
-			evidence.focus();
-			return;
-		}
-		evidence.removeAttribute('aria-invalid');
+		if (missing(evidence)) return;
 		const body = { channel: channel.value, purpose: purpose.value, how: how.value, evidence: evidence.value.trim() };
 		const res = await busy(form, err, () => api('POST', `${base}/consent/grant`, { body }));
 		if (!res) return;

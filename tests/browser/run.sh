@@ -57,6 +57,24 @@ if [ ! -x "$GEN" ]; then
 	make -C "$ROOT" --no-print-directory bench/gen >/dev/null || give_up "cannot build bench/gen"
 fi
 mkdir -p "$WORK/csv"
+# Stories told over the last months, some about the same things, so that the
+# feed, its filters and the report have something to show.
+ago() { date -u -d "$TODAY - $1 days" +%F; }
+stories() {
+	"$R" story add 'Zed <b>Bold</b> Tester' --kind choice --tone positive --tag friends --on "$(ago 35)" \
+		'A friend recommended the tailor, so I came in for the winter coat' || return
+	local i
+	for i in 1 2 3 4; do
+		"$R" story add "$i" --kind interaction --tone negative --tag reception --on "$(ago $((i * 20)))" \
+			"Waited $((i * 5 + 5)) minutes at the reception; nobody greeted me" || return
+	done
+	for i in 5 6 7; do
+		"$R" story add "$i" --kind product --on "$(ago $((i * 9)))" \
+			"The winter coat was delivered $((i - 3)) weeks late and the sleeves were too long" || return
+	done
+	"$R" story add 8 --kind life --tone neutral 'Moving to the countryside next spring, looking forward to the garden' &&
+		"$R" story add 9 --kind friends --tone neutral 'My friends all buy ready-made suits online now'
+}
 {
 	"$GEN" --contacts 300 --today "$TODAY" --out "$WORK/csv" &&
 		"$R" init &&
@@ -69,6 +87,7 @@ mkdir -p "$WORK/csv"
 			--birthday "1980-${TODAY#*-}" --email zed.tester@example.org --tag regression &&
 		"$R" fact add 'Zed <b>Bold</b> Tester' 'Asked to call back about the <i>winter</i> order' \
 			--follow-up "$TODAY" &&
+		stories &&
 		printf 'password-for-tests\n' | "$R" user add anna --role manager
 } >"$WORK/setup.log" 2>&1 || {
 	cat "$WORK/setup.log" >&2

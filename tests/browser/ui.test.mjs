@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const BASE = process.env.BASE_URL;
@@ -23,6 +23,11 @@ const problems = []; // uncaught errors and CSP violations seen by the page
 
 function watch(p) {
 	p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+	// No page of ours opens dialogs: one would be markup from data run as code.
+	p.on('dialog', (d) => {
+		problems.push(`dialog: ${d.message()}`);
+		d.dismiss().catch(() => {});
+	});
 	p.on('console', (m) => {
 		if (m.type() !== 'error') return;
 		const text = m.text();
@@ -65,6 +70,21 @@ function apiGet(path) {
 		const r = await fetch(`/api/v1${p}`, { headers: { Accept: 'application/json' } });
 		return { status: r.status, body: await r.json() };
 	}, path);
+}
+
+// A change through the API as the page would make it (cookie and CSRF token).
+function apiSend(method, path, body) {
+	return page.evaluate(
+		async ([m, p, b]) => {
+			const r = await fetch(`/api/v1${p}`, {
+				method: m,
+				headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('rapport.csrf') || '' },
+				body: JSON.stringify(b),
+			});
+			return { status: r.status, body: await r.json() };
+		},
+		[method, path, body],
+	);
 }
 
 // Each browser gets a fresh profile folder (--user-data-dir).
@@ -250,6 +270,10 @@ async function russian() {
 	await nav('Сегодня').waitFor();
 	await nav('Клиенты').waitFor();
 	await page.getByRole('heading', { level: 2, name: 'Факты' }).waitFor();
+	await page.getByRole('heading', { level: 2, name: 'Истории' }).waitFor();
+	await nav('Истории').waitFor();
+	await nav('Уроки').waitFor();
+	assert.equal(await page.locator('form.story-form').getByLabel('О чём').count(), 1, 'the story form speaks Russian');
 	assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru');
 	assert.equal(await page.getByRole('button', { name: 'Log out' }).count(), 0, 'no English left in the bar');
 	// Remembered, and the agenda's reasons come in Russian too.
@@ -415,7 +439,545 @@ async function phone() {
 	await page.locator('form.touch-form').waitFor({ state: 'detached' });
 }
 
-step('11-session-ends', async () => {
+// ---- stories and lessons ------------------------------------------------------------
+
+const XSS = '<img src=x onerror=alert(1)>';
+let zedId; // the client whose name looks like markup
+let xssId; // the story told on their card, with markup in its words
+let lessonId;
+let lessonTitle;
+
+const today = () => page.evaluate(() => {
+	const d = new Date();
+	const p = (n) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+});
+
+// No value of a document shows as "null", "undefined" or "NaN".
+async function noGaps(where = 'main') {
+	assert.doesNotMatch(await page.locator(where).innerText(), /\bnull\b|undefined|NaN/);
+}
+
+// The feed's item for the story whose words contain text.
+const feedItem = (text) => page.locator('.feed > li', { hasText: text });
+
+step('11-card-quick-story', async () => {
+	const found = await apiGet('/contacts?tag=regression');
+	zedId = found.body.contacts.find((c) => c.name === MARKUP_NAME).id;
+	await page.goto(`${BASE}/#/contact/${zedId}`);
+	await page.getByRole('heading', { level: 1, name: MARKUP_NAME }).waitFor();
+	const section = page.locator('.stories-section');
+	await section.getByRole('heading', { level: 2, name: 'Stories' }).waitFor();
+	// The story told before, with the tags the story list adds.
+	const told = section.locator('.card-stories > li', { hasText: 'A friend recommended the tailor' });
+	await told.waitFor();
+	await told.locator('.badge.tag', { hasText: '#friends' }).waitFor();
+	assert.match(await told.locator('.story-meta').innerText(), /Choice/);
+	assert.match(await told.locator('.story-meta').innerText(), /Positive/);
+
+	await page.evaluate(() => {
+		window.__sameDocument = true;
+	});
+	const form = section.locator('form.story-form');
+	const words = form.getByLabel('In the client’s words');
+	assert.equal(await form.getByLabel('Told on').inputValue(), await today(), 'told today unless said otherwise');
+	// Nothing chosen, nothing said: the form says what is missing.
+	await form.getByRole('button', { name: 'Save' }).click();
+	assert.equal(await form.getByLabel('About').getAttribute('aria-invalid'), 'true');
+	assert.equal(await words.getAttribute('aria-invalid'), 'true');
+	assert.equal(await form.getByLabel('About').evaluate((el) => el === document.activeElement), true, 'the focus goes to the first thing missing');
+	// A day after today: the server refuses it and the form says why.
+	await form.getByLabel('About').selectOption('interaction');
+	await form.getByLabel('Tone (optional)').selectOption('negative');
+	const text = `${XSS} Nobody greeted me at the door ${Date.now()}`;
+	await words.fill(text);
+	await form.getByLabel('Tags (optional)').fill('Front desk, reception, front desk');
+	await form.getByLabel('Told on').fill('2099-01-01');
+	await form.getByRole('button', { name: 'Save' }).click();
+	const alert = form.locator('[role=alert]');
+	await alert.waitFor();
+	assert.match(await alert.innerText(), /after today/);
+	assert.match(await alert.innerText(), /HTTP 400/);
+	assert.equal(await words.inputValue(), text, 'what was typed is kept');
+	await shot('11-card-story-error');
+	// Today: saved, and on top of the stories at once.
+	await form.getByLabel('Told on').fill(await today());
+	await form.getByRole('button', { name: 'Save' }).click();
+	await alert.waitFor({ state: 'detached' });
+	const first = section.locator('.card-stories > li').first();
+	await first.locator('.story-text', { hasText: 'Nobody greeted me at the door' }).waitFor();
+	assert.equal(await first.locator('.story-text').innerText(), text, 'the words exactly, as text');
+	assert.equal(await section.locator('img').count(), 0, 'no element made from the story');
+	assert.deepEqual(await first.locator('.badge.tag').allInnerTexts(), ['#front desk', '#reception']);
+	assert.equal(await words.inputValue(), '', 'the form is ready for the next one');
+	assert.equal(await page.evaluate(() => window.__sameDocument), true, 'without a reload');
+	const stored = (await apiGet(`/stories?contact=${zedId}&limit=1`)).body.stories[0];
+	assert.equal(stored.text, text);
+	assert.equal(stored.kind, 'interaction');
+	assert.equal(stored.tone, 'negative');
+	assert.deepEqual(stored.tags, ['front desk', 'reception']);
+	assert.equal(stored.by, LOGIN);
+	xssId = stored.id;
+	// Still first and still text after a reload.
+	await page.reload();
+	await section.locator('.card-stories > li').first().locator('.story-text', { hasText: 'Nobody greeted me at the door' }).waitFor();
+	assert.equal(await section.locator('img').count(), 0);
+	assert.equal(await section.locator('.card-stories > li').count(), 2);
+	await noGaps('.stories-section');
+});
+
+step('12-story-feed', async () => {
+	await nav('Stories').click();
+	await page.waitForURL(/#\/stories$/);
+	await page.getByRole('heading', { level: 1, name: 'Stories' }).waitFor();
+	const all = (await apiGet('/stories')).body.stories;
+	await page.locator('.feed > li').first().waitFor();
+	assert.equal(await page.locator('.feed > li').count(), all.length, 'every story');
+	// Newest first, each with who told it, linked to their card.
+	const top = page.locator('.feed > li').first();
+	assert.equal(await top.getAttribute('data-story-id'), String(all[0].id));
+	assert.equal(await top.locator('a.story-contact').getAttribute('href'), `#/contact/${all[0].contact.id}`);
+	assert.equal(await feedItem('Nobody greeted me at the door').locator('a.story-contact').innerText(), MARKUP_NAME);
+	assert.equal(await page.locator('main img, main b').count(), 0, 'names and words are text');
+	await noGaps();
+	// One kind only.
+	const filter = page.locator('form.story-filters');
+	await filter.getByLabel('About').selectOption('product');
+	await filter.getByRole('button', { name: 'Show' }).click();
+	await page.waitForURL(/#\/stories\?kind=product$/);
+	const product = (await apiGet('/stories?kind=product')).body.stories;
+	assert.equal(product.length, 3);
+	await page.waitForFunction((n) => document.querySelectorAll('.feed > li').length === n && !document.querySelector('.stories-slot[aria-busy]'), product.length);
+	assert.deepEqual([...new Set(await page.locator('.feed .badge.skind').allInnerTexts())], ['Product']);
+	assert.match(await page.locator('.stories-slot .count').innerText(), /^3 stories$/);
+	// Another: the story just told is among them.
+	await filter.getByLabel('About').selectOption('interaction');
+	await filter.getByRole('button', { name: 'Show' }).click();
+	await page.waitForURL(/#\/stories\?kind=interaction$/);
+	await feedItem('Nobody greeted me at the door').waitFor();
+	const interaction = (await apiGet('/stories?kind=interaction')).body.stories;
+	assert.equal(await page.locator('.feed > li').count(), interaction.length);
+	assert.deepEqual([...new Set(await page.locator('.feed .badge.skind').allInnerTexts())], ['Dealing with us']);
+	assert.equal(await page.locator('main img').count(), 0);
+	// On a phone the feed fits the screen.
+	await page.setViewportSize({ width: 375, height: 740 });
+	try {
+		await feedItem('Nobody greeted me at the door').getByRole('button', { name: 'Turn into a lesson' }).click();
+		await page.locator('form.lesson-form').waitFor();
+		const width = await page.evaluate(() => document.documentElement.scrollWidth);
+		assert.ok(width <= 375, `no horizontal scroll (document is ${width} px wide)`);
+		await shot('12-phone-feed');
+		await page.keyboard.press('Escape');
+		await page.locator('form.lesson-form').waitFor({ state: 'detached' });
+	} finally {
+		await page.setViewportSize({ width: 1280, height: 900 });
+	}
+});
+
+step('13-story-to-lesson', async () => {
+	const li = feedItem('Nobody greeted me at the door');
+	const toLesson = li.getByRole('button', { name: 'Turn into a lesson' });
+	// By keyboard: Enter opens the form with the focus in it, Escape closes it.
+	await toLesson.focus();
+	await page.keyboard.press('Enter');
+	const form = li.locator('form.lesson-form');
+	await form.waitFor();
+	assert.equal(await toLesson.getAttribute('aria-expanded'), 'true');
+	assert.equal(await form.getByLabel('What to change').evaluate((el) => el === document.activeElement), true);
+	await page.keyboard.press('Escape');
+	await form.waitFor({ state: 'detached' });
+	assert.equal(await toLesson.evaluate((el) => el === document.activeElement), true, 'the focus is back on the button');
+	await page.keyboard.press('Enter');
+	await form.waitFor();
+	assert.equal(await form.getByLabel('Who sees it through (login)').inputValue(), LOGIN, 'the one who makes it owns it unless said otherwise');
+	await form.getByRole('button', { name: 'Create the lesson' }).click();
+	assert.equal(await form.getByLabel('What to change').getAttribute('aria-invalid'), 'true', 'a lesson says what to change');
+	lessonTitle = `Greet every client at the door <b>${Date.now()}</b>`;
+	await form.getByLabel('What to change').fill(lessonTitle);
+	await form.getByLabel('For which clients (optional)').fill('tier:panel');
+	await form.getByRole('button', { name: 'Create the lesson' }).click();
+	await li.locator('.lesson-made').waitFor();
+	await li.locator('.lesson-mark', { hasText: lessonTitle }).waitFor();
+	const lesson = (await apiGet('/lessons')).body.lessons.find((l) => l.title === lessonTitle);
+	assert.ok(lesson, 'the lesson is stored');
+	assert.equal(lesson.status, 'open');
+	assert.equal(lesson.owner, LOGIN);
+	assert.equal(lesson.segment, 'tier:panel');
+	assert.equal(lesson.stories, 1);
+	lessonId = lesson.id;
+	assert.equal(await li.locator('.lesson-made a').getAttribute('href'), `#/lessons/${lessonId}`);
+	await shot('13-story-lesson-made');
+
+	// Another story supports it.
+	const other = feedItem('Waited 10 minutes at the reception');
+	const otherId = Number(await other.getAttribute('data-story-id'));
+	await other.getByRole('button', { name: 'Link to a lesson' }).click();
+	const link = other.locator('form.link-form');
+	await link.waitFor();
+	await link.getByLabel('Lesson').selectOption(String(lessonId));
+	await link.getByRole('button', { name: 'Link', exact: true }).click();
+	await other.locator('.lesson-made').waitFor();
+	const shown = (await apiGet(`/lessons/${lessonId}`)).body;
+	assert.deepEqual(shown.supporting.map((s) => s.id).sort((a, b) => a - b), [otherId, xssId].sort((a, b) => a - b));
+
+	// The lessons page: open, with its owner and both stories.
+	await nav('Lessons').click();
+	await page.waitForURL(/#\/lessons$/);
+	const row = page.locator('.group-open li.lesson', { hasText: lessonTitle });
+	await row.waitFor();
+	assert.match(await row.innerText(), /2 stories/);
+	assert.match(await row.innerText(), new RegExp(`Owner: ${LOGIN}`));
+	assert.equal(await page.locator('.lesson-list b').count(), 0, 'the title is text');
+	await noGaps();
+	await row.getByRole('link', { name: lessonTitle }).click();
+	await page.waitForURL(new RegExp(`#/lessons/${lessonId}$`));
+	await page.getByRole('heading', { level: 1, name: lessonTitle }).waitFor();
+	assert.equal(await page.locator('.supporting > li').count(), 2);
+	await page.locator('.supporting .story-text', { hasText: 'Nobody greeted me at the door' }).waitFor();
+	assert.equal(await page.locator('main img, main b').count(), 0);
+	await noGaps();
+	await shot('13-lesson-page');
+
+	// On its owner's agenda, apart from the people.
+	await page.goto(`${BASE}/#/agenda?mine=1`);
+	const block = page.locator('.agenda-lessons-section');
+	await block.getByRole('link', { name: lessonTitle }).waitFor();
+	const item = block.locator('li', { hasText: lessonTitle });
+	assert.match(await item.innerText(), /Open/);
+	assert.match(await item.innerText(), /2 stories/);
+	assert.match(await item.innerText(), /open 0 days/);
+});
+
+step('14-lesson-done', async () => {
+	await page.goto(`${BASE}/#/lessons/${lessonId}`);
+	await page.getByRole('heading', { level: 1, name: lessonTitle }).waitFor();
+	await page.getByRole('button', { name: 'Start' }).click();
+	await page.locator('.about .status-doing').waitFor();
+	assert.equal((await apiGet(`/lessons/${lessonId}`)).body.status, 'doing');
+	// Done says what was done.
+	await page.locator('button.done-toggle').click();
+	const form = page.locator('form.done-form');
+	await form.waitFor();
+	await form.getByRole('button', { name: 'Mark done' }).click();
+	assert.equal(await form.getByLabel('What was done').getAttribute('aria-invalid'), 'true', 'no done without its note');
+	assert.equal((await apiGet(`/lessons/${lessonId}`)).body.status, 'doing', 'nothing was sent');
+	await form.getByLabel('What was done').fill('A greeter stands at the door <i>every morning</i>');
+	await form.getByRole('button', { name: 'Mark done' }).click();
+	await page.locator('.about .status-done').waitFor();
+	assert.match(await page.locator('.about').innerText(), /A greeter stands at the door <i>every morning<\/i>/);
+	assert.equal(await page.locator('button.done-toggle').count(), 0, 'a done lesson is closed');
+	const done = (await apiGet(`/lessons/${lessonId}`)).body;
+	assert.equal(done.status, 'done');
+	assert.equal(done.note, 'A greeter stands at the door <i>every morning</i>');
+	await shot('14-lesson-done');
+
+	// Out of the open lessons, among the done ones.
+	await nav('Lessons').click();
+	await page.locator('.group-done li.lesson', { hasText: lessonTitle }).waitFor();
+	assert.equal(await page.locator('.group-open li.lesson, .group-doing li.lesson').filter({ hasText: lessonTitle }).count(), 0);
+	// Dropping from the list: the lesson moves to the dropped ones in place.
+	const drop = `Call back within the hour ${Date.now()}`;
+	const made = await apiSend('POST', '/lessons', { story: xssId, title: drop, owner: LOGIN });
+	assert.equal(made.status, 200);
+	await page.reload();
+	const row = page.locator('.group-open li.lesson', { hasText: drop });
+	await row.getByRole('button', { name: 'Drop' }).click();
+	await row.locator('form.drop-form').getByLabel('Why (optional)').fill('The phones cannot do it');
+	await row.locator('form.drop-form').getByRole('button', { name: 'Drop it' }).click();
+	const dropped = page.locator('.group-dropped li.lesson', { hasText: drop });
+	await dropped.waitFor();
+	assert.equal(await dropped.locator('a.lesson-title').evaluate((el) => el === document.activeElement), true, 'the focus follows the lesson');
+	assert.equal((await apiGet(`/lessons/${made.body.id}`)).body.status, 'dropped');
+
+	// Off the owner's agenda.
+	await page.goto(`${BASE}/#/agenda?mine=1`);
+	await page.locator('.agenda-main:not([aria-busy])').waitFor();
+	const agenda = (await apiGet(`/agenda?owner=${LOGIN}`)).body;
+	assert.ok(!agenda.lessons.some((l) => l.id === lessonId || l.id === made.body.id));
+	assert.equal(await page.locator('.agenda-lessons-section li', { hasText: lessonTitle }).count(), 0);
+	assert.equal(await page.locator('.agenda-lessons-section li', { hasText: drop }).count(), 0);
+});
+
+// The pages for the routes made alongside, drawn from documents of their
+// documented shape (the requests are answered here), so that the drawing
+// is tested whatever this server has.  The same pages against the real
+// routes are in the group further down.
+
+step('15-agenda-panel-drawn', async () => {
+	const one = (await apiGet('/contacts/1')).body;
+	const panel = [
+		{
+			contact: { id: zedId, name: MARKUP_NAME },
+			cadence_days: 30,
+			last_on: '2026-01-05',
+			due_on: '2026-02-04',
+			days_over: 12,
+			ask_about: ['life', 'friends'],
+			questions: ['What <b>changed</b> at home since the winter?', `Which shops do your friends like now? ${XSS}`],
+		},
+		{ contact: { id: one.id, name: one.name }, cadence_days: 14, last_on: null, due_on: '2026-02-04', days_over: 0, ask_about: ['choice'], questions: [] },
+	];
+	await page.route('**/api/v1/agenda?*', async (route) => {
+		const res = await route.fetch();
+		await route.fulfill({ response: res, json: { ...(await res.json()), panel } });
+	});
+	try {
+		await page.goto(`${BASE}/#/agenda`);
+		const block = page.locator('.panel-due-section');
+		await block.getByRole('heading', { level: 2, name: 'Panel: time to ask' }).waitFor();
+		assert.equal(await block.locator('.panel-item').count(), 2);
+		const zed = block.locator('.panel-item').first();
+		assert.equal(await zed.locator('a.name').innerText(), MARKUP_NAME);
+		assert.equal(await zed.locator('a.name').getAttribute('href'), `#/contact/${zedId}`);
+		const text = await zed.innerText();
+		assert.match(text, /overdue by 12 days/);
+		assert.match(text, /last asked 5 January 2026/);
+		assert.match(text, /every 30 days/);
+		assert.deepEqual(await zed.locator('.panel-ask .badge').allInnerTexts(), ['Life', 'Friends']);
+		assert.deepEqual(await zed.getByRole('list', { name: `Questions to ask ${MARKUP_NAME}` }).locator('li').allInnerTexts(), panel[0].questions);
+		assert.equal(await block.locator('b, img').count(), 0, 'questions are text');
+		const second = await block.locator('.panel-item').nth(1).innerText();
+		assert.match(second, /due today/);
+		assert.match(second, /never asked/);
+		await noGaps('.panel-due-section');
+		await shot('15-agenda-panel');
+	} finally {
+		await page.unroute('**/api/v1/agenda?*');
+	}
+	// A document without the block: no block.
+	const real = (await apiGet('/agenda?limit=30')).body;
+	if (!('panel' in real)) {
+		await page.reload();
+		await page.locator('.agenda-main:not([aria-busy])').waitFor();
+		assert.equal(await page.locator('.panel-due-section').count(), 0);
+	}
+});
+
+step('16-similar-stories-drawn', async () => {
+	const interaction = (await apiGet('/stories?kind=interaction')).body.stories.filter((s) => s.id !== xssId);
+	const similar = interaction.slice(0, 2).map((s, i) => ({ id: s.id, contact: s.contact, told_on: s.told_on, kind: s.kind, tone: s.tone, text: s.text, score: 0.8 - i * 0.25 }));
+	similar.push({ id: 999999, contact: { id: zedId, name: MARKUP_NAME }, told_on: '2026-01-02', kind: 'life', tone: null, text: '<img src=y onerror=alert(2)>', score: 0.1 });
+	const answer = (route, status, json) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(json) });
+	await page.route('**/api/v1/stories/*/similar', (route) => answer(route, 200, { story: { id: xssId }, similar }));
+	await page.goto(`${BASE}/#/stories?kind=interaction`);
+	const li = feedItem('Nobody greeted me at the door');
+	const toggle = li.getByRole('button', { name: 'Similar stories' });
+	const panel = li.locator('section.similar');
+	try {
+		await toggle.click();
+		await panel.locator('.similar-list > li').first().waitFor();
+		assert.equal(await panel.locator('.similar-list > li').count(), 3);
+		const first = panel.locator('.similar-list > li').first();
+		assert.equal(await first.getAttribute('data-story-id'), String(similar[0].id));
+		assert.match(await first.innerText(), /similarity 0\.8/);
+		assert.equal(await first.locator('a.story-contact').getAttribute('href'), `#/contact/${similar[0].contact.id}`);
+		assert.equal(await panel.locator('img').count(), 0, 'similar stories are text');
+		assert.equal(await panel.locator('.story-text').last().innerText(), '<img src=y onerror=alert(2)>');
+		await shot('16-similar');
+		await toggle.click();
+		await panel.waitFor({ state: 'detached' });
+	} finally {
+		await page.unroute('**/api/v1/stories/*/similar');
+	}
+	// A server without the route answers 404: said calmly, not as an error.
+	await page.route('**/api/v1/stories/*/similar', (route) => answer(route, 404, { error: { code: 'not_found', message: 'no such route; see docs/API.md' } }));
+	try {
+		await toggle.click();
+		await panel.locator('.similar-unavailable', { hasText: 'This server cannot find similar stories yet.' }).waitFor();
+		assert.equal(await li.locator('[role=alert]').count(), 0);
+		await toggle.click();
+	} finally {
+		await page.unroute('**/api/v1/stories/*/similar');
+	}
+	// Any other failure is shown as one, with a way to try again.
+	await page.route('**/api/v1/stories/*/similar', (route) => answer(route, 500, { error: { code: 'store', message: 'the store did not answer' } }));
+	try {
+		await toggle.click();
+		const alert = panel.locator('[role=alert]');
+		await alert.waitFor();
+		assert.match(await alert.innerText(), /the store did not answer/);
+		assert.match(await alert.innerText(), /HTTP 500 · store/);
+		await alert.getByRole('button', { name: 'Try again' }).waitFor();
+	} finally {
+		await page.unroute('**/api/v1/stories/*/similar');
+	}
+});
+
+step('17-report-and-themes-drawn', async () => {
+	const interaction = (await apiGet('/stories?kind=interaction')).body.stories;
+	const loose = interaction.find((s) => s.id !== xssId);
+	const report = {
+		periods: ['2026-09', '2026-10', '2026-11'],
+		themes: [
+			{ label: 'waiting at reception', terms: ['wait', 'reception', 'greet'], stories: 5, by_kind: { interaction: 5 }, by_period: [1, 2, 2] },
+			{ label: 'late <b>delivery</b>', terms: ['deliver', 'late'], stories: 3, by_kind: { product: 2, life: 1 }, by_period: [0, 1, 2] },
+		],
+		without_lesson: { count: 4, stories: [{ id: loose.id, contact: loose.contact, told_on: loose.told_on, kind: loose.kind, text: loose.text }] },
+		lessons: { open: 2, doing: 0, done: 1, dropped: 1 },
+	};
+	const asked = [];
+	await page.route('**/api/v1/stories/report*', (route) => {
+		asked.push(new URL(route.request().url()).searchParams.get('by'));
+		return route.fulfill({ contentType: 'application/json', body: JSON.stringify(report) });
+	});
+	try {
+		// Reached from the stories.
+		await nav('Stories').click();
+		await page.getByRole('link', { name: 'Report', exact: true }).click();
+		await page.waitForURL(/#\/stories\/report$/);
+		await page.getByRole('heading', { level: 1, name: 'Stories report' }).waitFor();
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.themes-chart canvas')));
+		const chart = await page.evaluate(() => {
+			const c = window.Chart.getChart(document.querySelector('.themes-chart canvas'));
+			return { labels: c.data.labels, sets: c.data.datasets.map((d) => [d.label, d.data]), stacked: c.options.scales.x.stacked && c.options.scales.y.stacked };
+		});
+		assert.equal(chart.labels.length, 3);
+		assert.match(chart.labels.join('|'), /^Sept? 2026\|Oct 2026\|Nov 2026$/, 'months as people read them');
+		assert.deepEqual(chart.sets, [
+			['waiting at reception', [1, 2, 2]],
+			['late <b>delivery</b>', [0, 1, 2]],
+		]);
+		assert.equal(chart.stacked, true, 'the themes stack in each period');
+		assert.match(await page.locator('.themes-chart .chart-summary').innerText(), /waiting at reception 5, late <b>delivery<\/b> 3/);
+		const rows = page.locator('table.bykind tbody tr');
+		assert.equal(await rows.count(), 2);
+		assert.equal(await rows.nth(0).locator('td[data-kind=interaction]').innerText(), '5');
+		assert.equal(await rows.nth(1).locator('td[data-kind=product]').innerText(), '2');
+		assert.equal(await rows.nth(1).locator('td.total').innerText(), '3');
+		assert.equal(await page.locator('main b').count(), 0, 'theme labels are text');
+		assert.match(await page.locator('.without-count').innerText(), /4 stories not turned into a lesson yet/);
+		const lone = page.locator('.without-list > li');
+		assert.equal(await lone.count(), 1);
+		await lone.getByRole('button', { name: 'Turn into a lesson' }).waitFor();
+		assert.equal(await page.locator('.lesson-counts [data-status=done] dd').innerText(), '1');
+		assert.equal(await page.locator('.lesson-counts [data-status=open] dd').innerText(), '2');
+		await noGaps();
+		await shot('17-report');
+		// By quarter.
+		await page.getByLabel('Periods').selectOption('quarter');
+		await page.getByRole('button', { name: 'Show' }).click();
+		await page.waitForURL(/#\/stories\/report\?by=quarter$/);
+		await page.locator('table.bykind').waitFor();
+		assert.deepEqual(asked, ['month', 'quarter']);
+	} finally {
+		await page.unroute('**/api/v1/stories/report*');
+	}
+
+	const ids = interaction.map((s) => s.id).slice(0, 3);
+	const themes = {
+		since: '2026-09-01',
+		capped: true,
+		themes: [
+			{
+				label: 'waiting at reception',
+				terms: ['wait', 'reception'],
+				stories: 3,
+				clients: 3,
+				by_kind: { interaction: 3 },
+				examples: interaction.slice(0, 2).map((s) => ({ id: s.id, contact: s.contact, text: s.text })),
+				story_ids: ids,
+			},
+		],
+	};
+	await page.route('**/api/v1/stories/themes*', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(themes) }));
+	try {
+		await page.getByRole('link', { name: 'Themes', exact: true }).click();
+		await page.waitForURL(/#\/stories\/themes$/);
+		await page.getByRole('heading', { level: 1, name: 'What clients tell us' }).waitFor();
+		const card = page.locator('li.theme');
+		await card.getByRole('heading', { level: 2, name: '3 clients told us about “waiting at reception”' }).waitFor();
+		assert.match(await page.locator('.view-head .lead').innerText(), /Since 1 September 2026/);
+		await page.locator('.themes-capped').waitFor();
+		assert.equal(await card.locator('.examples > li').count(), 2);
+		assert.equal(await page.locator('main img').count(), 0, 'examples are text');
+		await noGaps();
+		await shot('17-themes');
+		// The theme becomes one lesson with all its stories behind it.
+		await card.getByRole('button', { name: 'Turn the theme into a lesson' }).click();
+		const title = `Greet at the door within a minute ${Date.now()}`;
+		await card.getByLabel('What to change').fill(title);
+		await card.getByRole('button', { name: 'Create the lesson' }).click();
+		await card.locator('.lesson-made').waitFor();
+		const lesson = (await apiGet('/lessons')).body.lessons.find((l) => l.title === title);
+		const shown = (await apiGet(`/lessons/${lesson.id}`)).body;
+		assert.deepEqual(shown.supporting.map((s) => s.id).sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+	} finally {
+		await page.unroute('**/api/v1/stories/themes*');
+	}
+	// A server without the report says so calmly.
+	const missing = { error: { code: 'not_found', message: 'no such route; see docs/API.md' } };
+	await page.route('**/api/v1/stories/report*', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify(missing) }));
+	try {
+		await page.goto(`${BASE}/#/stories/report`);
+		await page.locator('.report-slot .unavailable', { hasText: 'This server does not make the stories report yet.' }).waitFor();
+		assert.equal(await page.locator('main [role=alert]').count(), 0);
+		assert.equal(await page.locator('.themes-chart').isHidden(), true, 'no empty chart');
+	} finally {
+		await page.unroute('**/api/v1/stories/report*');
+	}
+});
+
+// ---- against the routes built alongside ------------------------------------------
+// These need GET /agenda's "panel", GET /stories/{id}/similar,
+// GET /stories/report and GET /stories/themes from the server: they fail
+// where those are not there yet.
+
+describe('with the routes built alongside: agenda panel, similar stories, stories report, themes', () => {
+	step('18-agenda-panel', async () => {
+		const doc = (await apiGet('/agenda?limit=30')).body;
+		assert.ok(Array.isArray(doc.panel), 'the agenda has its panel block');
+		await page.goto(`${BASE}/#/agenda`);
+		await page.locator('.agenda-main:not([aria-busy])').waitFor();
+		const block = page.locator('.panel-due-section');
+		if (!doc.panel.length) {
+			assert.equal(await block.count(), 0, 'an empty panel shows nothing');
+			return;
+		}
+		assert.equal(await block.locator('.panel-item').count(), doc.panel.length);
+		const first = block.locator('.panel-item').first();
+		assert.equal(await first.locator('a.name').innerText(), doc.panel[0].contact.name);
+		assert.deepEqual(await first.locator('.questions li').allInnerTexts(), doc.panel[0].questions);
+	});
+
+	step('19-similar-stories', async () => {
+		const doc = await apiGet(`/stories/${xssId}/similar`);
+		assert.equal(doc.status, 200, 'GET /stories/{id}/similar answers');
+		assert.equal(doc.body.story.id, xssId);
+		assert.ok(doc.body.similar.length >= 1, 'the other stories of nobody greeting them are alike');
+		await page.goto(`${BASE}/#/stories?kind=interaction`);
+		const li = feedItem('Nobody greeted me at the door');
+		await li.getByRole('button', { name: 'Similar stories' }).click();
+		const items = li.locator('.similar-list > li');
+		await items.first().waitFor();
+		assert.equal(await items.count(), doc.body.similar.length);
+		assert.equal(await items.first().getAttribute('data-story-id'), String(doc.body.similar[0].id));
+	});
+
+	step('20-stories-report', async () => {
+		const doc = await apiGet('/stories/report?by=month');
+		assert.equal(doc.status, 200, 'GET /stories/report answers');
+		await page.goto(`${BASE}/#/stories/report`);
+		await page.locator('.report-slot:not([aria-busy])').waitFor();
+		assert.equal(await page.locator('table.bykind tbody tr').count(), doc.body.themes.length);
+		if (doc.body.themes.length) await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.themes-chart canvas')));
+		assert.equal(await page.locator('.without-list > li').count(), doc.body.without_lesson.stories.length);
+		for (const st of ['open', 'doing', 'done', 'dropped']) {
+			assert.equal(await page.locator(`.lesson-counts [data-status=${st}] dd`).innerText(), String(doc.body.lessons[st]));
+		}
+		assert.ok(doc.body.lessons.done >= 1, 'the lesson done before is counted');
+	});
+
+	step('21-stories-themes', async () => {
+		const doc = await apiGet('/stories/themes');
+		assert.equal(doc.status, 200, 'GET /stories/themes answers');
+		await page.goto(`${BASE}/#/stories/themes`);
+		await page.locator('.themes-slot:not([aria-busy])').waitFor();
+		assert.equal(await page.locator('li.theme').count(), doc.body.themes.length);
+		if (doc.body.themes.length) assert.match(await page.locator('li.theme h2').first().innerText(), new RegExp(`${doc.body.themes[0].clients} clients? told us about`));
+	});
+});
+
+step('22-session-ends', async () => {
 	await page.goto(`${BASE}/#/agenda`);
 	await page.locator('.agenda-item').first().waitFor();
 	// The session disappears (as when it expires): the next call answers 401.
@@ -435,7 +997,7 @@ step('11-session-ends', async () => {
 	assert.equal(await page.evaluate(() => sessionStorage.getItem('rapport.csrf')), null);
 });
 
-step('12-russian-browser-and-throttling', async () => {
+step('23-russian-browser-and-throttling', async () => {
 	const ru = await launch({ viewport: { width: 375, height: 740 }, locale: 'ru-RU' });
 	const p = ru.pages()[0] || (await ru.newPage());
 	watch(p);
@@ -459,11 +1021,11 @@ step('12-russian-browser-and-throttling', async () => {
 		assert.match(text, /429/);
 		assert.equal(await p.getByRole('button', { name: 'Войти' }).isDisabled(), true, 'no more tries until then');
 	} finally {
-		await shot('12-russian-throttled', p);
+		await shot('23-russian-throttled', p);
 		await ru.close();
 	}
 }, { autoShot: false });
 
-test('13 no page errors', async () => {
+test('24 no page errors', async () => {
 	assert.deepEqual(problems, [], 'no uncaught errors and no CSP violations');
 });
