@@ -81,6 +81,21 @@ static void story_themes_text(FILE *f, json_t *r)
 	}
 }
 
+/* s in a column of w characters (not bytes: labels are often Cyrillic),
+** cut when longer. */
+static void column(FILE *f, const char *s, int w)
+{
+	int n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p && n < w) {
+		do
+			fputc(*p++, f);
+		while ((*p & 0xC0) == 0x80);
+		n++;
+	}
+	fprintf(f, "%*s", w - n, "");
+}
+
 static void story_report_text(FILE *f, json_t *r)
 {
 	json_t *periods = json_object_get(r, "periods"), *th, *v, *n;
@@ -93,7 +108,7 @@ static void story_report_text(FILE *f, json_t *r)
 		fprintf(f, "(no theme told by more than one story)\n");
 	json_array_foreach(json_object_get(r, "themes"), i, th)
 	{
-		fprintf(f, "%-32.32s", S(th, "label"));
+		column(f, S(th, "label"), 32);
 		json_array_foreach(json_object_get(th, "by_period"), j, n) fprintf(f, " %8lld", (long long)json_integer_value(n));
 		fprintf(f, " %8lld  (", I(th, "stories"));
 		by_kind_line(f, json_object_get(th, "by_kind"));
