@@ -17,10 +17,13 @@ UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 WEB     := $(shell find web -type f 2>/dev/null | sort)
 CHARTJS := /usr/share/javascript/chart.js/chart.min.js
 GEN     := build/gen/web_assets.c
+# The concepts stories are compared by (data/lexicon.txt), as a C string.
+LEX     := build/gen/lexicon.c
+GENOBJ  := $(GEN:.c=.o) $(LEX:.c=.o)
 
-OBJ     := $(SRC:%.c=build/rel/%.o) build/rel/$(GEN:.c=.o)
-LIBOBJ  := $(LIBSRC:%.c=build/rel/%.o) build/rel/$(GEN:.c=.o)
-SANOBJ  := $(LIBSRC:%.c=build/san/%.o) build/san/$(GEN:.c=.o)
+OBJ     := $(SRC:%.c=build/rel/%.o) $(addprefix build/rel/,$(GENOBJ))
+LIBOBJ  := $(LIBSRC:%.c=build/rel/%.o) $(addprefix build/rel/,$(GENOBJ))
+SANOBJ  := $(LIBSRC:%.c=build/san/%.o) $(addprefix build/san/,$(GENOBJ))
 
 DEMO    ?= demo/rapport.db
 
@@ -42,6 +45,12 @@ build/tools/embed: tools/embed.c
 $(GEN): build/tools/embed $(WEB) $(CHARTJS)
 	@mkdir -p $(dir $@)
 	build/tools/embed web $(CHARTJS)=/vendor/chart.min.js >$@.tmp && mv $@.tmp $@
+
+$(LEX): data/lexicon.txt
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from data/lexicon.txt by the Makefile. */'; \
+	  echo 'const char rp_lexicon_text[] ='; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&\\n"/' $<; echo ';'; } >$@.tmp && mv $@.tmp $@
 
 build/rel/build/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
@@ -119,7 +128,7 @@ check-pg:
 clang-check:
 	@$(MAKE) --no-print-directory CC=clang OPT=-O0 build-clang
 
-build-clang: $(SRC:%.c=build/clang/%.o) build/clang/$(GEN:.c=.o)
+build-clang: $(SRC:%.c=build/clang/%.o) $(addprefix build/clang/,$(GENOBJ))
 	@echo "clang: built clean with -Wall -Wextra -Werror"
 
 build/clang/build/gen/%.o: build/gen/%.c

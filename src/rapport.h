@@ -176,6 +176,46 @@ int story_add(db *d, const story_in *in, int64_t *id, rp_err *e);
 ** of one kind or all; limit < 0: all of them.  {"stories": [...]} */
 int story_list(db *d, int64_t contact, const char *kind, int64_t limit, json_t **out, rp_err *e);
 
+/* ---- similar stories, themes, the report (core/similar.c, core/report.c) */
+
+/* How stories are compared: by their words' stems and the concepts of
+** data/lexicon.txt (the default), or by stems alone (plain TF-IDF cosine,
+** the baseline the lexicon is measured against). */
+typedef enum story_method { STORY_LEXICON, STORY_TFIDF } story_method;
+/* "lexicon" (or NULL or "") or "tfidf"; RP_EINVAL otherwise. */
+int story_method_parse(const char *name, story_method *m, rp_err *e);
+
+/* The stories of other clients that tell the same thing as story, best
+** first, at most limit (1..100): {"story": {"id", "contact": {"id",
+** "name"}, "text"}, "similar": [{"id", "contact", "told_on", "kind", "tone",
+** "text", "score"}...]}.  An unknown story is RP_ENOTFOUND.  Callable on
+** any open store (benchmarks call it in process). */
+int story_similar(db *d, int64_t story, int64_t limit, json_t **out, rp_err *e);
+int story_similar_by(db *d, int64_t story, int64_t limit, story_method m, json_t **out, rp_err *e);
+
+typedef struct story_themes_in {
+	const char *since;  /* YYYY-MM-DD; NULL: 90 days ago */
+	const char *kind;   /* NULL: every kind */
+	story_method method;
+	double threshold;   /* 0: the method's default */
+	int64_t max;        /* 0: the newest 5,000 stories */
+} story_themes_in;
+/* Recent stories grouped into recurring themes, largest first:
+** {"since", "capped", "considered", "themes": [{"label", "terms", "stories",
+** "clients", "by_kind": {kind: n}, "examples": [{"id", "contact", "text"}],
+** "story_ids": [...]}]}. */
+int story_themes(db *d, const story_themes_in *in, json_t **out, rp_err *e);
+
+/* Themes by kind over time, the stories no lesson was drawn from, and
+** lessons by status, from since (NULL: the start of the period eleven
+** months or three quarters back) by "month" (default) or "quarter":
+** {"since", "by", "capped", "periods": ["2026-09"...], "themes": [{"label",
+** "terms", "stories", "clients", "by_kind", "by_period": [n per period]}],
+** "without_lesson": {"count", "stories": [{"id", "contact", "told_on",
+** "kind", "text"}... the newest 20]}, "lessons": {"open", "doing", "done",
+** "dropped"}}. */
+int story_report(db *d, const char *since, const char *by, json_t **out, rp_err *e);
+
 /* ---- lessons (core/lesson.c) ----------------------------------------- */
 
 /* A lesson a person draws from a story: what to change, for the whole

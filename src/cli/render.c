@@ -29,6 +29,104 @@ static void story_line(FILE *f, json_t *st)
 	fprintf(f, "\n          %s\n", S(st, "text"));
 }
 
+static void story_similar_text(FILE *f, json_t *r)
+{
+	json_t *st = json_object_get(r, "story"), *c = json_object_get(st, "contact"), *v;
+	size_t i;
+	fprintf(f, "story %lld, told by %s (#%lld):\n  %s\n", I(st, "id"), S(c, "name"), I(c, "id"), S(st, "text"));
+	if (!json_array_size(json_object_get(r, "similar")))
+		fprintf(f, "no other client told anything like it\n");
+	else
+		fprintf(f, "told by others:\n");
+	json_array_foreach(json_object_get(r, "similar"), i, v)
+	{
+		c = json_object_get(v, "contact");
+		fprintf(f, "  %.3f  story %lld, %s %s, %s (#%lld)\n         %s\n",
+			json_number_value(json_object_get(v, "score")), I(v, "id"), S(v, "told_on"), S(v, "kind"),
+			S(c, "name"), I(c, "id"), S(v, "text"));
+	}
+}
+
+/* "interaction 3, product 1" */
+static void by_kind_line(FILE *f, json_t *by)
+{
+	const char *k;
+	json_t *n;
+	int first = 1;
+	json_object_foreach(by, k, n)
+	{
+		fprintf(f, "%s%s %lld", first ? "" : ", ", k, (long long)json_integer_value(n));
+		first = 0;
+	}
+}
+
+static void story_themes_text(FILE *f, json_t *r)
+{
+	json_t *th, *ex;
+	size_t i, j;
+	fprintf(f, "stories told since %s: %lld%s\n", S(r, "since"), I(r, "considered"),
+		json_is_true(json_object_get(r, "capped")) ? " (the newest only: there are more)" : "");
+	if (!json_array_size(json_object_get(r, "themes")))
+		fprintf(f, "no theme told by more than one story yet\n");
+	json_array_foreach(json_object_get(r, "themes"), i, th)
+	{
+		fprintf(f, "\n%s: %lld stories from %lld clients (", S(th, "label"), I(th, "stories"), I(th, "clients"));
+		by_kind_line(f, json_object_get(th, "by_kind"));
+		fprintf(f, ")\n");
+		json_array_foreach(json_object_get(th, "examples"), j, ex)
+		{
+			json_t *c = json_object_get(ex, "contact");
+			fprintf(f, "  story %lld, %s (#%lld): %s\n", I(ex, "id"), S(c, "name"), I(c, "id"), S(ex, "text"));
+		}
+	}
+}
+
+/* s in a column of w characters (not bytes: labels are often Cyrillic),
+** cut when longer. */
+static void column(FILE *f, const char *s, int w)
+{
+	int n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p && n < w) {
+		do
+			fputc(*p++, f);
+		while ((*p & 0xC0) == 0x80);
+		n++;
+	}
+	fprintf(f, "%*s", w - n, "");
+}
+
+static void story_report_text(FILE *f, json_t *r)
+{
+	json_t *periods = json_object_get(r, "periods"), *th, *v, *n;
+	size_t i, j;
+	fprintf(f, "stories since %s by %s%s\n\n%-32s", S(r, "since"), S(r, "by"),
+		json_is_true(json_object_get(r, "capped")) ? " (the newest 5,000 grouped)" : "", "theme");
+	json_array_foreach(periods, i, v) fprintf(f, " %8s", json_string_value(v));
+	fprintf(f, "    total\n");
+	if (!json_array_size(json_object_get(r, "themes")))
+		fprintf(f, "(no theme told by more than one story)\n");
+	json_array_foreach(json_object_get(r, "themes"), i, th)
+	{
+		column(f, S(th, "label"), 32);
+		json_array_foreach(json_object_get(th, "by_period"), j, n) fprintf(f, " %8lld", (long long)json_integer_value(n));
+		fprintf(f, " %8lld  (", I(th, "stories"));
+		by_kind_line(f, json_object_get(th, "by_kind"));
+		fprintf(f, ")\n");
+	}
+	json_t *bare = json_object_get(r, "without_lesson");
+	fprintf(f, "\nstories without a lesson: %lld\n", I(bare, "count"));
+	json_array_foreach(json_object_get(bare, "stories"), i, v)
+	{
+		json_t *c = json_object_get(v, "contact");
+		fprintf(f, "  story %lld, %s %s, %s (#%lld): %s\n", I(v, "id"), S(v, "told_on"), S(v, "kind"), S(c, "name"),
+			I(c, "id"), S(v, "text"));
+	}
+	json_t *l = json_object_get(r, "lessons");
+	fprintf(f, "\nlessons: %lld open, %lld doing, %lld done, %lld dropped\n", I(l, "open"), I(l, "doing"), I(l, "done"),
+		I(l, "dropped"));
+}
+
 static void interaction_line(FILE *f, json_t *it)
 {
 	const char *at = S(it, "at");
@@ -304,6 +402,12 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		if (!json_array_size(json_object_get(r, "stories")))
 			fprintf(f, "no stories\n");
 		json_array_foreach(json_object_get(r, "stories"), i, v) story_line(f, v);
+	} else if (!strcmp(n, "story similar")) {
+		story_similar_text(f, r);
+	} else if (!strcmp(n, "story themes")) {
+		story_themes_text(f, r);
+	} else if (!strcmp(n, "story report")) {
+		story_report_text(f, r);
 	} else if (!strcmp(n, "fact done")) {
 		fprintf(f, "fact %lld: follow-up done\n", I(r, "id"));
 	} else if (!strcmp(n, "log")) {

@@ -39,6 +39,35 @@ int contact_exists(db *d, int64_t id, rp_err *e);
 ** when it is empty, too long or holds ; , or a line break. */
 char *tag_key(const char *raw, rp_err *e);
 
+/* Moved by every story added in this process: what similar.c's per-thread
+** document frequencies were counted at (other processes' stories show as
+** a new largest id). */
+extern _Atomic unsigned long story_generation;
+
+/* 0 when kind is NULL, empty or a story kind, else RP_EINVAL listing them. */
+int story_kind_check(const char *kind, rp_err *e);
+
+/* A day given by a person (YYYY-MM-DD, what names it in the message) in
+** its canonical form into buf, or RP_EINVAL. */
+int day_check(const char *what, const char *day, char buf[11], rp_err *e);
+
+/* ---- themes (core/similar.c), for the report (core/report.c) ---------- */
+
+typedef struct themes_q {
+	const char *since;   /* YYYY-MM-DD: stories told on or after it */
+	const char *kind;    /* NULL: every kind */
+	story_method method;
+	double threshold;    /* cosine to join a theme; 0: the method's default */
+	int64_t max;         /* newest stories considered; 0: 5,000 */
+	int by;              /* 0, or 'm' (month) or 'q' (quarter): count each theme's stories by period */
+	rp_date start;       /* the first period's first day, with by */
+	int nperiods;
+} themes_q;
+/* The themes of the stories q selects, largest first, as story_themes
+** lists them (with "by_period" when q->by is set).  *capped: more stories
+** matched than were considered; *considered: how many were. */
+int themes_run(db *d, const themes_q *q, json_t **themes, int *capped, int64_t *considered, rp_err *e);
+
 /* ---- links in messages (core/optin.c), for the outbox ---------------- */
 
 /* A link's secret: 256 random bits as base64url, 43 characters. */

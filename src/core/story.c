@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Atomic unsigned long story_generation;
+
 static const char *const kinds[] = {"choice", "interaction", "product", "friends", "life", NULL};
 static const char *const tones[] = {"positive", "neutral", "negative", NULL};
 
@@ -87,14 +89,22 @@ int story_add(db *d, const story_in *in, int64_t *id, rp_err *e)
 		db_rollback(d);
 		return rc;
 	}
+	story_generation++;
 	return db_commit(d, e);
 }
 
-int story_list(db *d, int64_t contact, const char *kind, int64_t limit, json_t **out, rp_err *e)
+int story_kind_check(const char *kind, rp_err *e)
 {
 	char buf[160];
 	if (kind && *kind && !one_of(kind, kinds))
 		return rp_errf(e, RP_EINVAL, "story kind \"%s\" is not one of %s", kind, words_list(kinds, buf, sizeof buf));
+	return 0;
+}
+
+int story_list(db *d, int64_t contact, const char *kind, int64_t limit, json_t **out, rp_err *e)
+{
+	if (story_kind_check(kind, e))
+		return e->code;
 	/* The page of stories first, then their tags joined to it: one
 	** statement, rows of one story side by side. */
 	db_stmt *s = db_query(d, e,

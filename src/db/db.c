@@ -152,6 +152,14 @@ int db_fulltext(db *d, const char *text, int limit, db_fulltext_row row, void *c
 	return d->vfs->fulltext(d->impl, text, limit, row, ctx, e);
 }
 
+int db_fulltext_any(db *d, const char *table, const char *words, int limit, db_fulltext_row row, void *ctx,
+		    rp_err *e)
+{
+	if (strcmp(table, "story"))
+		return rp_errf(e, RP_EDB, "no search by any word for table %s", table);
+	return d->vfs->fulltext_any(d->impl, table, words, limit, row, ctx, e);
+}
+
 int db_fulltext_defer(db *d, const char *table, rp_err *e)
 {
 	return d->vfs->fulltext_defer(d->impl, table, 1, e);

@@ -113,6 +113,15 @@ int db_data_version(db *d, int64_t *v);
 typedef int (*db_fulltext_row)(void *ctx, const char *kind, int64_t ref, double rank);
 int db_fulltext(db *d, const char *text, int limit, db_fulltext_row row, void *ctx, rp_err *e);
 
+/* Capability: the rows of table (only "story" so far) whose text holds any
+** of words (separated by white space; each is searched as the search index
+** stems it), newest (largest id) first, up to limit: row() gets each id with
+** rank 0.  Reading a term's newest matches stops after limit, so the cost
+** does not grow with the number of rows (core/similar.c gathers candidates
+** this way, one concept or word at a time). */
+int db_fulltext_any(db *d, const char *table, const char *words, int limit, db_fulltext_row row, void *ctx,
+		    rp_err *e);
+
 /* Capability: bulk inserts.  Between db_fulltext_defer and
 ** db_fulltext_resume (inside one transaction) new rows of table ("contact"
 ** or "interaction") are not indexed as they are inserted; db_fulltext_index

@@ -557,7 +557,7 @@ static int run(pg *p, const char *sql, const char *text, rp_err *e)
 ** only, so nothing typed is syntax: plain words match stems, a word ending
 ** in '*' matches any word it begins.
 */
-static int add_words(char **q, size_t *len, const char *w, size_t n, int prefix)
+static int add_words(char **q, size_t *len, const char *w, size_t n, int prefix, const char *op)
 {
 	/* each run of letters and digits is a term; the others separate them */
 	size_t i = 0;
@@ -574,7 +574,7 @@ static int add_words(char **q, size_t *len, const char *w, size_t n, int prefix)
 			return -1;
 		*q = grown;
 		if (*len)
-			*len += (size_t)sprintf(*q + *len, " & ");
+			*len += (size_t)sprintf(*q + *len, " %s ", op);
 		memcpy(*q + *len, w + start, i - start);
 		*len += i - start;
 		if (prefix)
@@ -602,7 +602,7 @@ static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 			n--;
 			star = 1;
 		}
-		oom |= star ? add_words(&prefix, &nx, w, n, 1) : add_words(&plain, &np, w, n, 0);
+		oom |= star ? add_words(&prefix, &nx, w, n, 1, "&") : add_words(&plain, &np, w, n, 0, "&");
 	}
 	if (oom || (!np && !nx)) {
 		free(plain);
@@ -642,6 +642,35 @@ static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 	}
 	free(plain);
 	free(prefix);
+	return rc;
+}
+
+static int pg_fulltext_any(void *impl, const char *table, const char *words, int limit, db_fulltext_row row,
+			   void *ctx, rp_err *e)
+{
+	pg *p = impl;
+	(void)table; /* db.c lets only "story" through */
+	char *q = NULL;
+	size_t nq = 0;
+	if (add_words(&q, &nq, words, strlen(words), 0, "|"))
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	if (!nq)
+		return 0;
+	db_stmt *st = pg_prepare(p,
+				 "SELECT id FROM story_tsv WHERE v @@ to_tsquery('russian', translate($1, 'ёЁ', 'еЕ'))"
+				 " ORDER BY id DESC LIMIT $2",
+				 e);
+	int rc = st ? 0 : (e ? e->code : RP_EDB);
+	if (st) {
+		pg_bind_text(st, 1, q, -1);
+		pg_bind_int(st, 2, limit);
+		while ((rc = pg_step(st, e)) == DB_ROW)
+			if (row(ctx, "story", pg_col_int(st, 0), 0))
+				break;
+		pg_reset(st);
+		rc = rc == DB_ROW || rc == DB_DONE ? 0 : rc;
+	}
+	free(q);
 	return rc;
 }
 
@@ -842,6 +871,7 @@ const struct db_vfs db_postgres_vfs = {
 	.load = pg_load,
 	.ids_follow = pg_ids_follow,
 	.fulltext = pg_fulltext,
+	.fulltext_any = pg_fulltext_any,
 	.secure_delete = pg_secure_delete,
 	.erase_traces = pg_erase_traces,
 };

@@ -249,10 +249,12 @@ static void sq_bulk(void *impl, int on)
 /* Turn what a person typed into an FTS5 query that cannot be a syntax error
 ** or an injection: every word becomes a quoted phrase (AND of all), and a
 ** trailing '*' on a word keeps its prefix meaning. */
-static char *fts_query(const char *text)
+static char *fts_query(const char *text, const char *join)
 {
-	size_t n = strlen(text);
-	char *q = malloc(n * 3 + 8), *o = q;
+	size_t n = strlen(text), jn = strlen(join);
+	/* each word of at least one byte and its separator grow by at most
+	** the quotes, a star and the join */
+	char *q = malloc(n * (3 + jn) + 8), *o = q;
 	if (!q)
 		return NULL;
 	const unsigned char *p = (const unsigned char *)text;
@@ -272,8 +274,10 @@ static char *fts_query(const char *text)
 		}
 		if (end == w)
 			continue;
-		if (o != q)
-			*o++ = ' ';
+		if (o != q) {
+			memcpy(o, join, jn);
+			o += jn;
+		}
 		*o++ = '"';
 		for (const unsigned char *c = w; c < end; c++) {
 			if (*c == '"')
@@ -292,7 +296,7 @@ static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 		       rp_err *e)
 {
 	sq *s = impl;
-	char *q = fts_query(text);
+	char *q = fts_query(text, " ");
 	if (!q)
 		return rp_errf(e, RP_ENOMEM, "out of memory");
 	if (!*q) {
@@ -323,6 +327,37 @@ static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 	int rc;
 	while ((rc = sq_step(st, e)) == DB_ROW)
 		if (row(ctx, sq_col_text(st, 0), sq_col_int(st, 1), sq_col_double(st, 2)))
+			break;
+	sq_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
+}
+
+static int sq_fulltext_any(void *impl, const char *table, const char *words, int limit, db_fulltext_row row,
+			   void *ctx, rp_err *e)
+{
+	sq *s = impl;
+	(void)table; /* db.c lets only "story" through */
+	char *q = fts_query(words, " OR ");
+	if (!q)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	if (!*q) {
+		free(q);
+		return 0;
+	}
+	/* FTS5 walks a query's matches in rowid order, so newest first with a
+	** limit reads only that many. */
+	db_stmt *st = sq_prepare(s, "SELECT rowid FROM story_fts WHERE story_fts MATCH $1 ORDER BY rowid DESC LIMIT $2",
+				 e);
+	if (!st) {
+		free(q);
+		return e ? e->code : RP_EDB;
+	}
+	sq_bind_text(st, 1, q, -1);
+	sq_bind_int(st, 2, limit);
+	free(q);
+	int rc;
+	while ((rc = sq_step(st, e)) == DB_ROW)
+		if (row(ctx, "story", sq_col_int(st, 0), 0))
 			break;
 	sq_reset(st);
 	return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
@@ -604,6 +639,7 @@ const struct db_vfs db_sqlite_vfs = {
 	.load = sq_load,
 	.ids_follow = sq_ids_follow,
 	.fulltext = sq_fulltext,
+	.fulltext_any = sq_fulltext_any,
 	.secure_delete = sq_secure_delete,
 	.erase_traces = sq_erase_traces,
 };

@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include "util/words.h"
+
 /* Name under which the tokenizer is registered:
  *   CREATE VIRTUAL TABLE t USING fts5(body, tokenize='rapport');
  * The tokenizer takes no arguments. */
@@ -10,7 +12,7 @@
 
 /* Longest token, in bytes, handed to FTS5; longer tokens are cut at a
  * UTF-8 character boundary. */
-#define RP_FTS_MAX_TOKEN 255
+#define RP_FTS_MAX_TOKEN RP_WORDS_MAX
 
 /*
  * Registers the "rapport" FTS5 tokenizer on db. Must be called on every

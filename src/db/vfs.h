@@ -40,6 +40,8 @@ struct db_vfs {
 	int (*erase_traces)(void *impl, const char *const *tables, int rewrite, char *done, size_t size, rp_err *e);
 	int (*fulltext)(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
 			rp_err *e);
+	int (*fulltext_any)(void *impl, const char *table, const char *words, int limit, db_fulltext_row row,
+			    void *ctx, rp_err *e);
 };
 
 /* Every backend's statement begins with this, so db.c can dispatch and

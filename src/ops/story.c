@@ -32,3 +32,23 @@ int op_story_list(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 		rc = rp_errf(e, RP_EINVAL, "--limit must be a positive number of stories");
 	return rc ? rc : story_list(c->db, contact, arg_str(args, "kind"), arg_int(args, "limit", 50), result, e);
 }
+
+int op_story_similar(op_ctx *c, json_t *args, json_t **result, rp_err *e)
+{
+	story_method m;
+	int rc = story_method_parse(arg_str(args, "method"), &m, e);
+	return rc ? rc
+		  : story_similar_by(c->db, arg_int(args, "story", 0), arg_int(args, "limit", 10), m, result, e);
+}
+
+int op_story_themes(op_ctx *c, json_t *args, json_t **result, rp_err *e)
+{
+	story_themes_in in = {arg_str(args, "since"), arg_str(args, "kind"), STORY_LEXICON, 0, 0};
+	int rc = story_method_parse(arg_str(args, "method"), &in.method, e);
+	return rc ? rc : story_themes(c->db, &in, result, e);
+}
+
+int op_story_report(op_ctx *c, json_t *args, json_t **result, rp_err *e)
+{
+	return story_report(c->db, arg_str(args, "since"), arg_str(args, "by"), result, e);
+}

@@ -120,6 +120,30 @@ const op ops_table[] = {
 	  {"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
 	 NULL},
 
+	{"story similar", "stories of other clients that tell the same thing", ROLE_VIEWER, OP_READ | OP_CACHE, "GET",
+	 "/api/v1/stories/{story}/similar", op_story_similar,
+	 {{"story", ARG_INT, ARG_POS | ARG_REQ, "STORY_ID", "the story"},
+	  {"limit", ARG_INT, 0, "N", "at most N, 1 to 100 (default 10)"},
+	  {"method", ARG_STR, 0, "METHOD", "lexicon (words and their concepts, default) or tfidf (words only)"}},
+	 "Ranked by how much they share: words (any form: \"ждали\" meets \"ждать\") and concepts\n"
+	 "(\"ignored\", \"nobody noticed\" and \"не обратили внимания\" are one), in Russian or English.\n"
+	 "Example:\n  rapport story similar 12 --limit 5"},
+
+	{"story themes", "what many clients tell us: recent stories grouped into themes", ROLE_VIEWER, OP_READ | OP_CACHE,
+	 "GET", "/api/v1/stories/themes", op_story_themes,
+	 {{"since", ARG_STR, 0, "DATE", "stories told on or after DATE (default 90 days ago)"},
+	  {"kind", ARG_STR, 0, "KIND", "only choice, interaction, product, friends or life"},
+	  {"method", ARG_STR, 0, "METHOD", "lexicon (default) or tfidf"}},
+	 "Largest theme first, with how many stories and how many different clients told it, by\n"
+	 "kind, and a few examples.  The newest 5,000 stories are grouped; the answer says when\n"
+	 "there were more (\"capped\").  Example:\n  rapport story themes --kind interaction"},
+
+	{"story report", "themes over time, stories without a lesson, lessons by status", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/stories/report", op_story_report,
+	 {{"since", ARG_STR, 0, "DATE", "from DATE (default: the last 12 months or 4 quarters)"},
+	  {"by", ARG_STR, 0, "month|quarter", "count by month (default) or quarter"}},
+	 "Example:\n  rapport story report --by quarter"},
+
 	{"lesson add", "turn a story into a lesson: a change for the whole business", ROLE_STAFF, OP_WRITE, "POST",
 	 "/api/v1/lessons", op_lesson_add,
 	 {{"story", ARG_INT, ARG_POS | ARG_REQ, "STORY_ID", "the story that taught it"},
