@@ -85,6 +85,9 @@ bench/agenda: bench/agenda.c bench/bench.h $(LIBOBJ)
 bench/search: bench/search.c bench/bench.h $(LIBOBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
+bench/stories: bench/stories.c bench/bench.h $(LIBOBJ)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+
 # The main job: a demo database with a realistic population and a demo
 # login (made once), then the server on it.
 DEMO_LISTEN ?= 127.0.0.1:8080
@@ -139,9 +142,9 @@ build/clang/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-bench: all bench/gen bench/agenda bench/search
+bench: all bench/gen bench/agenda bench/search bench/stories
 	@scripts/deps bench
 	@bench/run
 
 clean:
-	rm -rf build rapport bench/gen bench/agenda bench/search
+	rm -rf build rapport bench/gen bench/agenda bench/search bench/stories
