@@ -444,7 +444,7 @@ static int64_t period_of(rp_date dt, int quarter) { return quarter ? dt.y * 4 + 
 
 static json_t *period_name(int64_t p, int quarter)
 {
-	char buf[16];
+	char buf[48];
 	if (quarter)
 		snprintf(buf, sizeof buf, "%04lld-Q%lld", (long long)(p / 4), (long long)(p % 4 + 1));
 	else
