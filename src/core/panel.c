@@ -45,6 +45,7 @@ typedef struct member {
 	int64_t told[STORY_NKINDS]; /* the day a story of each kind was last told, or NEVER */
 	int ty;                     /* addressed informally ("ty") */
 	json_t *contact;            /* {"id", "name"} */
+	json_t *card;               /* {"joined_on", "by", "prior_tier"} */
 } member;
 
 /* The members with what they last told, as of day: $1 the day after (for
@@ -80,6 +81,8 @@ static void member_of(db_stmt *s, member *m)
 {
 	m->id = db_col_int(s, 0);
 	m->contact = json_pack("{s:I,s:o}", "id", (json_int_t)m->id, "name", col_json_text(s, 1));
+	m->card = json_pack("{s:o,s:o,s:o}", "joined_on", col_json_text(s, 4), "by", col_json_text(s, 5), "prior_tier",
+			    col_json_text(s, 6));
 	m->ty = db_col_text(s, 2) && !strcmp(db_col_text(s, 2), "ty");
 	m->cadence = db_col_int(s, 3);
 	m->joined = date_day(db_col_text(s, 4));
@@ -98,11 +101,27 @@ static int ask_about(const member *m, int k, int64_t day)
 	return m->told[k] == NEVER || day - m->told[k] >= PANEL_ASK_CADENCES * m->cadence;
 }
 
+/* Due first (most overdue first), then by id. */
+static int by_due(const void *x, const void *y)
+{
+	const member *a = x, *b = y;
+	if (a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void members_free(member *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_decref(v[i].contact);
+		json_decref(v[i].card);
+	}
+	free(v);
+}
+
 /* Every member (or one, or owner's) as of day into *v (malloc'd, *n of
-** them), due first; list: also their card fields as JSON in *rows, in the
-** same order. */
-static int members_read(db *d, int64_t one, const char *owner, int64_t day, member **v, size_t *n, json_t **rows,
-			rp_err *e)
+** them), due first. */
+static int members_read(db *d, int64_t one, const char *owner, int64_t day, member **v, size_t *n, rp_err *e)
 {
 	char today[11];
 	rp_date_format(rp_civil_from_days(day), today);
@@ -113,7 +132,6 @@ static int members_read(db *d, int64_t one, const char *owner, int64_t day, memb
 		return e->code;
 	size_t cap = 0;
 	int rc;
-	json_t *extra = json_array();
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -124,64 +142,31 @@ static int members_read(db *d, int64_t one, const char *owner, int64_t day, memb
 			}
 			*v = nv;
 		}
-		member *m = &(*v)[(*n)++];
-		member_of(s, m);
-		json_array_append_new(extra, json_pack("{s:o,s:o,s:o}", "joined_on", col_json_text(s, 4), "by",
-						       col_json_text(s, 5), "prior_tier", col_json_text(s, 6)));
+		member_of(s, &(*v)[(*n)++]);
 	}
 	db_reset(s);
 	if (rc != DB_DONE) {
-		for (size_t i = 0; i < *n; i++)
-			json_decref((*v)[i].contact);
-		free(*v);
+		members_free(*v, *n);
 		*v = NULL;
 		*n = 0;
-		json_decref(extra);
 		return rc;
 	}
-	*rows = extra;
+	if (*n)
+		qsort(*v, *n, sizeof **v, by_due);
 	return 0;
 }
 
-static void members_free(member *v, size_t n, json_t *rows)
-{
-	for (size_t i = 0; i < n; i++)
-		json_decref(v[i].contact);
-	free(v);
-	json_decref(rows);
-}
-
-/* The member as panel_list shows it; extra: its card fields. */
-static json_t *member_json(const member *m, json_t *extra)
+/* The member as panel_list shows it. */
+static json_t *member_json(const member *m)
 {
 	json_t *kinds = json_object();
 	for (int k = 0; k < STORY_NKINDS; k++)
 		json_object_set_new(kinds, story_kinds[k], day_json(m->told[k]));
-	json_t *o = json_pack("{s:O,s:I,s:O,s:O,s:O,s:o,s:o,s:o}", "contact", m->contact, "cadence_days",
-			      (json_int_t)m->cadence, "joined_on", json_object_get(extra, "joined_on"), "by",
-			      json_object_get(extra, "by"), "prior_tier", json_object_get(extra, "prior_tier"), "last_on",
-			      day_json(m->last), "due_on", day_json(m->due), "kinds", kinds);
-	return o;
-}
-
-/* Due first (most overdue first), then by id. */
-static int by_due(const void *x, const void *y)
-{
-	const member *a = *(member *const *)x, *b = *(member *const *)y;
-	if (a->due != b->due)
-		return a->due < b->due ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* Pointers to v's members in due order. */
-static const member **due_order(member *v, size_t n)
-{
-	const member **o = malloc((n ? n : 1) * sizeof *o);
-	if (!o)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		o[i] = &v[i];
-	qsort(o, n, sizeof *o, by_due);
+	json_t *o = json_pack("{s:O,s:I}", "contact", m->contact, "cadence_days", (json_int_t)m->cadence);
+	json_object_update(o, m->card);
+	json_object_set_new(o, "last_on", day_json(m->last));
+	json_object_set_new(o, "due_on", day_json(m->due));
+	json_object_set_new(o, "kinds", kinds);
 	return o;
 }
 
@@ -189,24 +174,17 @@ int panel_list(db *d, int64_t day, json_t **out, rp_err *e)
 {
 	member *v;
 	size_t n;
-	json_t *rows;
 	int rc = db_begin_read(d, e);
 	if (rc)
 		return rc;
-	rc = members_read(d, 0, NULL, day, &v, &n, &rows, e);
+	rc = members_read(d, 0, NULL, day, &v, &n, e);
 	db_commit(d, NULL);
 	if (rc)
 		return rc;
-	const member **o = due_order(v, n);
-	if (!o) {
-		members_free(v, n, rows);
-		return rp_errf(e, RP_ENOMEM, "out of memory");
-	}
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, member_json(o[i], json_array_get(rows, (size_t)(o[i] - v))));
-	free(o);
-	members_free(v, n, rows);
+		json_array_append_new(a, member_json(&v[i]));
+	members_free(v, n);
 	*out = json_pack("{s:o}", "members", a);
 	return 0;
 }
@@ -217,15 +195,14 @@ static int member_show(db *d, int64_t contact, json_t **out, rp_err *e)
 	rp_date t = rp_today();
 	member *v;
 	size_t n;
-	json_t *rows;
-	int rc = members_read(d, contact, NULL, rp_days_from_civil(t.y, t.m, t.d), &v, &n, &rows, e);
+	int rc = members_read(d, contact, NULL, rp_days_from_civil(t.y, t.m, t.d), &v, &n, e);
 	if (rc)
 		return rc;
 	if (n)
-		*out = member_json(&v[0], json_array_get(rows, 0));
+		*out = member_json(&v[0]);
 	else
 		rc = rp_errf(e, RP_EDB, "contact %lld left the panel while it was read", (long long)contact);
-	members_free(v, n, rows);
+	members_free(v, n);
 	return rc;
 }
 
@@ -408,18 +385,12 @@ int panel_agenda(db *d, const char *owner, int64_t day, const char *lang, json_t
 	int ru = lang && !strncmp(lang, "ru", 2);
 	member *v;
 	size_t n;
-	json_t *rows;
-	int rc = members_read(d, 0, owner, day, &v, &n, &rows, e);
+	int rc = members_read(d, 0, owner, day, &v, &n, e);
 	if (rc)
 		return rc;
-	const member **o = due_order(v, n);
-	if (!o) {
-		members_free(v, n, rows);
-		return rp_errf(e, RP_ENOMEM, "out of memory");
-	}
 	json_t *a = json_array();
-	for (size_t i = 0; i < n && o[i]->due <= day; i++) {
-		const member *m = o[i];
+	for (size_t i = 0; i < n && v[i].due <= day; i++) {
+		const member *m = &v[i];
 		json_t *kinds = json_array(), *qs = json_array();
 		for (int k = 0; k < STORY_NKINDS; k++)
 			if (ask_about(m, k, day)) {
@@ -431,8 +402,7 @@ int panel_agenda(db *d, const char *owner, int64_t day, const char *lang, json_t
 						   "due_on", day_json(m->due), "days_over", (json_int_t)(day - m->due),
 						   "ask_about", kinds, "questions", qs));
 	}
-	free(o);
-	members_free(v, n, rows);
+	members_free(v, n);
 	*out = a;
 	return 0;
 }
