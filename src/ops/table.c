@@ -427,9 +427,9 @@ const op ops_table[] = {
 	 "/api/v1/contacts/{contact}/privacy", op_privacy_export,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
 	 "For a person who asks what is kept about them: the card, channels, tags, dates,\n"
-	 "relations (the other contact's id and name only), facts, every interaction, stories, consent\n"
-	 "history, stage moves, consent links, messages to them and the audit entries that name\n"
-	 "them.  Written to the audit log (with the contact's id only).  Example:\n"
+	 "relations (the other contact's id and name only), facts, every interaction, stories, their\n"
+	 "place on the panel, consent history, stage moves, consent links, messages to them and the\n"
+	 "audit entries that name them.  Written to the audit log (with the contact's id only).  Example:\n"
 	 "  rapport privacy export 42 >anna.json"},
 
 	{"privacy erase", "erase a person and every trace of them, at their request", ROLE_OWNER, OP_WRITE, "DELETE",
@@ -439,7 +439,7 @@ const op ops_table[] = {
 	  {"rewrite", ARG_FLAG, 0, NULL, "PostgreSQL: rewrite the tables that held them, so that no file keeps"
 	   " their bytes (VACUUM FULL: locks each table while it runs)"}},
 	 "Removes the contact and everything about them (channels, dates, tags, relations, facts,\n"
-	 "interactions, stories, consent, consent links), redacts the audit entries that name them, keeps\n"
+	 "interactions, stories, panel membership, consent, consent links), redacts the audit entries that name them, keeps\n"
 	 "their outbox messages and stage moves only as anonymous counts, and then removes what\n"
 	 "the store keeps of deleted rows (SQLite: search indexes optimized, file vacuumed, WAL\n"
 	 "truncated; PostgreSQL: the tables vacuumed, or with --rewrite written anew; see\n"
