@@ -169,6 +169,9 @@ typedef struct story_in {
 	rp_strs tags;
 } story_in;
 #define STORY_MAX 102400
+/* choice, interaction, product, friends, life (NULL-ended) */
+extern const char *const story_kinds[];
+#define STORY_NKINDS 5
 
 int story_check(const story_in *in, rp_err *e);
 int story_add(db *d, const story_in *in, int64_t *id, rp_err *e);
@@ -244,6 +247,46 @@ int lesson_show(db *d, int64_t id, json_t **out, rp_err *e);
 /* The open and doing lessons (of owner, or everyone's), oldest first, with
 ** their days open on day (days since 1970): an array for the agenda. */
 int lesson_agenda(db *d, const char *owner, int64_t day, json_t **out, rp_err *e);
+
+/* ---- panel (core/panel.c): the few clients interviewed on a cadence --- */
+
+/* The days between a panel member's interviews: 1 to PANEL_CADENCE_MAX,
+** default the setting panel.cadence (30). */
+#define PANEL_CADENCE_MAX 3650
+/* A kind of story is asked about when none of it was told in the last
+** PANEL_ASK_CADENCES cadences. */
+#define PANEL_ASK_CADENCES 3
+int panel_check_cadence(int64_t days, rp_err *e);
+/* Put the contact on the panel (tier 'panel', the tier it had kept to go
+** back to) with cadence days between interviews (NULL: the setting
+** panel.cadence), or, for a member, change its cadence (NULL keeps it).
+** *out (may be NULL) receives the member as panel_list shows it. */
+int panel_add(db *d, int64_t contact, const int64_t *cadence, const char *by, json_t **out, rp_err *e);
+/* Take the contact off the panel: its tier goes back to the one it had
+** before joining, unless someone changed it since.  RP_ENOTFOUND when it is
+** not a member.  *out (may be NULL): {"contact": {"id", "name"}, "tier"}. */
+int panel_rm(db *d, int64_t contact, json_t **out, rp_err *e);
+/* The members on day (days since 1970), next interview due first:
+** {"members": [{"contact": {"id", "name"}, "cadence_days", "joined_on",
+** "by", "prior_tier", "last_on", "due_on", "kinds": {"choice": last told
+** or null, ...}}]}.  The last conversation is the latest story told or
+** interaction up to day; never talked: due on the day they joined. */
+int panel_list(db *d, int64_t day, json_t **out, rp_err *e);
+/* The members (of owner's contacts, or everyone's) whose interview is due
+** on day, most overdue first, each with the kinds of story to ask about and
+** a question for each in lang ("ru" or else English): an array of
+** {"contact": {"id", "name"}, "cadence_days", "last_on", "due_on",
+** "days_over", "ask_about": [...], "questions": [...]} for the agenda. */
+int panel_agenda(db *d, const char *owner, int64_t day, const char *lang, json_t **out, rp_err *e);
+/* Stories per kind per member per month or quarter (by: "month", the
+** default, or "quarter") told from..to (YYYY-MM-DD, both included; NULL:
+** the twelve months or four quarters up to today): {"from", "to", "by",
+** "periods": ["2026-09"...], "kinds": [...], "members": [{"contact": {"id",
+** "name"}, "counts": {"choice": [n per period]...}, "total"}]}, members
+** without stories with zeros. */
+int panel_coverage(db *d, const char *from, const char *to, const char *by, json_t **out, rp_err *e);
+/* contact_merge: other's membership becomes keep's unless keep has one. */
+int panel_merge(db *d, int64_t keep, int64_t other, rp_err *e);
 
 /* ---- search (core/search.c) ------------------------------------------- */
 

@@ -302,6 +302,86 @@ static void funnel(FILE *f, json_t *r)
 		fprintf(f, "(clients erased since count as entered, and are left out of conversions and times)\n");
 }
 
+/* The panel's interviews due on the agenda, each with what to ask. */
+static void panel_due(FILE *f, json_t *a)
+{
+	size_t i, k;
+	json_t *it, *q;
+	if (json_array_size(a))
+		fprintf(f, "\nPanel interviews due: %zu\n", json_array_size(a));
+	json_array_foreach(a, i, it)
+	{
+		json_t *c = json_object_get(it, "contact");
+		fprintf(f, "  %s (#%lld): due %s", S(c, "name"), I(c, "id"), S(it, "due_on"));
+		if (I(it, "days_over"))
+			fprintf(f, ", %lld day%s over", I(it, "days_over"), I(it, "days_over") == 1 ? "" : "s");
+		if (S(it, "last_on"))
+			fprintf(f, "; last talked %s", S(it, "last_on"));
+		else
+			fprintf(f, "; never talked");
+		fprintf(f, " (every %lld days)\n", I(it, "cadence_days"));
+		json_array_foreach(json_object_get(it, "questions"), k, q)
+			fprintf(f, "    - %s: %s\n", json_string_value(json_array_get(json_object_get(it, "ask_about"), k)),
+				json_string_value(q));
+	}
+}
+
+static void panel_members(FILE *f, json_t *r)
+{
+	size_t i;
+	json_t *m;
+	if (!json_array_size(json_object_get(r, "members")))
+		fprintf(f, "nobody is on the panel; add a client with 'rapport panel add CONTACT'\n");
+	json_array_foreach(json_object_get(r, "members"), i, m)
+	{
+		json_t *c = json_object_get(m, "contact"), *v;
+		const char *k;
+		fprintf(f, "%8lld  %s: every %lld days since %s; last talked %s, next due %s\n          ", I(c, "id"),
+			S(c, "name"), I(m, "cadence_days"), S(m, "joined_on"), S(m, "last_on") ? S(m, "last_on") : "never",
+			S(m, "due_on"));
+		int first = 1;
+		json_object_foreach(json_object_get(m, "kinds"), k, v)
+		{
+			fprintf(f, "%s%s %s", first ? "" : ", ", k, json_is_string(v) ? json_string_value(v) : "never");
+			first = 0;
+		}
+		fputc('\n', f);
+	}
+}
+
+/* Coverage as a table: a block per member, a row per kind, a column per
+** period; zeros shown as dots so the gaps stand out. */
+static void coverage_table(FILE *f, json_t *r)
+{
+	size_t i, k, p;
+	json_t *m, *kind, *per;
+	fprintf(f, "Panel coverage by %s, %s to %s: stories told\n%-13s", S(r, "by"), S(r, "from"), S(r, "to"), "");
+	json_array_foreach(json_object_get(r, "periods"), p, per) fprintf(f, " %7s", json_string_value(per));
+	fprintf(f, " %7s\n", "total");
+	if (!json_array_size(json_object_get(r, "members")))
+		fprintf(f, "nobody is on the panel\n");
+	json_array_foreach(json_object_get(r, "members"), i, m)
+	{
+		json_t *c = json_object_get(m, "contact");
+		fprintf(f, "%s (#%lld): %lld\n", S(c, "name"), I(c, "id"), I(m, "total"));
+		json_array_foreach(json_object_get(r, "kinds"), k, kind)
+		{
+			json_t *row = json_object_get(json_object_get(m, "counts"), json_string_value(kind)), *n;
+			long long sum = 0;
+			fprintf(f, "  %-11s", json_string_value(kind));
+			json_array_foreach(row, p, n)
+			{
+				sum += json_integer_value(n);
+				if (json_integer_value(n))
+					fprintf(f, " %7lld", (long long)json_integer_value(n));
+				else
+					fprintf(f, " %7s", ".");
+			}
+			fprintf(f, " %7lld\n", sum);
+		}
+	}
+}
+
 static void agenda(FILE *f, json_t *r)
 {
 	json_t *items = json_object_get(r, "items");
@@ -323,6 +403,7 @@ static void agenda(FILE *f, json_t *r)
 		fprintf(f, "  #%lld %s (%s, %lld day%s open, %lld stor%s)\n", I(it, "id"), S(it, "title"),
 			S(it, "status"), I(it, "days_open"), I(it, "days_open") == 1 ? "" : "s", I(it, "stories"),
 			I(it, "stories") == 1 ? "y" : "ies");
+	panel_due(f, json_object_get(r, "panel"));
 }
 
 static void lesson_line(FILE *f, json_t *l)
@@ -398,6 +479,17 @@ void cli_render(FILE *f, const op *o, json_t *r)
 			fprintf(f, "  story %lld, %s, %s (#%lld): %s\n", I(v, "id"), S(v, "told_on"), S(c, "name"),
 				I(c, "id"), S(v, "text"));
 		}
+	} else if (!strcmp(n, "panel add")) {
+		json_t *c = json_object_get(r, "contact");
+		fprintf(f, "%s (#%lld) is on the panel: an interview every %lld days, next due %s\n", S(c, "name"),
+			I(c, "id"), I(r, "cadence_days"), S(r, "due_on"));
+	} else if (!strcmp(n, "panel rm")) {
+		json_t *c = json_object_get(r, "contact");
+		fprintf(f, "%s (#%lld) left the panel; tier %s\n", S(c, "name"), I(c, "id"), S(r, "tier"));
+	} else if (!strcmp(n, "panel list")) {
+		panel_members(f, r);
+	} else if (!strcmp(n, "panel coverage")) {
+		coverage_table(f, r);
 	} else if (!strcmp(n, "story list")) {
 		if (!json_array_size(json_object_get(r, "stories")))
 			fprintf(f, "no stories\n");

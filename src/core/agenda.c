@@ -5,7 +5,9 @@
 **     day, and for panel and close contacts the next few days too;
 **   - facts whose follow-up date is due or overdue (promises to keep);
 **   - contacts past their tier's keep-in-touch cadence (last_touch_at).
-** Open lessons (core/lesson.c) come apart, under "lessons", oldest first.
+** Open lessons (core/lesson.c) come apart, under "lessons", oldest first;
+** panel members whose interview is due (core/panel.c) under "panel", most
+** overdue first, with what to ask them.
 **
 ** Scoring: each reason has a weight (below); a contact's score is the sum of
 ** its reasons' weights times its tier's factor.  Each source contributes
@@ -184,8 +186,7 @@ static void follow_up_reason(agenda *a, item *it, int64_t fact, const char *body
 
 static void cadence_reason(agenda *a, item *it, int64_t last, int64_t created)
 {
-	int64_t last_day = last >= 0 ? last / 86400 : -((-last + 86399) / 86400);
-	int64_t days = a->day - last_day, every = a->cadence[it->tier];
+	int64_t days = a->day - rp_day_of(last), every = a->cadence[it->tier];
 	if (days <= every || it->has_cadence)
 		return;
 	it->has_cadence = 1;
@@ -400,9 +401,12 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		rc = source_cadence(&a, e);
 	/* Lessons are about the business, not a contact: they are listed
 	** apart, never ranked among the people. */
-	json_t *lessons = NULL;
+	json_t *lessons = NULL, *panel = NULL;
 	if (!rc)
 		rc = lesson_agenda(d, o->owner, a.day, &lessons, e);
+	/* Interviews are not touches: they are listed apart too. */
+	if (!rc)
+		rc = panel_agenda(d, o->owner, a.day, o->lang, &panel, e);
 	if (a.n) /* a.v is NULL when nothing is due */
 		qsort(a.v, a.n, sizeof *a.v, by_score);
 	reindex(&a);
@@ -412,6 +416,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 	db_commit(d, NULL);
 	if (rc) {
 		json_decref(lessons);
+		json_decref(panel);
 		goto out;
 	}
 	/* Completion may have added reasons: rank the chosen again. */
@@ -423,6 +428,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		json_t **rs = calloc(nr ? nr : 1, sizeof *rs);
 		if (!rs) {
 			json_decref(lessons);
+			json_decref(panel);
 			rc = rp_errf(e, RP_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -438,8 +444,8 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 						       round(final_score(it) * 10) / 10, "reasons", sorted));
 	}
 	char date[11];
-	*out = json_pack("{s:s,s:I,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
-			 (json_int_t)o->limit, "items", items, "lessons", lessons);
+	*out = json_pack("{s:s,s:I,s:o,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
+			 (json_int_t)o->limit, "items", items, "lessons", lessons, "panel", panel);
 	items = NULL;
 out:
 	json_decref(items);

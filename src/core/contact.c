@@ -414,15 +414,19 @@ int contact_rm(db *d, int64_t id, rp_err *e)
 		db_rollback(d);
 		return rc;
 	}
-	return db_commit(d, e);
+	if ((rc = db_commit(d, e)))
+		return rc;
+	/* Their stories' words leave the counts similar.c keeps. */
+	story_generation++;
+	return 0;
 }
 
 /* Fold other into keep: one person entered twice (an import, two team
 ** members).  Everything known about other moves to keep, where keep does
 ** not already know it (keep's birthday and card fields win, notes are
 ** joined; the higher stage on the ladder wins, and the stage moves and
-** consents of both are kept), and other is removed, all in one
-** transaction. */
+** consents of both are kept; other's place on the panel becomes keep's
+** unless keep has one), and other is removed, all in one transaction. */
 static const char *const merge_sql[] = {
 	"INSERT INTO contact_channel(contact_id, kind, value, label)"
 	" SELECT $1, kind, value, label FROM contact_channel WHERE contact_id = $2 ORDER BY id"
@@ -470,6 +474,8 @@ int contact_merge(db *d, int64_t keep, int64_t other, rp_err *e)
 	int64_t now = rp_now();
 	if (!rc)
 		rc = ladder_merge(d, keep, other, e); /* the higher stage, both histories */
+	if (!rc)
+		rc = panel_merge(d, keep, other, e); /* before the dates take keep's tier */
 	for (size_t i = 0; !rc && i < sizeof merge_sql / sizeof *merge_sql; i++)
 		rc = db_run(d, e, merge_sql[i], strstr(merge_sql[i], "$3") ? "iii" : strstr(merge_sql[i], "$2") ? "ii" : "i",
 			    keep, other, now);

@@ -39,9 +39,9 @@ int contact_exists(db *d, int64_t id, rp_err *e);
 ** when it is empty, too long or holds ; , or a line break. */
 char *tag_key(const char *raw, rp_err *e);
 
-/* Moved by every story added in this process: what similar.c's per-thread
-** document frequencies were counted at (other processes' stories show as
-** a new largest id). */
+/* Moved by every story added, and every contact removed or erased, in this
+** process: what similar.c's per-thread document frequencies were counted
+** at (other processes' stories show as a new largest id). */
 extern _Atomic unsigned long story_generation;
 
 /* 0 when kind is NULL, empty or a story kind, else RP_EINVAL listing them. */

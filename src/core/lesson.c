@@ -248,8 +248,7 @@ int lesson_agenda(db *d, const char *owner, int64_t day, json_t **out, rp_err *e
 	int rc;
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		/* Whole days from the day it was added to the agenda's day. */
-		int64_t created = db_col_int(s, 5), from = created >= 0 ? created / 86400 : -((-created + 86399) / 86400);
-		int64_t days = day - from;
+		int64_t days = day - rp_day_of(db_col_int(s, 5));
 		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:o,s:o,s:I,s:I}", "id", (json_int_t)db_col_int(s, 0),
 						   "title", col_json_text(s, 1), "status", col_json_text(s, 2), "owner",
 						   col_json_text(s, 3), "segment", col_json_text(s, 4), "days_open",

@@ -20,8 +20,8 @@
 **     outcome, but their arguments become {"erased": true} and their error
 **     message goes;
 **   - then the contact goes, and with it (foreign keys, ON DELETE CASCADE)
-**     channels, dates, tags, relations, facts, interactions, stories, consent
-**     history and consent links;
+**     channels, dates, tags, relations, facts, interactions, stories, their
+**     place on the panel, consent history and consent links;
 **   - after the commit the engine's leftovers go (db_erase_traces): old
 **     search-index segments, freed space in the file, the WAL.
 ** Out of scope, and said so in docs/API.md: what other clients'
@@ -673,6 +673,9 @@ static const section sections[] = {
 	 " WHERE contact_id = $1 ORDER BY at, id",
 	 "iTttiittt", NULL},
 	{"stories", NULL, NULL, sec_stories},
+	/* Their place on the panel: interviewed every cadence_days since joined_on. */
+	{"panel", "SELECT cadence_days, joined_on, by_user AS \"by\", prior_tier FROM panel WHERE contact_id = $1", "ittt",
+	 NULL},
 	{"consent",
 	 "SELECT id, channel, purpose, state, at, how, evidence, by_user AS \"by\" FROM consent WHERE contact_id = $1"
 	 " ORDER BY id",
@@ -727,7 +730,7 @@ int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e)
 ** commit. */
 static const char *const person_tables[] = {
 	"contact", "contact_channel", "contact_date", "contact_tag", "relation", "fact", "interaction",
-	"story", "story_tag", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
+	"story", "story_tag", "panel", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
 
 typedef struct idv {
 	int64_t *v;
@@ -860,6 +863,9 @@ int privacy_erase(db *d, int64_t contact, int rewrite, json_t **report, rp_err *
 		db_secure_delete(d, 0, NULL);
 		return rc;
 	}
+	/* No count of their stories' words stays in memory past the next
+	** similar-stories question (similar.c counts again). */
+	story_generation++;
 	/* The erasure stands once committed; what the engine still holds is
 	** removed now, and a failure here is reported, not undone. */
 	char done[300];

@@ -387,10 +387,26 @@ static const char m4_postgres[] =
 	"CREATE TRIGGER story_tsv_keep AFTER INSERT OR UPDATE OF body ON story"
 	"  FOR EACH ROW EXECUTE FUNCTION rp_story_tsv_keep();";
 
+/* panel: the few clients followed closely and interviewed on a cadence
+** (seed 003).  Membership is a row here beside tier 'panel' on the contact;
+** prior_tier is the tier they go back to on leaving.  The panel is small:
+** the agenda reads it whole and finds each member's latest story and
+** interaction through story_contact and interaction_contact.  The primary
+** key is a table constraint so that PostgreSQL does not make the column an
+** identity (the ids are contacts'). */
+static const char m5_sql[] =
+	"CREATE TABLE panel ("
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  cadence_days INTEGER NOT NULL DEFAULT 30 CHECK (cadence_days BETWEEN 1 AND 3650),"
+	"  joined_on TEXT NOT NULL," /* 'YYYY-MM-DD' */
+	"  by_user TEXT,"
+	"  prior_tier TEXT NOT NULL DEFAULT 'regular' CHECK (prior_tier IN ('close', 'regular', 'distant')),"
+	"  PRIMARY KEY (contact_id)"
+	");";
+
 /* Themes and the stories report read the stories told since a day, newest
 ** first (core/similar.c, core/report.c): without this index that is a
-** scan of every story.  Number 5 is another change's; the list may skip a
-** number (db_migrate applies each entry newer than the store, in order). */
+** scan of every story. */
 static const char m6_sql[] = "CREATE INDEX story_told ON story(told_on, id);";
 
 const db_migration rp_migrations[] = {
@@ -398,6 +414,7 @@ const db_migration rp_migrations[] = {
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
 	{3, "permission ladder, consent, outbox, suppression", m3_sql, {NULL}, {NULL}},
 	{4, "stories", m4_sql, {"sqlite", "postgres"}, {m4_sqlite, m4_postgres}},
+	{5, "panel", m5_sql, {NULL}, {NULL}},
 	{6, "stories by the day told", m6_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
@@ -428,6 +445,7 @@ const rp_table rp_tables[] = {
 	{"story_tag", {"story_id", "tag"}, {"story_id"}},
 	{"lesson", {"id"}, {"id", "created_at", "done_at"}},
 	{"lesson_story", {"lesson_id", "story_id"}, {"lesson_id", "story_id"}},
+	{"panel", {"contact_id"}, {"contact_id", "cadence_days"}},
 	{"account", {"id"}, {"id", "disabled_at", "created_at"}},
 	{"session", {"id"}, {"id", "account_id", "created_at", "last_seen_at"}},
 	{"api_token", {"id"}, {"id", "account_id", "created_at", "last_used_at", "revoked_at"}},

@@ -12,18 +12,18 @@
 
 _Atomic unsigned long story_generation;
 
-static const char *const kinds[] = {"choice", "interaction", "product", "friends", "life", NULL};
+const char *const story_kinds[] = {"choice", "interaction", "product", "friends", "life", NULL};
 static const char *const tones[] = {"positive", "neutral", "negative", NULL};
 
 int story_check(const story_in *in, rp_err *e)
 {
 	char buf[160];
 	int rc;
-	if (!in->kind || !one_of(in->kind, kinds))
+	if (!in->kind || !one_of(in->kind, story_kinds))
 		return rp_errf(e, RP_EINVAL,
 			       "story kind \"%s\" is not one of %s (how they chose us, how dealing with us went,"
 			       " the product, what friends choose, what they live by)",
-			       in->kind ? in->kind : "", words_list(kinds, buf, sizeof buf));
+			       in->kind ? in->kind : "", words_list(story_kinds, buf, sizeof buf));
 	if (in->tone && *in->tone && !one_of(in->tone, tones))
 		return rp_errf(e, RP_EINVAL, "tone \"%s\" is not one of %s; leave it out when nobody has judged it",
 			       in->tone, words_list(tones, buf, sizeof buf));
@@ -96,8 +96,8 @@ int story_add(db *d, const story_in *in, int64_t *id, rp_err *e)
 int story_kind_check(const char *kind, rp_err *e)
 {
 	char buf[160];
-	if (kind && *kind && !one_of(kind, kinds))
-		return rp_errf(e, RP_EINVAL, "story kind \"%s\" is not one of %s", kind, words_list(kinds, buf, sizeof buf));
+	if (kind && *kind && !one_of(kind, story_kinds))
+		return rp_errf(e, RP_EINVAL, "story kind \"%s\" is not one of %s", kind, words_list(story_kinds, buf, sizeof buf));
 	return 0;
 }
 

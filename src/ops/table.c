@@ -184,6 +184,38 @@ const op ops_table[] = {
 	 {{"lesson", ARG_INT, ARG_POS | ARG_REQ, "ID", "the lesson's id"}},
 	 NULL},
 
+	{"panel add", "put a client on the panel, interviewed on a cadence (or change the cadence)", ROLE_STAFF, OP_WRITE,
+	 "PUT", "/api/v1/panel/{contact}", op_panel_add,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"cadence", ARG_INT, 0, "DAYS", "days between interviews, 1 to 3650 (default: the setting panel.cadence,"
+	   " 30; a member keeps its own)"}},
+	 "The contact's tier becomes panel (weighed up on the agenda); the tier it had is kept and\n"
+	 "given back by 'panel rm'.  An interview is due a cadence after the last conversation (the\n"
+	 "latest story told or interaction), or at once when there was none; the agenda lists the\n"
+	 "members due under \"panel\" with the kinds of story to ask about.  Adding a member again\n"
+	 "changes its cadence.  Example:\n"
+	 "  rapport panel add Иванова --cadence 21"},
+
+	{"panel rm", "take a client off the panel, back to the tier it had", ROLE_STAFF, OP_WRITE, "DELETE",
+	 "/api/v1/panel/{contact}", op_panel_rm,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 "The contact goes back to the tier it had before joining (regular if it was at panel\n"
+	 "already), unless its tier was changed while it was a member.  Its stories stay."},
+
+	{"panel list", "the panel: each member's cadence, last conversation and next interview", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/panel", op_panel_list, {{0}},
+	 "Next interview due first, with the day each kind of story was last told."},
+
+	{"panel coverage", "stories per kind per panel member per month or quarter", ROLE_VIEWER, OP_READ | OP_CACHE,
+	 "GET", "/api/v1/panel/coverage", op_panel_coverage,
+	 {{"from", ARG_STR, 0, "DATE", "the first day (YYYY-MM-DD; default: the first of the twelfth month or fourth"
+	   " quarter back)"},
+	  {"to", ARG_STR, 0, "DATE", "the last day (YYYY-MM-DD; default today)"},
+	  {"by", ARG_STR, 0, "month|quarter", "the period (default month)"}},
+	 "Every member is listed, those who told nothing with zeros: the gaps are the point.\n"
+	 "At most 120 periods.  Example:\n"
+	 "  rapport panel coverage --from 2026-01-01 --by quarter"},
+
 	{"log", "record an interaction", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/interactions", op_log,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"summary", ARG_STR, ARG_POS | ARG_REST, "SUMMARY", "what happened, in a line or two"},
@@ -419,9 +451,9 @@ const op ops_table[] = {
 	 "/api/v1/contacts/{contact}/privacy", op_privacy_export,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
 	 "For a person who asks what is kept about them: the card, channels, tags, dates,\n"
-	 "relations (the other contact's id and name only), facts, every interaction, stories, consent\n"
-	 "history, stage moves, consent links, messages to them and the audit entries that name\n"
-	 "them.  Written to the audit log (with the contact's id only).  Example:\n"
+	 "relations (the other contact's id and name only), facts, every interaction, stories, their\n"
+	 "place on the panel, consent history, stage moves, consent links, messages to them and the\n"
+	 "audit entries that name them.  Written to the audit log (with the contact's id only).  Example:\n"
 	 "  rapport privacy export 42 >anna.json"},
 
 	{"privacy erase", "erase a person and every trace of them, at their request", ROLE_OWNER, OP_WRITE, "DELETE",
@@ -431,7 +463,7 @@ const op ops_table[] = {
 	  {"rewrite", ARG_FLAG, 0, NULL, "PostgreSQL: rewrite the tables that held them, so that no file keeps"
 	   " their bytes (VACUUM FULL: locks each table while it runs)"}},
 	 "Removes the contact and everything about them (channels, dates, tags, relations, facts,\n"
-	 "interactions, stories, consent, consent links), redacts the audit entries that name them, keeps\n"
+	 "interactions, stories, panel membership, consent, consent links), redacts the audit entries that name them, keeps\n"
 	 "their outbox messages and stage moves only as anonymous counts, and then removes what\n"
 	 "the store keeps of deleted rows (SQLite: search indexes optimized, file vacuumed, WAL\n"
 	 "truncated; PostgreSQL: the tables vacuumed, or with --rewrite written anew; see\n"

@@ -190,9 +190,11 @@ int rp_ts_parse(const char *s, int64_t *out)
 	return 0;
 }
 
+int64_t rp_day_of(int64_t t) { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
+
 char *rp_ts_format(int64_t t, char buf[21])
 {
-	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t days = rp_day_of(t);
 	int64_t sec = t - days * 86400;
 	rp_date d = rp_civil_from_days(days);
 	snprintf(buf, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)d.y % 10000u, (unsigned)d.m % 100u,

@@ -20,6 +20,10 @@ int64_t rp_days_from_civil(int y, int m, int d);
 rp_date rp_civil_from_days(int64_t days);
 int rp_days_in_month(int y, int m); /* y = 0 counts February as 29 */
 
+/* The day (days since 1970-01-01, UTC) of a Unix time, rounding down for
+** times before 1970 too. */
+int64_t rp_day_of(int64_t t);
+
 /* Parse 'YYYY-MM-DD' or, when allow_noyear, '--MM-DD'.  Returns 0 on
 ** success, -1 when s is not a valid date. */
 int rp_date_parse(const char *s, int allow_noyear, rp_date *out);

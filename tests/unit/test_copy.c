@@ -129,8 +129,8 @@ static int64_t add_contact(db *d, const char *name, const char *note, const char
 }
 
 /* A little of everything: contacts (one without a note), channels, dates,
-** tags, a relation, facts, interactions, settings, a team member with a
-** token, the audit log and failed logins (two alike). */
+** tags, a relation, facts, interactions, settings, a panel member, a team
+** member with a token, the audit log and failed logins (two alike). */
 static void fill(db *d)
 {
 	rp_err e = {0};
@@ -150,6 +150,8 @@ static void fill(db *d)
 			      .summary = "Asked about surgery"};
 	assert_int_equal(interaction_add(d, &in, &id, &e), 0);
 	assert_int_equal(setting_set(d, "cadence.close", "21", &e), 0);
+	int64_t cadence = 21;
+	assert_int_equal(panel_add(d, a, &cadence, "tester", NULL, &e), 0);
 	if (user_add(d, "anna", "manager", "a long enough password", &e))
 		fail_msg("user_add: %s", e.msg);
 	char token[65];
@@ -203,6 +205,7 @@ static void test_copy(void **state)
 	}
 	assert_int_equal(table_rows(b, "auth_failure"), 2);
 	assert_int_equal(one_int(b, "SELECT count(*) FROM contact WHERE note IS NULL"), 2);
+	assert_int_equal(one_int(b, "SELECT cadence_days FROM panel WHERE contact_id = 1"), 21);
 
 	rp_err e = {0};
 	json_t *again = NULL;
