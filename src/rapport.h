@@ -106,6 +106,13 @@ typedef struct contact_filter {
 	int64_t limit, offset;
 } contact_filter;
 int contact_list(db *d, const contact_filter *f, json_t **out, rp_err *e);
+/* How many contacts f selects (its limit and offset aside). */
+int contact_count(db *d, const contact_filter *f, int64_t *n, rp_err *e);
+/* A saved filter, as a lesson's segment keeps it: terms KEY:VALUE apart by
+** spaces, KEY one of name, tag, tier, owner, each at most once, a value
+** with spaces in double quotes (tag:"front desk").  Fills f with pointers
+** into *buf, which the caller frees; RP_EINVAL says what is wrong. */
+int contact_filter_parse(const char *text, contact_filter *f, char **buf, rp_err *e);
 
 /* A yearly date (anniversary, ...) beside the birthday. */
 int contact_date_add(db *d, int64_t id, const char *kind, const char *date, const char *label,

@@ -347,7 +347,7 @@ async function lessonView(root, ctx, lessonId) {
 		const about = [
 			[t('lessons.status'), statusBadge(lesson.status)],
 			[t('lesson.ownerIs'), lesson.owner],
-			[t('lesson.for'), lesson.segment || t('lesson.everyone')],
+			[t('lesson.for'), segmentLine(lesson)],
 			[t('lesson.added'), t('lesson.addedBy', { date: fmtDateOnly(lesson.created_at), who: lesson.created_by || t('none') })],
 			lesson.done_at ? [t('lesson.doneAt'), fmtDateOnly(lesson.done_at)] : null,
 			lesson.note ? [t('lesson.note'), h('span', { class: 'lesson-note' }, lesson.note)] : null,
@@ -383,4 +383,14 @@ async function lessonView(root, ctx, lessonId) {
 		);
 	};
 	show(l);
+}
+
+// A segment is a saved filter: how many clients it selects today, linked
+// to the contacts list with the same filter.  A segment kept as free text
+// (before segments were filters) shows as it is.
+function segmentLine(lesson) {
+	if (!lesson.segment) return t('lesson.everyone');
+	if (!lesson.segment_filter || lesson.segment_size == null) return lesson.segment;
+	const q = new URLSearchParams(lesson.segment_filter).toString();
+	return h('span', null, lesson.segment, ' · ', h('a', { href: `#/contacts?${q}`, class: 'segment-size' }, t('lesson.segmentSize', { n: lesson.segment_size })));
 }

@@ -735,20 +735,45 @@ fail:
 	return rc;
 }
 
-int contact_list(db *d, const contact_filter *f, json_t **out, rp_err *e)
+/* A filter's arguments as the statements below take them: the folded name
+** as a LIKE pattern and the tag's key, checked. */
+typedef struct filter_args {
+	char *pat, *tag;
+} filter_args;
+
+static void filter_args_free(filter_args *a)
 {
-	char *key = NULL, *pat = NULL, *tag = NULL;
-	int rc = 0;
+	free(a->pat);
+	free(a->tag);
+}
+
+static int filter_args_make(const contact_filter *f, filter_args *a, rp_err *e)
+{
+	*a = (filter_args){0};
 	if (f->name && !str_blank(f->name)) {
-		key = contact_name_key(f->name);
+		char *key = contact_name_key(f->name);
 		if (!key)
 			return rp_errf(e, RP_EINVAL, "the name is not valid UTF-8 text");
-		pat = like_pattern(key);
+		a->pat = like_pattern(key);
+		free(key);
+		if (!a->pat)
+			return rp_errf(e, RP_ENOMEM, "out of memory");
 	}
-	if (f->tag && !(tag = tag_key(f->tag, e)))
-		rc = e->code;
-	if (!rc)
-		rc = contact_check_tier(f->tier, e);
+	if (f->tag && !(a->tag = tag_key(f->tag, e)))
+		return e->code;
+	return contact_check_tier(f->tier, e);
+}
+
+/* The contacts a filter selects: $1 name pattern, $2 tier, $3 owner, $4 tag. */
+#define FILTER_WHERE                                                                                         \
+	" WHERE ($1 IS NULL OR c.name_key LIKE $1 ESCAPE '\\')"                                              \
+	" AND ($2 IS NULL OR c.tier = $2) AND ($3 IS NULL OR c.owner = $3)"                                  \
+	" AND ($4 IS NULL OR EXISTS (SELECT 1 FROM contact_tag t WHERE t.contact_id = c.id AND t.tag = $4))"
+
+int contact_list(db *d, const contact_filter *f, json_t **out, rp_err *e)
+{
+	filter_args fa;
+	int rc = filter_args_make(f, &fa, e);
 	if (rc)
 		goto out;
 	db_stmt *s = db_query(
@@ -758,11 +783,8 @@ int contact_list(db *d, const contact_filter *f, json_t **out, rp_err *e)
 		"  ORDER BY h.id LIMIT 1),"
 		" (SELECT value FROM contact_channel h WHERE h.contact_id = c.id AND h.kind = 'phone'"
 		"  ORDER BY h.id LIMIT 1)"
-		" FROM contact c WHERE ($1 IS NULL OR c.name_key LIKE $1 ESCAPE '\\')"
-		" AND ($2 IS NULL OR c.tier = $2) AND ($3 IS NULL OR c.owner = $3)"
-		" AND ($4 IS NULL OR EXISTS (SELECT 1 FROM contact_tag t WHERE t.contact_id = c.id AND t.tag = $4))"
-		" ORDER BY c.name_key, c.id LIMIT $5 OFFSET $6",
-		"ttttii", pat, f->tier, f->owner, tag, f->limit > 0 ? f->limit : (int64_t)50,
+		" FROM contact c" FILTER_WHERE " ORDER BY c.name_key, c.id LIMIT $5 OFFSET $6",
+		"ttttii", fa.pat, f->tier, f->owner, fa.tag, f->limit > 0 ? f->limit : (int64_t)50,
 		f->offset > 0 ? f->offset : (int64_t)0);
 	if (!s) {
 		rc = e->code;
@@ -784,9 +806,87 @@ int contact_list(db *d, const contact_filter *f, json_t **out, rp_err *e)
 	rc = 0;
 	*out = json_pack("{s:o}", "contacts", a);
 out:
-	free(key);
-	free(pat);
-	free(tag);
+	filter_args_free(&fa);
+	return rc;
+}
+
+int contact_count(db *d, const contact_filter *f, int64_t *n, rp_err *e)
+{
+	filter_args fa;
+	int rc = filter_args_make(f, &fa, e);
+	if (!rc)
+		rc = db_one_int(d, e, n, "SELECT count(*) FROM contact c" FILTER_WHERE, "tttt", fa.pat, f->tier,
+				f->owner, fa.tag);
+	filter_args_free(&fa);
+	return rc;
+}
+
+int contact_filter_parse(const char *text, contact_filter *f, char **buf, rp_err *e)
+{
+	static const char *const keys[] = {"name", "tag", "tier", "owner", NULL};
+	char kbuf[64];
+	*f = (contact_filter){0};
+	if (!(*buf = strdup(text ? text : "")))
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	const char **slot[] = {&f->name, &f->tag, &f->tier, &f->owner};
+	int rc = 0, terms = 0;
+	for (char *p = *buf; !rc;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		char *key = p;
+		while (*p && *p != ':' && *p != ' ' && *p != '\t')
+			p++;
+		int k = -1;
+		if (*p == ':') {
+			*p++ = 0;
+			for (int i = 0; keys[i]; i++)
+				if (!strcmp(key, keys[i]))
+					k = i;
+		} else
+			*p = 0;
+		if (k < 0) {
+			rc = rp_errf(e, RP_EINVAL,
+				     "\"%s\" is not a filter term; a segment is terms KEY:VALUE with KEY one of %s,"
+				     " e.g. tier:close tag:vip",
+				     key, words_list(keys, kbuf, sizeof kbuf));
+			break;
+		}
+		char *v = p;
+		if (*p == '"') {
+			v = ++p;
+			while (*p && *p != '"')
+				p++;
+			if (!*p) {
+				rc = rp_errf(e, RP_EINVAL, "the value of %s: has no closing quote", keys[k]);
+				break;
+			}
+		} else
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+		if (*p)
+			*p++ = 0;
+		if (!*v)
+			rc = rp_errf(e, RP_EINVAL, "%s: needs a value, e.g. %s", keys[k],
+				     k == 2 ? "tier:close" : k == 1 ? "tag:vip" : k == 3 ? "owner:anna" : "name:Иванов");
+		else if (*slot[k])
+			rc = rp_errf(e, RP_EINVAL, "%s: is given twice; a segment takes each key once", keys[k]);
+		else
+			*slot[k] = v;
+		terms++;
+	}
+	if (!rc && !terms)
+		rc = rp_errf(e, RP_EINVAL, "the segment is empty; give terms such as tier:close, or none at all");
+	filter_args fa;
+	if (!rc) {
+		rc = filter_args_make(f, &fa, e);
+		filter_args_free(&fa);
+	}
+	if (rc) {
+		free(*buf);
+		*buf = NULL;
+	}
 	return rc;
 }
 

@@ -63,6 +63,15 @@ int lesson_check(const lesson_in *in, rp_err *e)
 	    (rc = check_text("the owner", in->owner, 200, e)) ||
 	    (rc = check_text("the segment", in->segment, 200, e)) || (rc = check_text("by", in->by, 200, e)))
 		return rc;
+	/* The segment is a saved filter of contacts, checked now so that it
+	** can be counted and listed later. */
+	if (in->segment && !str_blank(in->segment)) {
+		contact_filter f;
+		char *buf;
+		if ((rc = contact_filter_parse(in->segment, &f, &buf, e)))
+			return rc;
+		free(buf);
+	}
 	return 0;
 }
 
@@ -184,6 +193,36 @@ int lesson_list(db *d, const char *owner, const char *status, json_t **out, rp_e
 	return 0;
 }
 
+/* The clients a lesson's segment selects today: "segment_filter" (its
+** terms by key) and "segment_size", both null for the whole process or a
+** segment kept as free text before segments were filters. */
+static int segment_size(db *d, json_t *l, rp_err *e)
+{
+	const char *text = json_string_value(json_object_get(l, "segment"));
+	contact_filter f;
+	char *buf = NULL;
+	rp_err ignored = {0};
+	json_t *filter = json_null(), *size = json_null();
+	if (text && !contact_filter_parse(text, &f, &buf, &ignored)) {
+		int64_t n;
+		int rc = contact_count(d, &f, &n, e);
+		if (rc) {
+			free(buf);
+			return rc;
+		}
+		filter = json_object();
+		const char *keys[] = {"name", "tag", "tier", "owner"}, *vals[] = {f.name, f.tag, f.tier, f.owner};
+		for (int i = 0; i < 4; i++)
+			if (vals[i])
+				json_object_set_new(filter, keys[i], json_string(vals[i]));
+		size = json_integer(n);
+	}
+	free(buf);
+	json_object_set_new(l, "segment_filter", filter);
+	json_object_set_new(l, "segment_size", size);
+	return 0;
+}
+
 int lesson_show(db *d, int64_t id, json_t **out, rp_err *e)
 {
 	int rc = db_begin_read(d, e);
@@ -215,6 +254,8 @@ int lesson_show(db *d, int64_t id, json_t **out, rp_err *e)
 		rc = e->code;
 		goto out;
 	}
+	if ((rc = segment_size(d, l, e)))
+		goto out;
 	json_t *a = json_array();
 	json_object_set_new(l, "supporting", a);
 	while ((rc = db_step(s, e)) == DB_ROW)

@@ -149,7 +149,7 @@ const op ops_table[] = {
 	 {{"story", ARG_INT, ARG_POS | ARG_REQ, "STORY_ID", "the story that taught it"},
 	  {"title", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "TITLE", "what to change"},
 	  {"owner", ARG_STR, ARG_REQ, "LOGIN", "the team member who sees it through"},
-	  {"segment", ARG_STR, 0, "TEXT", "only for this segment, e.g. tier:close (default: the whole process)"}},
+	  {"segment", ARG_STR, 0, "TEXT", "only for these clients: KEY:VALUE terms of name, tag, tier, owner, e.g. \"tier:close tag:vip\" (default: the whole process)"}},
 	 "Prints the new lesson's id.  The lesson is on its owner's agenda until done or dropped.\n"
 	 "Example:\n"
 	 "  rapport lesson add 12 Greet every client at the front desk --owner anna"},

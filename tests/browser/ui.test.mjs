@@ -633,6 +633,12 @@ step('13-story-to-lesson', async () => {
 	await page.waitForURL(new RegExp(`#/lessons/${lessonId}$`));
 	await page.getByRole('heading', { level: 1, name: lessonTitle }).waitFor();
 	assert.equal(await page.locator('.supporting > li').count(), 2);
+	// The segment is a filter: its clients counted, linked to the list.
+	const seg = (await apiGet(`/lessons/${lessonId}`)).body;
+	assert.deepEqual(seg.segment_filter, { tier: 'panel' });
+	const segLink = page.locator('a.segment-size');
+	assert.equal(await segLink.innerText(), `${seg.segment_size} clients now`);
+	assert.equal(await segLink.getAttribute('href'), '#/contacts?tier=panel');
 	await page.locator('.supporting .story-text', { hasText: 'Nobody greeted me at the door' }).waitFor();
 	assert.equal(await page.locator('main img, main b').count(), 0);
 	await noGaps();

@@ -24,6 +24,17 @@ ok "with title, segment, owner, status" \
 	json 'd["title"]=="Greet every client at the front desk" and d["segment"]=="tier:close" and d["owner"]=="anna" and d["status"]=="open" and d["created_by"]=="tester"'
 ok "with its supporting stories" \
 	json '[(s["id"],s["contact"]["name"],s["told_on"]) for s in d["supporting"]]==[(1,"Анна Петровна Иванова","2026-11-23"),(2,"John Smith","2026-11-23")] and d["supporting"][1]["text"]=="They ignored me at the front desk"'
+ok "its segment is a filter, counted" json 'd["segment_filter"]=={"tier":"close"} and d["segment_size"]==0'
+"$R" contact edit Smith --tier close >/dev/null
+run "$R" lesson show 1 --json
+ok "counted as clients change" json 'd["segment_size"]==1'
+before=$(sql "SELECT count(*) FROM lesson")
+run "$R" lesson add 2 Greet them --owner anna --segment "close clients"
+ok "a segment that is not a filter is refused" test "$rc" = 1
+ok "saying what a segment is" has "$err" 'is not a filter term'
+run "$R" lesson add 2 Greet them --owner anna --segment "tier:gold"
+ok "an unknown tier is refused" test "$rc" = 1 -a -n "$err"
+ok "and nothing is written" test "$(sql "SELECT count(*) FROM lesson")" = "$before"
 run "$R" lesson show 1
 ok "as text" has "$out" "They ignored me at the front desk"
 

@@ -160,12 +160,68 @@ static void test_validation(void **state)
 	assert_non_null(strstr(e.msg, "open, doing, done or dropped"));
 }
 
+/* A segment is a saved filter of contacts: checked when the lesson is
+** made, counted when it is shown. */
+static void test_segment(void **state)
+{
+	fx *f = *state;
+	int64_t s = add_story(f->d, "Анна Иванова", "Никто не поздоровался"), id = 0, cid = 0;
+	rp_err e = {0};
+	const char *vip[] = {"VIP"};
+	for (int i = 0; i < 3; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "Client %d", i);
+		contact_in c = {.name = name, .tier = i < 2 ? "close" : "regular", .tag = {vip, 1}};
+		if (contact_add(f->d, &c, &cid, &e))
+			fail_msg("contact_add: %s", e.msg);
+	}
+	static const struct {
+		const char *segment, *says;
+	} bad[] = {
+		{"close clients", "\"close\" is not a filter term"},
+		{"colour:red", "\"colour\" is not a filter term"},
+		{"tier:gold", "gold"},
+		{"tier:close tier:distant", "given twice"},
+		{"tag:", "needs a value"},
+		{"tag:\"front desk", "no closing quote"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		e = (rp_err){0};
+		assert_int_equal(lesson_add(f->d,
+					    &(lesson_in){.story_id = s, .title = "x", .owner = "anna",
+							 .segment = bad[i].segment},
+					    &id, &e),
+				 RP_EINVAL);
+		if (!strstr(e.msg, bad[i].says))
+			fail_msg("segment \"%s\": %s", bad[i].segment, e.msg);
+	}
+	assert_int_equal(table_rows(f->d, "lesson"), 0);
+
+	assert_int_equal(lesson_add(f->d,
+				    &(lesson_in){.story_id = s, .title = "Greet close clients by name", .owner = "anna",
+						 .segment = " tier:close  tag:\"vip\" "},
+				    &id, &e),
+			 0);
+	json_t *l = show(f->d, id);
+	assert_int_equal(json_integer_value(json_object_get(l, "segment_size")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(l, "segment_filter"), "tier")), "close");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(l, "segment_filter"), "tag")), "vip");
+	json_decref(l);
+	/* The whole process: no filter, no count. */
+	id = add_lesson(f->d, s, "Greet everyone", "anna");
+	l = show(f->d, id);
+	assert_true(json_is_null(json_object_get(l, "segment_size")));
+	assert_true(json_is_null(json_object_get(l, "segment_filter")));
+	json_decref(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add_link_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agenda, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_segment, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
