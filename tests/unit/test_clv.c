@@ -16,13 +16,13 @@
 
 /* ---- the CDNOW files ---------------------------------------------------------- */
 
-/* The data sit next to the repository (../shared/data/cdnow from its root,
-** where tests run); a worktree one level deeper finds them one more level
-** up, and RAPPORT_CDNOW names another place.  Missing data is a failure:
-** without it these tests would prove nothing. */
+/* The three files the tests read are kept in tests/data/cdnow (tests run
+** from the repository's root); RAPPORT_CDNOW names another copy, e.g. the
+** whole set.  Missing data is a failure: without it these tests would
+** prove nothing. */
 static const char *cdnow_dir(void)
 {
-	static const char *const tried[] = {"../shared/data/cdnow", "../../shared/data/cdnow"};
+	static const char *const tried[] = {"tests/data/cdnow"};
 	const char *env = getenv("RAPPORT_CDNOW");
 	struct stat st;
 	if (env && *env) {
@@ -33,8 +33,8 @@ static const char *cdnow_dir(void)
 	for (size_t i = 0; i < sizeof tried / sizeof *tried; i++)
 		if (!stat(tried[i], &st) && S_ISDIR(st.st_mode))
 			return tried[i];
-	fail_msg("the CDNOW data are missing: looked for ../shared/data/cdnow and ../../shared/data/cdnow "
-		 "from the repository root; put them there or set RAPPORT_CDNOW to their directory");
+	fail_msg("the CDNOW data are missing: looked for tests/data/cdnow from the repository root;"
+		 " run the tests from there or set RAPPORT_CDNOW to their directory");
 	return NULL;
 }
 
