@@ -1,0 +1,495 @@
+#include "model/fit.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_hyperg.h>
+
+static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
+
+static void quiet(void)
+{
+	gsl_set_error_handler_off();
+}
+
+void clv_gsl_quiet(void)
+{
+	pthread_once(&quiet_once, quiet);
+}
+
+int clv_check_one(const clv_customer *k, rp_err *e)
+{
+	if (!isfinite(k->x) || !isfinite(k->t_x) || !isfinite(k->T) || !isfinite(k->m))
+		return rp_errf(e, RP_EINVAL, "a value is not a number; give x, t_x, T and m as numbers");
+	if (k->x < 0 || k->t_x < 0 || k->T < 0 || k->m < 0)
+		return rp_errf(e, RP_EINVAL,
+			"negative value (x=%g, t_x=%g, T=%g, m=%g); counts, times and spend are never negative", k->x,
+			k->t_x, k->T, k->m);
+	if (k->x != floor(k->x))
+		return rp_errf(e, RP_EINVAL, "x=%g is not a whole number of repeat purchases", k->x);
+	if (k->t_x > k->T)
+		return rp_errf(e, RP_EINVAL,
+			"recency t_x=%g is after the end of the period T=%g; both run from the first purchase, "
+			"so t_x <= T",
+			k->t_x, k->T);
+	return 0;
+}
+
+int clv_check(const clv_customer *c, size_t n, rp_err *e)
+{
+	if (!n)
+		return rp_errf(e, RP_EINVAL, "no customers to fit: the model needs at least one customer's summary");
+	for (size_t i = 0; i < n; i++) {
+		rp_err why = {0};
+		if (clv_check_one(&c[i], &why))
+			return rp_errf(e, why.code, "customer %zu: %s", i + 1, why.msg);
+	}
+	return 0;
+}
+
+int clv_need_repeats(const clv_customer *c, size_t n, const char *what, double *sx, double *sT, rp_err *e)
+{
+	if (clv_check(c, n, e))
+		return e->code;
+	*sx = *sT = 0;
+	for (size_t i = 0; i < n; i++) {
+		*sx += c[i].x;
+		*sT += c[i].T;
+	}
+	if (*sx == 0)
+		return rp_errf(e, RP_EINVAL,
+			"%s: none of the %zu customers made a repeat purchase, so there is nothing to fit; "
+			"use a longer calibration period",
+			what, n);
+	return 0;
+}
+
+/* ---- distinct customers -------------------------------------------------- */
+
+static int cmp_d(double a, double b)
+{
+	return (a > b) - (a < b);
+}
+
+static int cmp3(const void *pa, const void *pb)
+{
+	const clv_customer *a = pa, *b = pb;
+	int c = cmp_d(a->x, b->x);
+	if (!c)
+		c = cmp_d(a->t_x, b->t_x);
+	return c ? c : cmp_d(a->T, b->T);
+}
+
+static int cmp2(const void *pa, const void *pb)
+{
+	const clv_customer *a = pa, *b = pb;
+	int c = cmp_d(a->x, b->x);
+	return c ? c : cmp_d(a->m, b->m);
+}
+
+int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
+	rp_err *e)
+{
+	int (*cmp)(const void *, const void *) = keys == 3 ? cmp3 : cmp2;
+	clv_customer *s = malloc((n ? n : 1) * sizeof *s);
+	double *wt = malloc((n ? n : 1) * sizeof *wt);
+	if (!s || !wt) {
+		free(s);
+		free(wt);
+		return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
+	}
+	memcpy(s, c, n * sizeof *s);
+	qsort(s, n, sizeof *s, cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k && !cmp(&s[k - 1], &s[i])) {
+			wt[k - 1] += 1;
+			continue;
+		}
+		s[k] = s[i];
+		wt[k++] = 1;
+	}
+	*out = s;
+	*w = wt;
+	*nout = k;
+	return 0;
+}
+
+/* ---- the optimiser --------------------------------------------------------- */
+
+#define MAXK 4
+
+typedef struct mm {
+	clv_objective f;
+	void *ctx;
+	size_t k;
+} mm;
+
+static void unpack(const gsl_vector *v, double *th, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		th[i] = gsl_vector_get(v, i);
+}
+
+static double mm_f(const gsl_vector *v, void *p)
+{
+	mm *o = p;
+	double th[MAXK];
+	unpack(v, th, o->k);
+	double y = o->f(th, NULL, o->ctx);
+	return isfinite(y) ? y : GSL_POSINF;
+}
+
+static void mm_fdf(const gsl_vector *v, void *p, double *y, gsl_vector *g)
+{
+	mm *o = p;
+	double th[MAXK], gr[MAXK];
+	unpack(v, th, o->k);
+	double fy = o->f(th, gr, o->ctx);
+	if (y)
+		*y = isfinite(fy) ? fy : GSL_POSINF;
+	for (size_t i = 0; i < o->k; i++)
+		gsl_vector_set(g, i, isfinite(gr[i]) ? gr[i] : 0);
+}
+
+static void mm_df(const gsl_vector *v, void *p, gsl_vector *g)
+{
+	mm_fdf(v, p, NULL, g);
+}
+
+static double grad_norm(mm *o, const double *th)
+{
+	double gr[MAXK], s = 0;
+	o->f(th, gr, o->ctx);
+	for (size_t i = 0; i < o->k; i++)
+		s += gr[i] * gr[i];
+	return sqrt(s);
+}
+
+/* BFGS's line search compares values of the objective, so it stops where
+** their rounding noise hides any progress: a gradient norm of about 1e-7
+** for the CDNOW fits.  Newton steps on the gradient alone (which is exact
+** to rounding) then take it below GRAD_TOL, far beyond the digits the
+** papers print.  A gradient above GRAD_ACCEPT at the end is a failure. */
+#define GRAD_TOL 1e-10
+#define GRAD_NEWTON 1e-4
+#define GRAD_ACCEPT 1e-6
+
+/* The Hessian in theta, by forward differences of the analytic gradient
+** g (given at th), into h (k x k); 0, or -1 when a gradient is not finite.
+** Its error of order 1e-5 slows Newton's convergence by no more than that
+** factor and leaves the standard errors good to four digits. */
+static int hessian(mm *o, const double *th, const double *g, gsl_matrix *h)
+{
+	double t[MAXK], gp[MAXK];
+	const double step = 1e-5;
+	for (size_t j = 0; j < o->k; j++) {
+		memcpy(t, th, o->k * sizeof *t);
+		t[j] = th[j] + step;
+		o->f(t, gp, o->ctx);
+		for (size_t i = 0; i < o->k; i++) {
+			double v = (gp[i] - g[i]) / step;
+			if (!isfinite(v))
+				return -1;
+			gsl_matrix_set(h, i, j, v);
+		}
+	}
+	for (size_t i = 0; i < o->k; i++)
+		for (size_t j = 0; j < i; j++) {
+			double v = (gsl_matrix_get(h, i, j) + gsl_matrix_get(h, j, i)) / 2;
+			gsl_matrix_set(h, i, j, v);
+			gsl_matrix_set(h, j, i, v);
+		}
+	return 0;
+}
+
+/* Newton steps from th while the gradient is above GRAD_TOL and they
+** shrink it.  When the Hessian at the point kept is positive definite,
+** var (may be NULL) gets the diagonal of its inverse: the variances of
+** theta, times n. */
+static void newton(mm *o, double *th, int *iters, double *var)
+{
+	gsl_matrix *h = gsl_matrix_alloc(o->k, o->k);
+	gsl_vector *gv = gsl_vector_alloc(o->k), *d = gsl_vector_alloc(o->k);
+	if (!h || !gv || !d)
+		goto out;
+	double g[MAXK], t[MAXK], tg[MAXK];
+	o->f(th, g, o->ctx);
+	for (int it = 0; it < 10; it++) {
+		if (hessian(o, th, g, h) || gsl_linalg_cholesky_decomp1(h))
+			break;
+		double gn = 0;
+		for (size_t i = 0; i < o->k; i++) {
+			gsl_vector_set(gv, i, g[i]);
+			gn += g[i] * g[i];
+		}
+		gn = sqrt(gn);
+		if (gn <= GRAD_TOL) {
+			if (var && !gsl_linalg_cholesky_invert(h))
+				for (size_t i = 0; i < o->k; i++)
+					var[i] = gsl_matrix_get(h, i, i);
+			break;
+		}
+		if (gsl_linalg_cholesky_solve(h, gv, d))
+			break;
+		for (size_t i = 0; i < o->k; i++)
+			t[i] = th[i] - gsl_vector_get(d, i);
+		o->f(t, tg, o->ctx);
+		double tn = 0;
+		for (size_t i = 0; i < o->k; i++)
+			tn += tg[i] * tg[i];
+		if (!(sqrt(tn) < gn))
+			break;
+		(*iters)++;
+		memcpy(th, t, o->k * sizeof *t);
+		memcpy(g, tg, o->k * sizeof *g);
+	}
+out:
+	gsl_matrix_free(h);
+	gsl_vector_free(gv);
+	gsl_vector_free(d);
+}
+
+static int run_bfgs(mm *o, double *th, int *iters)
+{
+	gsl_multimin_function_fdf fdf = {.f = mm_f, .df = mm_df, .fdf = mm_fdf, .n = o->k, .params = o};
+	gsl_vector *x = gsl_vector_alloc(o->k);
+	gsl_multimin_fdfminimizer *s = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, o->k);
+	if (!x || !s) {
+		gsl_vector_free(x);
+		gsl_multimin_fdfminimizer_free(s);
+		return -1;
+	}
+	for (size_t i = 0; i < o->k; i++)
+		gsl_vector_set(x, i, th[i]);
+	int ok = gsl_multimin_fdfminimizer_set(s, &fdf, x, 0.1, 0.1) == GSL_SUCCESS && isfinite(s->f);
+	for (int it = 0; ok && it < 1000; it++) {
+		(*iters)++;
+		if (gsl_multimin_fdfminimizer_iterate(s) != GSL_SUCCESS)
+			break;
+		if (gsl_multimin_test_gradient(s->gradient, GRAD_TOL) == GSL_SUCCESS)
+			break;
+	}
+	if (ok && isfinite(s->f))
+		unpack(s->x, th, o->k);
+	gsl_vector_free(x);
+	gsl_multimin_fdfminimizer_free(s);
+	return 0;
+}
+
+static int run_simplex(mm *o, double *th, int *iters)
+{
+	gsl_multimin_function fn = {.f = mm_f, .n = o->k, .params = o};
+	gsl_vector *x = gsl_vector_alloc(o->k), *step = gsl_vector_alloc(o->k);
+	gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, o->k);
+	if (!x || !step || !s) {
+		gsl_vector_free(x);
+		gsl_vector_free(step);
+		gsl_multimin_fminimizer_free(s);
+		return -1;
+	}
+	for (size_t i = 0; i < o->k; i++)
+		gsl_vector_set(x, i, th[i]);
+	gsl_vector_set_all(step, 0.2);
+	int ok = gsl_multimin_fminimizer_set(s, &fn, x, step) == GSL_SUCCESS;
+	for (int it = 0; ok && it < 20000; it++) {
+		(*iters)++;
+		if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+			break;
+		if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-10) == GSL_SUCCESS)
+			break;
+	}
+	if (ok && isfinite(s->fval))
+		unpack(s->x, th, o->k);
+	gsl_vector_free(x);
+	gsl_vector_free(step);
+	gsl_multimin_fminimizer_free(s);
+	return 0;
+}
+
+int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, clv_fit *info, const char *what,
+	rp_err *e)
+{
+	clv_gsl_quiet();
+	mm o = {f, ctx, k};
+	clv_fit fi = {0};
+	if (k > MAXK)
+		return rp_errf(e, RP_EINVAL, "%s: %zu parameters, at most %d", what, k, MAXK);
+	if (!isfinite(f(theta, NULL, ctx)))
+		return rp_errf(e, RP_EINVAL, "%s: the likelihood is not finite at the starting point; check the data", what);
+	if (run_bfgs(&o, theta, &fi.iterations))
+		return rp_errf(e, RP_ENOMEM, "%s: out of memory in the optimiser", what);
+	double var[MAXK] = {0};
+	double g = grad_norm(&o, theta);
+	if (g <= GRAD_NEWTON) {
+		newton(&o, theta, &fi.iterations, var);
+		g = grad_norm(&o, theta);
+	}
+	if (!(g <= GRAD_TOL)) {
+		/* BFGS stopped short (a line search that found no progress far
+		** from the optimum): Nelder-Mead needs no gradient to move on,
+		** and BFGS then polishes what it found. */
+		fi.fallback = 1;
+		if (run_simplex(&o, theta, &fi.iterations) || run_bfgs(&o, theta, &fi.iterations))
+			return rp_errf(e, RP_ENOMEM, "%s: out of memory in the optimiser", what);
+		newton(&o, theta, &fi.iterations, var);
+		g = grad_norm(&o, theta);
+	}
+	for (size_t i = 0; i < k; i++)
+		if (!isfinite(theta[i]) || fabs(theta[i]) > 30)
+			return rp_errf(e, RP_EINVAL,
+				"%s did not converge: a parameter ran off to %s; the data may not support this model "
+				"(too few customers, or no repeat purchases)",
+				what, theta[i] > 0 ? "infinity" : "zero");
+	if (!(g <= GRAD_ACCEPT))
+		return rp_errf(e, RP_EINVAL,
+			"%s did not converge: the gradient is still %.3g after %d iterations; "
+			"the data may not support this model",
+			what, g, fi.iterations);
+	fi.grad_norm = g;
+	for (size_t i = 0; i < k; i++)
+		fi.se[i] = var[i] > 0 ? exp(theta[i]) * sqrt(var[i] / n) : NAN;
+	if (info)
+		*info = fi;
+	return 0;
+}
+
+/* ---- Gauss's hypergeometric function --------------------------------------- */
+
+typedef struct euler {
+	double a, b, c, z;
+} euler;
+
+/* The integrand of Euler's integral, with b the parameter that must lie
+** between 0 and c. */
+static double euler_f(double t, void *p)
+{
+	euler *u = p;
+	return pow(t, u->b - 1) * pow(1 - t, u->c - u->b - 1) * pow(1 - u->z * t, -u->a);
+}
+
+static double by_euler(double a, double b, double c, double z)
+{
+	if (!(c > b && b > 0)) {
+		double t = a;
+		a = b;
+		b = t;
+	}
+	if (!(c > b && b > 0))
+		return NAN;
+	euler u = {a, b, c, z};
+	gsl_function fn = {.function = euler_f, .params = &u};
+	/* Near z = 1 the integrand peaks at t = 1 with a width of about 1 - z:
+	** break the interval there, at decades of that width. */
+	double pts[8];
+	size_t np = 0;
+	pts[np++] = 0;
+	for (double k = 1000; k >= 1; k /= 10)
+		if (1 - k * (1 - z) > pts[np - 1])
+			pts[np++] = 1 - k * (1 - z);
+	pts[np++] = 1;
+	gsl_integration_workspace *w = gsl_integration_workspace_alloc(200);
+	if (!w)
+		return NAN;
+	double v, err;
+	int st = gsl_integration_qagp(&fn, pts, np, 0, 1e-12, 200, w, &v, &err);
+	gsl_integration_workspace_free(w);
+	if (st != GSL_SUCCESS && !(err <= 1e-10 * fabs(v)))
+		return NAN;
+	return exp(gsl_sf_lngamma(c) - gsl_sf_lngamma(b) - gsl_sf_lngamma(c - b)) * v;
+}
+
+/* The power series itself, while it converges fast enough. */
+static double by_series(double a, double b, double c, double z)
+{
+	double sum = 1, term = 1;
+	for (int n = 0; n < 1000000; n++) {
+		term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z;
+		sum += term;
+		if (fabs(term) <= 1e-16 * fabs(sum))
+			return sum;
+	}
+	return NAN;
+}
+
+double clv_2f1(double a, double b, double c, double z)
+{
+	clv_gsl_quiet();
+	if (z == 0)
+		return 1;
+	/* Above 0.99 GSL switches to a transformation about 1 - z which, when
+	** c - a - b is a whole number (integer parameters, as in r = 2,
+	** s = 3), returns values off by 1e-4 while claiming 1e-14: there
+	** Euler's integral comes first. */
+	double v = z > 0.99 ? by_euler(a, b, c, z) : NAN;
+	if (isfinite(v))
+		return v;
+	gsl_sf_result r;
+	if (gsl_sf_hyperg_2F1_e(a, b, c, z, &r) == GSL_SUCCESS && isfinite(r.val) && r.err <= 1e-10 * fabs(r.val) &&
+		!(z > 0.99 && c - a - b == floor(c - a - b)))
+		return r.val;
+	/* the series is quick only well inside the unit disc */
+	if (z <= 0.9 || !isfinite(v = by_euler(a, b, c, z)))
+		v = by_series(a, b, c, z);
+	return v;
+}
+
+/* ---- maximum likelihood ---------------------------------------------------- */
+
+typedef struct ml {
+	clv_llfn ll;
+	size_t k;
+	const clv_customer *c;
+	const double *w;
+	size_t n;
+	double total;
+} ml;
+
+/* Minus the mean log-likelihood at exp(theta), and its gradient in theta
+** (d/dtheta = p d/dp). */
+static double ml_objective(const double *th, double *grad, void *ctx)
+{
+	ml *o = ctx;
+	double p[MAXK], g[MAXK];
+	for (size_t i = 0; i < o->k; i++)
+		p[i] = exp(th[i]);
+	double v = o->ll(p, o->c, o->w, o->n, grad ? g : NULL);
+	if (grad)
+		for (size_t i = 0; i < o->k; i++)
+			grad[i] = -g[i] * p[i] / o->total;
+	return -v / o->total;
+}
+
+int clv_fit_ml(clv_llfn ll, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
+	clv_fit *info, const char *what, rp_err *e)
+{
+	clv_customer *d;
+	double *w, th[MAXK];
+	size_t nd;
+	if (k > MAXK)
+		return rp_errf(e, RP_EINVAL, "%s: %zu parameters, at most %d", what, k, MAXK);
+	if (clv_distinct(c, n, keys, &d, &w, &nd, e))
+		return e->code;
+	ml o = {ll, k, d, w, nd, total};
+	for (size_t i = 0; i < k; i++)
+		th[i] = log(p[i]);
+	clv_fit fi;
+	int rc = clv_minimise(ml_objective, &o, k, total, th, &fi, what, e);
+	if (!rc) {
+		for (size_t i = 0; i < k; i++)
+			p[i] = exp(th[i]);
+		fi.ll = ll(p, d, w, nd, NULL);
+		if (info)
+			*info = fi;
+	}
+	free(d);
+	free(w);
+	return rc;
+}

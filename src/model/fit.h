@@ -1,0 +1,56 @@
+/*
+** model/fit: what the CLV fits share (internal to model/).
+*/
+#ifndef RP_MODEL_FIT_H
+#define RP_MODEL_FIT_H
+
+#include <stddef.h>
+
+#include "model/clv.h"
+
+/* clv_check for one customer, the message without naming it. */
+int clv_check_one(const clv_customer *k, rp_err *e);
+
+/* Customers with the same summary give the same likelihood: the fits work
+** on the distinct ones, each weighted by how many there are (CDNOW's 2,357
+** customers are 1,100 distinct triples).  keys: 3 compares (x, t_x, T), 2
+** compares (x, m).  *w gets the weights; both arrays are malloc'd. */
+int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
+	rp_err *e);
+
+/* The objective the optimiser minimises: minus the mean log-likelihood at
+** exp(theta), and when grad is not NULL its gradient in theta. */
+typedef double (*clv_objective)(const double *theta, double *grad, void *ctx);
+
+/* Minimise f over k <= 4 log-parameters from theta (updated in place); n
+** is the number of customers f averages over (for the standard errors).
+** what names the model in error messages.  info gets all but ll. */
+int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, clv_fit *info, const char *what,
+	rp_err *e);
+
+/* A model's log-likelihood at natural parameters p, summed over customers
+** each weighted by w[i] (1 when w is NULL); g (may be NULL) gets its
+** gradient in p. */
+typedef double (*clv_llfn)(const double *p, const clv_customer *c, const double *w, size_t n, double *g);
+
+/* Fit a model of k parameters by maximum likelihood: p holds the starting
+** point and gets the estimate; total is the number of customers the
+** likelihood covers; keys as for clv_distinct.  info (may be NULL) gets
+** how it went, ll included. */
+int clv_fit_ml(clv_llfn ll, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
+	clv_fit *info, const char *what, rp_err *e);
+
+/* For the purchase models: the data checked, and at least one repeat
+** purchase; *sx and *sT get the sums of x and T. */
+int clv_need_repeats(const clv_customer *c, size_t n, const char *what, double *sx, double *sT, rp_err *e);
+
+/* Gauss's 2F1(a, b; c; z) for 0 <= z < 1: GSL's when it reports success
+** with a small error (and can be trusted to, see fit.c), otherwise the
+** power series or Euler's integral.  NaN when none works. */
+double clv_2f1(double a, double b, double c, double z);
+
+/* GSL reports errors by aborting unless told otherwise: the model code
+** reads status codes instead. */
+void clv_gsl_quiet(void);
+
+#endif
