@@ -41,10 +41,11 @@ extern const int rp_nmigrations;
 /* A data table: its name, the columns that order its rows (its primary
 ** key; key[0] is NULL for a table without one) and its integer columns
 ** (the others are text), each list ending at the first NULL. */
+#define RP_TABLE_INTS 12 /* most integer columns of a table */
 typedef struct rp_table {
 	const char *name;
 	const char *key[4];
-	const char *ints[8];
+	const char *ints[RP_TABLE_INTS];
 } rp_table;
 /* Every data table, parents before children (core/schema.c).  A new
 ** migration's tables and columns must be added there. */

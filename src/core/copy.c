@@ -160,7 +160,7 @@ static int shape_read(db *d, const rp_table *t, shape *sh, rp_err *e)
 		else
 			sh->key[sh->nkey++] = i;
 	}
-	for (int k = 0; !rc && k < 8 && t->ints[k]; k++) {
+	for (int k = 0; !rc && k < RP_TABLE_INTS && t->ints[k]; k++) {
 		int i = column(sh, t->ints[k]);
 		if (i < 0)
 			rc = rp_errf(e, RP_EDB, "table %s has no column %s, an integer column in rp_tables", t->name,

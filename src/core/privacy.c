@@ -730,7 +730,7 @@ int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e)
 ** commit. */
 static const char *const person_tables[] = {
 	"contact", "contact_channel", "contact_date", "contact_tag", "relation", "fact", "interaction",
-	"story", "story_tag", "panel", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
+	"story", "story_tag", "panel", "complaint", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
 
 typedef struct idv {
 	int64_t *v;

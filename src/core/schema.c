@@ -409,6 +409,38 @@ static const char m5_sql[] =
 ** scan of every story. */
 static const char m6_sql[] = "CREATE INDEX story_told ON story(told_on, id);";
 
+/* complaint: a client's complaint, opened from a message, a call or the UI
+** (seed 004: answered in five minutes with an apology and a make-good it
+** builds trust).  first response and resolution are times (seconds since
+** 1970); make_good_cost is in minor units of currency, like interaction
+** amounts.  The open, unanswered ones are read by the agenda through
+** complaint_waiting. */
+static const char m7_sql[] =
+	"CREATE TABLE complaint ("
+	"  id INTEGER PRIMARY KEY,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  interaction_id INTEGER REFERENCES interaction(id) ON DELETE SET NULL,"
+	"  channel TEXT NOT NULL CHECK (channel IN ('call', 'message', 'email', 'visit', 'ui')),"
+	"  body TEXT NOT NULL CHECK (length(body) > 0),"
+	"  opened_at INTEGER NOT NULL,"
+	"  opened_by TEXT,"
+	"  duty TEXT," /* who is on duty for it: a login, NULL for everyone */
+	"  answered_at INTEGER,"
+	"  answer TEXT,"
+	"  answered_by TEXT,"
+	"  resolved_at INTEGER,"
+	"  resolution TEXT,"
+	"  apology INTEGER NOT NULL DEFAULT 0 CHECK (apology IN (0, 1)),"
+	"  make_good TEXT,"
+	"  make_good_cost INTEGER CHECK (make_good_cost >= 0),"
+	"  currency TEXT,"
+	"  CHECK ((make_good_cost IS NULL) = (currency IS NULL)),"
+	"  CHECK (answered_at IS NULL OR answered_at >= opened_at),"
+	"  CHECK (resolved_at IS NULL OR answered_at IS NOT NULL)"
+	");"
+	"CREATE INDEX complaint_contact ON complaint(contact_id, opened_at);"
+	"CREATE INDEX complaint_waiting ON complaint(answered_at, opened_at);";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
@@ -416,6 +448,7 @@ const db_migration rp_migrations[] = {
 	{4, "stories", m4_sql, {"sqlite", "postgres"}, {m4_sqlite, m4_postgres}},
 	{5, "panel", m5_sql, {NULL}, {NULL}},
 	{6, "stories by the day told", m6_sql, {NULL}, {NULL}},
+	{7, "complaints", m7_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
 
@@ -446,6 +479,8 @@ const rp_table rp_tables[] = {
 	{"lesson", {"id"}, {"id", "created_at", "done_at"}},
 	{"lesson_story", {"lesson_id", "story_id"}, {"lesson_id", "story_id"}},
 	{"panel", {"contact_id"}, {"contact_id", "cadence_days"}},
+	{"complaint", {"id"},
+	 {"id", "contact_id", "interaction_id", "opened_at", "answered_at", "resolved_at", "apology", "make_good_cost"}},
 	{"account", {"id"}, {"id", "disabled_at", "created_at"}},
 	{"session", {"id"}, {"id", "account_id", "created_at", "last_seen_at"}},
 	{"api_token", {"id"}, {"id", "account_id", "created_at", "last_used_at", "revoked_at"}},

@@ -102,14 +102,14 @@ static void test_tables_listed(void **state)
 		while (db_step(s, &e) == DB_ROW) {
 			const char *col = db_col_text(s, 0);
 			int k = 0;
-			while (k < 8 && rp_tables[i].ints[k] && strcmp(rp_tables[i].ints[k], col))
+			while (k < RP_TABLE_INTS && rp_tables[i].ints[k] && strcmp(rp_tables[i].ints[k], col))
 				k++;
-			if (k == 8 || !rp_tables[i].ints[k])
+			if (k == RP_TABLE_INTS || !rp_tables[i].ints[k])
 				fail_msg("%s.%s holds integers but is not among the ints of rp_tables", rp_tables[i].name, col);
 			ints++;
 		}
 		db_reset(s);
-		while (want < 8 && rp_tables[i].ints[want])
+		while (want < RP_TABLE_INTS && rp_tables[i].ints[want])
 			want++;
 		if (ints != want)
 			fail_msg("rp_tables lists %d integer columns of %s, the store has %d", want, rp_tables[i].name, ints);
