@@ -296,6 +296,65 @@ int panel_coverage(db *d, const char *from, const char *to, const char *by, json
 /* contact_merge: other's membership becomes keep's unless keep has one. */
 int panel_merge(db *d, int64_t keep, int64_t other, rp_err *e);
 
+/* ---- complaints (core/complaint.c) ------------------------------------- */
+
+/* call, message, email, visit, ui (NULL-ended) */
+extern const char *const complaint_channels[];
+/* Minutes to the first response, unless the setting
+** complaint.target_minutes (1..1440) says otherwise. */
+#define COMPLAINT_TARGET 5
+int complaint_target(db *d, int64_t *minutes, rp_err *e);
+
+typedef struct complaint_in {
+	int64_t contact_id;
+	const char *text;    /* what the client complained of */
+	const char *channel; /* NULL: the kind of the interaction it came from, else ui */
+	int64_t from;        /* the contact's interaction (call, message...) it came from; 0: none */
+	const char *duty;    /* the login on duty for it; NULL: everyone */
+	const char *by;      /* who opened it */
+} complaint_in;
+/* Open a complaint, its clock running from now or, with from, from the
+** interaction's time (which must be the contact's, and not have opened
+** another: RP_ECONFLICT).  *id receives its id.  Nothing goes on the
+** timeline: the interaction, if any, is there already. */
+int complaint_open(db *d, const complaint_in *in, int64_t *id, rp_err *e);
+/* The first response: answered now by by (a second is RP_ECONFLICT), with
+** an apology or not; also an outgoing message on the contact's timeline
+** whose summary is the answer. */
+int complaint_answer(db *d, int64_t id, const char *answer, int apology, const char *by, rp_err *e);
+typedef struct complaint_resolution {
+	const char *resolution; /* how it was put right */
+	const char *make_good;  /* what was given, with cost */
+	const char *cost;       /* a sum like 500 or 12.50, not negative */
+	const char *currency;   /* NULL: the client's latest currency, else the store's */
+	int apology;
+	const char *by;
+} complaint_resolution;
+/* Resolve (once: again is RP_ECONFLICT).  Needs a resolution or a
+** make-good; one not answered yet is answered at once by the resolution
+** (or the make-good's text), as complaint_answer would. */
+int complaint_resolve(db *d, int64_t id, const complaint_resolution *in, rp_err *e);
+/* {"id", "contact": {"id", "name"}, "channel", "text", "opened_at",
+** "opened_by", "duty", "answered_at", "answer", "answered_by",
+** "first_response_minutes", "resolved_at", "resolution", "apology",
+** "make_good", "make_good_cost", "currency", "state", "late", "from"} */
+int complaint_show(db *d, int64_t id, json_t **out, rp_err *e);
+/* {"complaints": [...]}, newest first: the unresolved only (open_only), of
+** one contact (contact > 0) or all, at most limit (0: 100). */
+int complaint_list(db *d, int open_only, int64_t contact, int64_t limit, json_t **out, rp_err *e);
+/* The unanswered complaints on duty for owner (theirs and everyone's; all
+** when owner is NULL), oldest first (late first, then longest waiting), as
+** at now: [{"id", "contact", "text", "opened_at", "minutes_waiting",
+** "target_minutes", "state" (late, near: 60% of the target waited, or
+** waiting), "duty"}]. */
+int complaint_agenda(db *d, const char *owner, int64_t now, json_t **out, rp_err *e);
+/* The complaints opened since (YYYY-MM-DD; NULL: 90 days ago): {"since",
+** "target_minutes", "count", "answered", "answered_in_time",
+** "share_in_time", "median_first_response_minutes", "make_goods": {"count",
+** "cost", "currency", "by_currency"}, "kept": {"clients", "revenue",
+** "currency", "by_currency"}}. */
+int complaint_report(db *d, const char *since, json_t **out, rp_err *e);
+
 /* ---- search (core/search.c) ------------------------------------------- */
 
 /* Full-text search over contacts' names and notes, facts, interaction

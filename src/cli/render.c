@@ -382,9 +382,68 @@ static void coverage_table(FILE *f, json_t *r)
 	}
 }
 
+/* The unanswered complaints, above everything else on the agenda. */
+static void complaints_due(FILE *f, json_t *a)
+{
+	if (!json_array_size(a))
+		return;
+	fprintf(f, "Complaints waiting for an answer: %zu\n", json_array_size(a));
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		json_t *c = json_object_get(v, "contact");
+		const char *st = S(v, "state");
+		fprintf(f, "  %s #%lld %s (#%lld), %lld min waiting (target %lld)%s%s: %s\n",
+			!strcmp(st, "late") ? "LATE" : !strcmp(st, "near") ? "NEAR" : "    ", I(v, "id"), S(c, "name"),
+			I(c, "id"), I(v, "minutes_waiting"), I(v, "target_minutes"), S(v, "duty") ? ", duty " : "",
+			S(v, "duty") ? S(v, "duty") : "", S(v, "text"));
+	}
+	fputc('\n', f);
+}
+
+/* One complaint: id, state, client, then what was said and done. */
+static void complaint_text(FILE *f, json_t *k, int full)
+{
+	json_t *c = json_object_get(k, "contact"), *m = json_object_get(k, "first_response_minutes");
+	fprintf(f, "%6lld  %-8s %s %-7s %s (#%lld)", I(k, "id"), S(k, "state"), S(k, "opened_at"), S(k, "channel"),
+		S(c, "name"), I(c, "id"));
+	if (json_is_number(m))
+		fprintf(f, ", answered in %.1f min", json_number_value(m));
+	fprintf(f, "%s\n        %s\n", json_is_true(json_object_get(k, "late")) ? ", LATE" : "", S(k, "text"));
+	if (!full)
+		return;
+	if (S(k, "answer"))
+		fprintf(f, "  answer: %s (%s, %s)%s\n", S(k, "answer"), S(k, "answered_by") ? S(k, "answered_by") : "-",
+			S(k, "answered_at"), json_is_true(json_object_get(k, "apology")) ? ", with an apology" : "");
+	if (S(k, "make_good"))
+		fprintf(f, "  make-good: %s (%s %s)\n", S(k, "make_good"), S(k, "make_good_cost"), S(k, "currency"));
+	if (S(k, "resolution"))
+		fprintf(f, "  resolution: %s\n", S(k, "resolution"));
+	if (S(k, "resolved_at"))
+		fprintf(f, "  resolved at %s\n", S(k, "resolved_at"));
+}
+
+static void complaint_report_text(FILE *f, json_t *r)
+{
+	json_t *share = json_object_get(r, "share_in_time"), *med = json_object_get(r, "median_first_response_minutes");
+	json_t *g = json_object_get(r, "make_goods"), *k = json_object_get(r, "kept");
+	fprintf(f, "Complaints since %s: %lld, %lld answered, %lld in time (target %lld min)", S(r, "since"),
+		I(r, "count"), I(r, "answered"), I(r, "answered_in_time"), I(r, "target_minutes"));
+	if (json_is_number(share))
+		fprintf(f, ": %.0f%%", 100 * json_number_value(share));
+	fputc('\n', f);
+	if (json_is_number(med))
+		fprintf(f, "median first response: %.1f min\n", json_number_value(med));
+	fprintf(f, "make-goods: %lld, cost %s %s\n", I(g, "count"), S(g, "cost"), S(g, "currency") ? S(g, "currency") : "");
+	fprintf(f, "clients kept (bought again since): %lld, revenue %s %s\n", I(k, "clients"), S(k, "revenue"),
+		S(k, "currency") ? S(k, "currency") : "");
+}
+
 static void agenda(FILE *f, json_t *r)
 {
 	json_t *items = json_object_get(r, "items");
+	complaints_due(f, json_object_get(r, "complaints"));
 	fprintf(f, "Agenda for %s: %zu %s\n", S(r, "date"), json_array_size(items),
 		json_array_size(items) == 1 ? "person" : "people");
 	size_t i, k;
@@ -500,6 +559,16 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		story_themes_text(f, r);
 	} else if (!strcmp(n, "story report")) {
 		story_report_text(f, r);
+	} else if (!strcmp(n, "complaint open")) {
+		fprintf(f, "%lld\n", I(r, "id"));
+	} else if (!strcmp(n, "complaint answer") || !strcmp(n, "complaint resolve") || !strcmp(n, "complaint show")) {
+		complaint_text(f, r, 1);
+	} else if (!strcmp(n, "complaint list")) {
+		if (!json_array_size(json_object_get(r, "complaints")))
+			fprintf(f, "no complaints\n");
+		json_array_foreach(json_object_get(r, "complaints"), i, v) complaint_text(f, v, 0);
+	} else if (!strcmp(n, "complaint report")) {
+		complaint_report_text(f, r);
 	} else if (!strcmp(n, "fact done")) {
 		fprintf(f, "fact %lld: follow-up done\n", I(r, "id"));
 	} else if (!strcmp(n, "log")) {

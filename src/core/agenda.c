@@ -7,7 +7,9 @@
 **   - contacts past their tier's keep-in-touch cadence (last_touch_at).
 ** Open lessons (core/lesson.c) come apart, under "lessons", oldest first;
 ** panel members whose interview is due (core/panel.c) under "panel", most
-** overdue first, with what to ask them.
+** overdue first, with what to ask them; unanswered complaints on duty
+** (core/complaint.c) under "complaints", late first: they come before
+** everything, the first response being a matter of minutes.
 **
 ** Scoring: each reason has a weight (below); a contact's score is the sum of
 ** its reasons' weights times its tier's factor.  Each source contributes
@@ -401,7 +403,9 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		rc = source_cadence(&a, e);
 	/* Lessons are about the business, not a contact: they are listed
 	** apart, never ranked among the people. */
-	json_t *lessons = NULL, *panel = NULL;
+	json_t *lessons = NULL, *panel = NULL, *complaints = NULL;
+	if (!rc)
+		rc = complaint_agenda(d, o->owner, rp_now(), &complaints, e);
 	if (!rc)
 		rc = lesson_agenda(d, o->owner, a.day, &lessons, e);
 	/* Interviews are not touches: they are listed apart too. */
@@ -417,6 +421,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 	if (rc) {
 		json_decref(lessons);
 		json_decref(panel);
+		json_decref(complaints);
 		goto out;
 	}
 	/* Completion may have added reasons: rank the chosen again. */
@@ -429,6 +434,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		if (!rs) {
 			json_decref(lessons);
 			json_decref(panel);
+			json_decref(complaints);
 			rc = rp_errf(e, RP_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -444,8 +450,9 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 						       round(final_score(it) * 10) / 10, "reasons", sorted));
 	}
 	char date[11];
-	*out = json_pack("{s:s,s:I,s:o,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
-			 (json_int_t)o->limit, "items", items, "lessons", lessons, "panel", panel);
+	*out = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
+			 (json_int_t)o->limit, "complaints", complaints, "items", items, "lessons", lessons, "panel",
+			 panel);
 	items = NULL;
 out:
 	json_decref(items);

@@ -425,7 +425,8 @@ int contact_rm(db *d, int64_t id, rp_err *e)
 ** members).  Everything known about other moves to keep, where keep does
 ** not already know it (keep's birthday and card fields win, notes are
 ** joined; the higher stage on the ladder wins, and the stage moves and
-** consents of both are kept; other's place on the panel becomes keep's
+** consents of both are kept, and so are the complaints of both; other's
+** place on the panel becomes keep's
 ** unless keep has one), and other is removed, all in one transaction. */
 static const char *const merge_sql[] = {
 	"INSERT INTO contact_channel(contact_id, kind, value, label)"
@@ -444,6 +445,7 @@ static const char *const merge_sql[] = {
 	"UPDATE fact SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE interaction SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE story SET contact_id = $1 WHERE contact_id = $2",
+	"UPDATE complaint SET contact_id = $1 WHERE contact_id = $2",
 	/* The consent history is the proof of what the person agreed to, and a
 	** link already sent to them must still work. */
 	"UPDATE consent SET contact_id = $1 WHERE contact_id = $2",

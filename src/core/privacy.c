@@ -21,7 +21,7 @@
 **     message goes;
 **   - then the contact goes, and with it (foreign keys, ON DELETE CASCADE)
 **     channels, dates, tags, relations, facts, interactions, stories, their
-**     place on the panel, consent history and consent links;
+**     place on the panel, complaints, consent history and consent links;
 **   - after the commit the engine's leftovers go (db_erase_traces): old
 **     search-index segments, freed space in the file, the WAL.
 ** Out of scope, and said so in docs/API.md: what other clients'
@@ -653,6 +653,19 @@ static int sec_stories(db *d, const person *p, int64_t id, json_t **out, rp_err 
 	return 0;
 }
 
+/* Every complaint they made, as 'complaint show' has it. */
+static int sec_complaints(db *d, const person *p, int64_t id, json_t **out, rp_err *e)
+{
+	(void)p;
+	json_t *doc;
+	int rc = complaint_list(d, 0, id, INT64_MAX, &doc, e);
+	if (rc)
+		return rc;
+	*out = json_incref(json_object_get(doc, "complaints"));
+	json_decref(doc);
+	return 0;
+}
+
 /* The document, section by section.  A module that keeps more about a
 ** person adds its row here (and its rows to privacy_erase). */
 static const section sections[] = {
@@ -673,6 +686,8 @@ static const section sections[] = {
 	 " WHERE contact_id = $1 ORDER BY at, id",
 	 "iTttiittt", NULL},
 	{"stories", NULL, NULL, sec_stories},
+	/* What they complained of, how fast and how it was answered, and what was made good. */
+	{"complaints", NULL, NULL, sec_complaints},
 	/* Their place on the panel: interviewed every cadence_days since joined_on. */
 	{"panel", "SELECT cadence_days, joined_on, by_user AS \"by\", prior_tier FROM panel WHERE contact_id = $1", "ittt",
 	 NULL},

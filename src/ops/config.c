@@ -27,6 +27,7 @@ static const struct {
 	{"stage.name.trust", "the name shown for the stage trust (empty: \"trust\")", 0, 0, stage_name},
 	{"stage.name.customer", "the name shown for the stage customer (empty: \"customer\")", 0, 0, stage_name},
 	{"stage.name.advocate", "the name shown for the stage advocate (empty: \"advocate\")", 0, 0, stage_name},
+	{"complaint.target_minutes", "minutes to a complaint's first response (default 5)", 1, 1440, NULL},
 	{"optin.hours", "hours a signup's confirmation link works (default 48)", 1, 720, NULL},
 	{"public.url", "the address clients reach this server at, for the links in messages", 0, 0,
 	 outbox_setting_check},

@@ -72,7 +72,7 @@ const op ops_table[] = {
 	 "/api/v1/contacts/{contact}/merge", op_contact_merge,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "the contact to keep (an id or any unique part of the name)"},
 	  {"other", ARG_STR, ARG_POS | ARG_REQ, "DUPLICATE", "the duplicate, removed once its channels, tags, dates,"
-	   " relations, facts, interactions and stories have moved"}},
+	   " relations, facts, interactions, stories and complaints have moved"}},
 	 "The kept contact's name, tier and birthday win; an empty address, owner or note is filled\n"
 	 "from the duplicate, and two notes are joined.  Example:\n  rapport contact merge 17 42"},
 
@@ -216,6 +216,55 @@ const op ops_table[] = {
 	 "At most 120 periods.  Example:\n"
 	 "  rapport panel coverage --from 2026-01-01 --by quarter"},
 
+	{"complaint open", "open a client's complaint: the clock to the first response starts", ROLE_STAFF, OP_WRITE,
+	 "POST", "/api/v1/contacts/{contact}/complaints", op_complaint_open,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"text", ARG_STR, ARG_POS | ARG_REST | ARG_REQ, "TEXT", "what the client complains of, in their words"},
+	  {"channel", ARG_STR, 0, "CHANNEL", "call, message, email, visit or ui (default: the kind of --from, else ui)"},
+	  {"from", ARG_INT, 0, "INTERACTION_ID", "the contact's call or message it came by: the clock starts then"},
+	  {"duty", ARG_STR, 0, "LOGIN", "who is on duty for it (default: everyone)"}},
+	 "Prints the complaint.  Unanswered, it stands at the top of the agenda of whoever is on\n"
+	 "duty: near at 60% of the target (complaint.target_minutes, default 5), then late.\n"
+	 "Logging an interaction of kind complaint does not open one: open it from it with --from.\n"
+	 "Example:\n  rapport log Иванова --kind call --direction in \"Курьер опоздал на два часа\"\n"
+	 "  rapport complaint open Иванова --from 812 \"Курьер опоздал на два часа\""},
+
+	{"complaint answer", "give a complaint its first response", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/complaints/{complaint}/answer", op_complaint_answer,
+	 {{"complaint", ARG_INT, ARG_POS | ARG_REQ, "ID", "the complaint's id"},
+	  {"text", ARG_STR, ARG_POS | ARG_REST | ARG_REQ, "TEXT", "what the client was told"},
+	  {"apology", ARG_FLAG, 0, NULL, "the answer apologised"}},
+	 "Once per complaint.  The answer also goes on the timeline as a message out.\n"
+	 "Example:\n  rapport complaint answer 7 --apology \"Простите нас, везём сейчас же\""},
+
+	{"complaint resolve", "resolve a complaint: how it was put right and what the make-good cost", ROLE_STAFF,
+	 OP_WRITE, "POST", "/api/v1/complaints/{complaint}/resolve", op_complaint_resolve,
+	 {{"complaint", ARG_INT, ARG_POS | ARG_REQ, "ID", "the complaint's id"},
+	  {"make_good", ARG_STR, 0, "TEXT", "what the client was given to make good"},
+	  {"cost", ARG_STR, 0, "AMOUNT", "what the make-good cost us, e.g. 500 or 12.50 (with --make-good)"},
+	  {"currency", ARG_STR, 0, "CODE", "of the cost (default: the client's latest, else the store's)"},
+	  {"resolution", ARG_STR, 0, "TEXT", "how it was put right"},
+	  {"apology", ARG_FLAG, 0, NULL, "the client was given an apology"}},
+	 "Needs --make-good with --cost, or --resolution, or both.  A complaint nobody answered\n"
+	 "yet is answered by it at once.  Example:\n"
+	 "  rapport complaint resolve 7 --make-good \"доставка бесплатно\" --cost 300 --apology"},
+
+	{"complaint list", "complaints, newest first", ROLE_VIEWER, OP_READ, "GET", "/api/v1/complaints",
+	 op_complaint_list,
+	 {{"open", ARG_FLAG, 0, NULL, "only those not resolved yet"},
+	  {"contact", ARG_STR, 0, "CONTACT", "only this contact's"},
+	  {"limit", ARG_INT, 0, "N", "at most N (default 100)"}},
+	 NULL},
+
+	{"complaint report", "complaints answered in time, first response, make-goods, clients kept", ROLE_VIEWER,
+	 OP_READ, "GET", "/api/v1/complaints/report", op_complaint_report,
+	 {{"since", ARG_STR, 0, "DATE", "complaints opened on or after this day (default: 90 days ago)"}},
+	 "In time: answered within complaint.target_minutes, out of those answered or already late.\n"
+	 "Kept: complaining clients who bought again after the complaint, with what they bought since."},
+
+	{"complaint show", "one complaint", ROLE_VIEWER, OP_READ, "GET", "/api/v1/complaints/{complaint}",
+	 op_complaint_show, {{"complaint", ARG_INT, ARG_POS | ARG_REQ, "ID", "the complaint's id"}}, NULL},
+
 	{"log", "record an interaction", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/interactions", op_log,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"summary", ARG_STR, ARG_POS | ARG_REST, "SUMMARY", "what happened, in a line or two"},
@@ -238,13 +287,14 @@ const op ops_table[] = {
 	  {"limit", ARG_INT, 0, "N", "at most N hits (default 20)"}},
 	 NULL},
 
-	{"agenda", "today's personal touches, ranked, with reasons", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/agenda", op_agenda,
+	{"agenda", "today's personal touches, ranked, with reasons", ROLE_VIEWER, OP_READ, "GET", "/api/v1/agenda", op_agenda,
 	 {{"date", ARG_STR, 0, "DATE", "plan another day (YYYY-MM-DD)"},
 	  {"owner", ARG_STR, 0, "LOGIN", "only this team member's contacts"},
 	  {"limit", ARG_INT, 0, "N", "at most N people (default 30)"},
 	  {"lookahead", ARG_INT, 0, "DAYS", "also yearly dates of panel and close contacts this many days ahead (default 3)"}},
 	 "Reasons: birthdays and yearly dates (with the age), facts whose follow-up is due or\n"
-	 "overdue, and contacts past their tier's keep-in-touch cadence (see 'rapport config get')."},
+	 "overdue, and contacts past their tier's keep-in-touch cadence (see 'rapport config get').\n"
+	 "Unanswered complaints on duty for --owner (or everyone's) come first, apart, late ones first."},
 
 	{"stage", "a client's stage on the permission ladder, or move them (--to)", ROLE_VIEWER, OP_READ | OP_LOCAL, NULL, NULL,
 	 op_stage,

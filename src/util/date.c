@@ -96,9 +96,22 @@ static const char *fixed_today(void)
 	return t && *t ? t : NULL;
 }
 
+/* RAPPORT_NOW (Unix seconds or an ISO time) fixes the clock to the second:
+** what minutes decide (a complaint's first response) is tested with it.
+** Like RAPPORT_TODAY, nothing sets it but tests and demos; a value that is
+** not a time is ignored. */
+static int fixed_now(int64_t *t)
+{
+	const char *s = getenv("RAPPORT_NOW");
+	return s && *s && rp_ts_parse(s, t) == 0;
+}
+
 rp_date rp_today(void)
 {
 	rp_date d;
+	int64_t now;
+	if (fixed_now(&now))
+		return rp_civil_from_days(rp_day_of(now));
 	const char *t = fixed_today();
 	if (t && rp_date_parse(t, 0, &d) == 0)
 		return d;
@@ -108,6 +121,9 @@ rp_date rp_today(void)
 int64_t rp_now(void)
 {
 	rp_date d;
+	int64_t now;
+	if (fixed_now(&now))
+		return now;
 	const char *t = fixed_today();
 	if (t && rp_date_parse(t, 0, &d) == 0)
 		return rp_days_from_civil(d.y, d.m, d.d) * 86400 + 12 * 3600;

@@ -32,10 +32,11 @@ int rp_date_parse(const char *s, int allow_noyear, rp_date *out);
 char *rp_date_format(rp_date d, char buf[11]);
 
 /* Today's date in UTC, or the date in RAPPORT_TODAY when set (tests and
-** demos use it to fix the clock). */
+** demos use it to fix the clock), or the day of RAPPORT_NOW when that is. */
 rp_date rp_today(void);
 
-/* Now in Unix seconds; RAPPORT_TODAY fixes it to noon of that day. */
+/* Now in Unix seconds; RAPPORT_NOW (seconds or an ISO time) fixes it to
+** that second, else RAPPORT_TODAY to noon of that day. */
 int64_t rp_now(void);
 
 /* Parse an ISO 8601 timestamp: 'YYYY-MM-DD', 'YYYY-MM-DD[T ]HH:MM[:SS]'
