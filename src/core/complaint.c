@@ -452,8 +452,8 @@ static int money_by_currency(db *d, const char *sql, int64_t since, const char *
 		return rc;
 	}
 	json_t *top = json_array_get(by, 0);
-	json_object_set(into, sum_key, top ? json_object_get(top, sum_key) : json_string("0.00"));
-	json_object_set(into, "currency", top ? json_object_get(top, "currency") : json_null());
+	json_object_set_new(into, sum_key, top ? json_incref(json_object_get(top, sum_key)) : json_string("0.00"));
+	json_object_set_new(into, "currency", top ? json_incref(json_object_get(top, "currency")) : json_null());
 	json_object_set_new(into, "by_currency", by);
 	return 0;
 }
