@@ -129,7 +129,7 @@ static int64_t add_contact(db *d, const char *name, const char *note, const char
 }
 
 /* A little of everything: contacts (one without a note), channels, dates,
-** tags, a relation, facts, interactions, settings, a panel member, a team
+** tags, a relation, facts, interactions, complaints, settings, a panel member, a team
 ** member with a token, the audit log and failed logins (two alike). */
 static void fill(db *d)
 {
@@ -146,6 +146,18 @@ static void fill(db *d)
 			     .summary = "Рассказала, что дочь поступила в университет", .by = "tester",
 			     .currency = "RUB", .minutes = 15, .amount = 450000, .has_amount = 1};
 	assert_int_equal(interaction_add(d, &in, &id, &e), 0);
+	/* A complaint from that interaction, answered and made good: the
+	** table with the most integer columns, some of them NULL. */
+	int64_t k;
+	assert_int_equal(complaint_open(d, &(complaint_in){.contact_id = a, .text = "Не тот размер", .from = id, .by = "tester"},
+				       &k, &e),
+			 0);
+	assert_int_equal(complaint_resolve(d, k,
+					   &(complaint_resolution){.make_good = "скидка", .cost = "150.50",
+								   .apology = 1, .by = "tester"},
+					   &e),
+			 0);
+	assert_int_equal(complaint_open(d, &(complaint_in){.contact_id = a, .text = "Ещё ждёт", .duty = "anna"}, &k, &e), 0);
 	in = (interaction_in){.contact_id = b, .at = 1790000100, .kind = "note", .minutes = -1,
 			      .summary = "Asked about surgery"};
 	assert_int_equal(interaction_add(d, &in, &id, &e), 0);
@@ -206,6 +218,8 @@ static void test_copy(void **state)
 	assert_int_equal(table_rows(b, "auth_failure"), 2);
 	assert_int_equal(one_int(b, "SELECT count(*) FROM contact WHERE note IS NULL"), 2);
 	assert_int_equal(one_int(b, "SELECT cadence_days FROM panel WHERE contact_id = 1"), 21);
+	assert_int_equal(one_int(b, "SELECT make_good_cost FROM complaint WHERE interaction_id = 1"), 15050);
+	assert_int_equal(one_int(b, "SELECT count(*) FROM complaint WHERE answered_at IS NULL AND duty = 'anna'"), 1);
 
 	rp_err e = {0};
 	json_t *again = NULL;
