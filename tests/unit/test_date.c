@@ -219,6 +219,27 @@ static void test_today_and_now(void **state)
 	unsetenv("RAPPORT_TODAY");
 }
 
+/* RAPPORT_NOW fixes the clock to the second, before RAPPORT_TODAY. */
+static void test_fixed_now(void **state)
+{
+	(void)state;
+	int64_t at = rp_days_from_civil(2026, 11, 23) * 86400 + 10 * 3600 + 5 * 60 + 7;
+	setenv("RAPPORT_TODAY", "2024-02-29", 1);
+	setenv("RAPPORT_NOW", "2026-11-23T10:05:07Z", 1);
+	assert_int_equal(rp_now(), at);
+	rp_date t = rp_today();
+	assert_true(t.y == 2026 && t.m == 11 && t.d == 23);
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)(at + 61));
+	setenv("RAPPORT_NOW", buf, 1);
+	assert_int_equal(rp_now(), at + 61);
+	/* not a time: ignored, RAPPORT_TODAY decides */
+	setenv("RAPPORT_NOW", "soon", 1);
+	assert_int_equal(rp_now(), rp_days_from_civil(2024, 2, 29) * 86400 + 12 * 3600);
+	unsetenv("RAPPORT_NOW");
+	unsetenv("RAPPORT_TODAY");
+}
+
 /* ---- timestamps -------------------------------------------------------------- */
 
 static int64_t ts(int y, int m, int d, int hh, int mm, int ss)
@@ -439,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_date_parse_invalid),
 		cmocka_unit_test(test_date_format),
 		cmocka_unit_test(test_today_and_now),
+		cmocka_unit_test(test_fixed_now),
 		cmocka_unit_test(test_ts_parse_valid),
 		cmocka_unit_test(test_ts_parse_invalid),
 		cmocka_unit_test(test_ts_format),
