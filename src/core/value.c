@@ -363,7 +363,7 @@ static int store_scores(fit_run *f, const value_settings *vs, int64_t fit_id, co
 		snprintf(score, sizeof score, "%d%d%d", rs[i], fs[i], ms[i]);
 		json_t *detail = json_pack(
 			"{s:s,s:s,s:f,s:I,s:I,s:I,s:f,s:{s:i,s:i,s:i,s:s},"
-			"s:{s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:f,s:I}",
+			"s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:I,s:I,s:f,s:I}",
 			"fitted_at", fitted_at, "currency", f->currency, "frequency", c->x, "recency_days",
 			(json_int_t)llround(c->t_x * WEEK_DAYS), "age_days", (json_int_t)llround(c->T * WEEK_DAYS),
 			"monetary", (json_int_t)to_minor(c->m), "expected_purchases_year", round(year * 1000) / 1000,
@@ -389,7 +389,7 @@ static int store_scores(fit_run *f, const value_settings *vs, int64_t fit_id, co
 			break;
 		}
 		if (k->before >= 0)
-			db_bind_int(s, 4, k->before);
+			db_bind_int(s, 5, k->before);
 		rc = db_step(s, f->e);
 		db_reset(s);
 		free(text);
@@ -558,6 +558,10 @@ int value_fit_timeline(db *d, const char *until, const char *by, json_t **out, r
 		if (day_check("--until", until, day, e))
 			return e->code;
 		rp_date_parse(day, 0, &u);
+		rp_date t = rp_today();
+		if (rp_days_from_civil(u.y, u.m, u.d) > rp_days_from_civil(t.y, t.m, t.d))
+			return rp_errf(e, RP_EINVAL, "--until %s is after today: the calibration period ends today at the latest",
+				       day);
 	} else {
 		u = rp_today();
 		rp_date_format(u, day);

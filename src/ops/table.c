@@ -278,7 +278,7 @@ const op ops_table[] = {
 	 "Expected margin = CLV x value.margin_rate - last 12 months' cost to serve x horizon in\n"
 	 "years x P(alive).  Example:\n  rapport value negative --threshold 100"},
 
-	{"value letgo", "let a client go gracefully: a note, a hand-over, no more cadence", ROLE_STAFF, OP_WRITE,
+	{"value letgo", "let a client go gracefully: a note, a hand-over, no more cadence", ROLE_STAFF, OP_WRITE | OP_JSON,
 	 "POST", "/api/v1/contacts/{contact}/letgo", op_value_letgo,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
 	  {"note", ARG_STR, ARG_REQ, "TEXT", "why and how, kept as a note on the timeline"},
