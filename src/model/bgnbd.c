@@ -27,13 +27,14 @@ static double ll_sum(const double *m, const clv_customer *c, const double *w, si
 	/* The special functions depend on x alone, and the fits pass the
 	** customers sorted by x (clv_distinct): computed once per x, they
 	** leave logs and an exp per customer. */
-	double px = -1, lg_rx = 0, lg_x = 0, ps_rx = 0, ps_bx = 0, ps_abx = 0;
+	double px = -1, lg_rx = 0, lg_bx = 0, lg_abx = 0, ps_rx = 0, ps_bx = 0, ps_abx = 0;
 	for (size_t i = 0; i < n; i++) {
 		double x = c[i].x, tx = c[i].t_x, T = c[i].T, wi = w ? w[i] : 1;
 		if (x != px) {
 			px = x;
 			lg_rx = gsl_sf_lngamma(r + x);
-			lg_x = gsl_sf_lngamma(b + x) - gsl_sf_lngamma(a + b + x);
+			lg_bx = gsl_sf_lngamma(b + x);
+			lg_abx = gsl_sf_lngamma(a + b + x);
 			if (g) {
 				ps_rx = gsl_sf_psi(r + x);
 				ps_bx = gsl_sf_psi(b + x);
@@ -41,7 +42,7 @@ static double ll_sum(const double *m, const clv_customer *c, const double *w, si
 			}
 		}
 		double A1 = lg_rx - lg_r + r * log_al;
-		double A2 = lg_ab + lg_x - lg_b;
+		double A2 = lg_ab + lg_bx - lg_b - lg_abx;
 		double A3 = -(r + x) * log(al + T);
 		/* u: the share of the likelihood in which the customer dropped
 		** out right after their last purchase */
