@@ -361,6 +361,45 @@ int complaint_report(db *d, const char *since, json_t **out, rp_err *e);
 ** summaries and stories, any language; hits carry their contact. */
 int search_run(db *d, const char *text, int64_t limit, json_t **out, rp_err *e);
 
+/* ---- customer value (core/value.c, core/value_read.c) ---------------- */
+
+/* The value settings with their defaults: value.hourly_cost (minor units
+** an hour of the team's time costs, 3000), value.margin_rate (the share of
+** revenue that is margin, "0.3"), value.rfm_bins (2..9, 5) and
+** value.horizon_months (the lifetime value's horizon, 36). */
+typedef struct value_settings {
+	int64_t hourly_cost;
+	double margin_rate;
+	int64_t rfm_bins;
+	int64_t horizon_months;
+} value_settings;
+int value_settings_load(db *d, value_settings *s, rp_err *e);
+/* A margin rate as config set takes it: a decimal from 0 to 1. */
+int value_margin_rate_check(const char *key, const char *value, rp_err *e);
+
+/* Fit a summary file's bytes with model "bgnbd", "pareto" or "gg":
+** {"model", "customers", "params": {...}, "loglik", "seconds"}. */
+int value_fit_summary(const char *bytes, size_t len, const char *model, json_t **out, rp_err *e);
+/* Fit BG/NBD (and Gamma-Gamma when enough clients bought again) to the
+** purchases in the timeline up to until (YYYY-MM-DD; NULL: today), in
+** weeks, and store every buyer's scores, replacing the last fit's. */
+int value_fit_timeline(db *d, const char *until, const char *by, json_t **out, rp_err *e);
+/* A client's value as the last fit scored it (RP_ENOTFOUND when none did). */
+int value_show(db *d, int64_t contact, const char *lang, json_t **out, rp_err *e);
+/* The same object for the card, or JSON null: one lookup by primary key. */
+int value_card(db *d, int64_t contact, const char *name, json_t **out, rp_err *e);
+/* Distribution, segments, top and negative clients, totals, and margin by
+** period (by: "quarter", the default, or "month"). */
+int value_report(db *d, const char *by, const char *lang, json_t **out, rp_err *e);
+/* Clients whose expected margin is below threshold (minor units). */
+int value_negative(db *d, int64_t threshold, const char *lang, json_t **out, rp_err *e);
+/* A graceful let-go: a note on the timeline, optionally a new owner and the
+** end of the keep-in-touch cadence; nothing is deleted. */
+int value_letgo(db *d, int64_t contact, const char *note, const char *handover, int stop_cadence, const char *by,
+		json_t **out, rp_err *e);
+/* For the agenda: high-value clients whose P(alive) is falling. */
+int value_agenda(db *d, const char *owner, const char *lang, json_t **out, rp_err *e);
+
 /* ---- agenda (core/agenda.c) ------------------------------------------- */
 
 typedef struct agenda_opts {

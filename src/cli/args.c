@@ -143,7 +143,7 @@ int cli_parse(const op *o, int argc, char **argv, json_t **out, int *help, int *
 				*help = 1;
 				continue;
 			}
-			if (len == 4 && !strncmp(name, "json", 4) && (o->flags & OP_READ) && !(o->flags & OP_STREAM)) {
+			if (len == 4 && !strncmp(name, "json", 4) && (o->flags & (OP_READ | OP_JSON)) && !(o->flags & OP_STREAM)) {
 				*json = 1;
 				continue;
 			}
@@ -249,7 +249,7 @@ void cli_usage(FILE *f, const op *o)
 		}
 		fprintf(f, "  %-28s %s\n", left, a->help);
 	}
-	if ((o->flags & OP_READ) && !(o->flags & OP_STREAM))
+	if ((o->flags & (OP_READ | OP_JSON)) && !(o->flags & OP_STREAM))
 		fprintf(f, "  %-28s %s\n", "--json", "print the result as one JSON document");
 	fprintf(f, "  %-28s %s\n", "--help", "show this help");
 	if (o->help)

@@ -463,6 +463,15 @@ static void agenda(FILE *f, json_t *r)
 			S(it, "status"), I(it, "days_open"), I(it, "days_open") == 1 ? "" : "s", I(it, "stories"),
 			I(it, "stories") == 1 ? "y" : "ies");
 	panel_due(f, json_object_get(r, "panel"));
+	json_t *vs = json_object_get(r, "value");
+	if (json_array_size(vs))
+		fprintf(f, "\nValue: %zu high-value client%s to call\n", json_array_size(vs),
+			json_array_size(vs) == 1 ? "" : "s");
+	json_array_foreach(vs, i, it)
+	{
+		json_t *c = json_object_get(it, "contact");
+		fprintf(f, "  %s (#%lld): %s\n", S(c, "name"), I(c, "id"), S(it, "reason"));
+	}
 }
 
 static void lesson_line(FILE *f, json_t *l)

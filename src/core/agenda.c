@@ -297,14 +297,18 @@ static int source_follow_ups(agenda *a, int64_t only, int64_t limit, rp_err *e)
 	return rc == DB_DONE ? 0 : rc;
 }
 
+/* A client let go gracefully (value letgo --stop-cadence) is not asked
+** about again: their cadence stopped. */
+#define NOT_STOPPED " AND NOT EXISTS (SELECT 1 FROM cadence_stop x WHERE x.contact_id = contact.id)"
+
 static int source_cadence(agenda *a, rp_err *e)
 {
 	/* Two statements so each can use its index (tier, last_touch_at) or
 	** (owner, tier, last_touch_at). */
 	static const char *all = "SELECT id, last_touch_at, created_at FROM contact"
-				 " WHERE tier = $1 AND last_touch_at < $2 ORDER BY last_touch_at LIMIT $3";
+				 " WHERE tier = $1 AND last_touch_at < $2" NOT_STOPPED " ORDER BY last_touch_at LIMIT $3";
 	static const char *mine = "SELECT id, last_touch_at, created_at FROM contact"
-				  " WHERE owner = $4 AND tier = $1 AND last_touch_at < $2"
+				  " WHERE owner = $4 AND tier = $1 AND last_touch_at < $2" NOT_STOPPED
 				  " ORDER BY last_touch_at LIMIT $3";
 	for (int t = 0; t < 4; t++) {
 		/* Overdue when the last touch was more than cadence days before the date. */
@@ -356,7 +360,8 @@ static int by_weight(const void *x, const void *y)
 static int complete(agenda *a, item *it, rp_err *e)
 {
 	db_stmt *s = db_query(a->d, e,
-			      "SELECT name, address, tier, owner, last_touch_at, created_at FROM contact"
+			      "SELECT name, address, tier, owner, last_touch_at, created_at,"
+			      " EXISTS (SELECT 1 FROM cadence_stop x WHERE x.contact_id = contact.id) FROM contact"
 			      " WHERE id = $1",
 			      "i", it->id);
 	if (!s)
@@ -366,7 +371,8 @@ static int complete(agenda *a, item *it, rp_err *e)
 		it->contact = json_pack("{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)it->id, "name",
 				     col_json_text(s, 0), "address", col_json_text(s, 1), "tier",
 				     col_json_text(s, 2), "owner", col_json_text(s, 3));
-		cadence_reason(a, it, db_col_int(s, 4), db_col_int(s, 5));
+		if (!db_col_int(s, 6))
+			cadence_reason(a, it, db_col_int(s, 4), db_col_int(s, 5));
 		rc = 0;
 	} else if (rc == DB_DONE) {
 		rc = rp_errf(e, RP_EDB, "contact %lld vanished while the agenda was built", (long long)it->id);
@@ -403,11 +409,15 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		rc = source_cadence(&a, e);
 	/* Lessons are about the business, not a contact: they are listed
 	** apart, never ranked among the people. */
-	json_t *lessons = NULL, *panel = NULL, *complaints = NULL;
+	json_t *lessons = NULL, *panel = NULL, *complaints = NULL, *value = NULL;
 	if (!rc)
 		rc = complaint_agenda(d, o->owner, rp_now(), &complaints, e);
 	if (!rc)
 		rc = lesson_agenda(d, o->owner, a.day, &lessons, e);
+	/* High-value clients whose P(alive) is falling: worth a call, apart
+	** from the touches (core/value_read.c). */
+	if (!rc)
+		rc = value_agenda(d, o->owner, o->lang, &value, e);
 	/* Interviews are not touches: they are listed apart too. */
 	if (!rc)
 		rc = panel_agenda(d, o->owner, a.day, o->lang, &panel, e);
@@ -422,6 +432,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		json_decref(lessons);
 		json_decref(panel);
 		json_decref(complaints);
+		json_decref(value);
 		goto out;
 	}
 	/* Completion may have added reasons: rank the chosen again. */
@@ -435,6 +446,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 			json_decref(lessons);
 			json_decref(panel);
 			json_decref(complaints);
+			json_decref(value);
 			rc = rp_errf(e, RP_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -450,9 +462,9 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 						       round(final_score(it) * 10) / 10, "reasons", sorted));
 	}
 	char date[11];
-	*out = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
+	*out = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
 			 (json_int_t)o->limit, "complaints", complaints, "items", items, "lessons", lessons, "panel",
-			 panel);
+			 panel, "value", value);
 	items = NULL;
 out:
 	json_decref(items);

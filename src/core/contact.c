@@ -451,6 +451,11 @@ static const char *const merge_sql[] = {
 	"UPDATE consent SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE consent_link SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE outbox SET contact_id = $1 WHERE contact_id = $2",
+	/* The duplicate's value scores go (keep's stay until the next fit,
+	** which scores the joined purchases); a let-go stays when keep has none. */
+	"DELETE FROM value_score WHERE contact_id = $2",
+	"UPDATE cadence_stop SET contact_id = $1 WHERE contact_id = $2"
+	" AND NOT EXISTS (SELECT 1 FROM cadence_stop k WHERE k.contact_id = $1)",
 	"UPDATE contact SET"
 	" address = coalesce(contact.address, o.address), owner = coalesce(contact.owner, o.owner),"
 	" note = CASE WHEN contact.note IS NULL THEN o.note WHEN o.note IS NULL THEN contact.note"
@@ -722,6 +727,12 @@ int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
 	db_reset(s);
 	if (rc != DB_DONE)
 		goto fail;
+
+	/* What the last value fit made of them: one lookup by primary key. */
+	json_t *value;
+	if ((rc = value_card(d, id, NULL, &value, e)))
+		goto fail;
+	json_object_set_new(c, "value", value);
 
 	json_t *tl;
 	if ((rc = timeline_list(d, id, 20, &tl, e)))

@@ -691,6 +691,14 @@ static const section sections[] = {
 	/* Their place on the panel: interviewed every cadence_days since joined_on. */
 	{"panel", "SELECT cadence_days, joined_on, by_user AS \"by\", prior_tier FROM panel WHERE contact_id = $1", "ittt",
 	 NULL},
+	/* What the last value fit made of them (money in minor units, P(alive)
+	** in millionths, the numbers behind it in detail) and whether they were let go. */
+	{"value",
+	 "SELECT s.fit_id, f.fitted_at, f.currency, s.clv, s.p_alive, s.p_alive_before, s.expected_margin, s.segment,"
+	 " s.detail FROM value_score s JOIN value_fit f ON f.id = s.fit_id WHERE s.contact_id = $1",
+	 "iTtiiiitt", NULL},
+	{"cadence_stop", "SELECT at, by_user AS \"by\", note_interaction FROM cadence_stop WHERE contact_id = $1", "Tti",
+	 NULL},
 	{"consent",
 	 "SELECT id, channel, purpose, state, at, how, evidence, by_user AS \"by\" FROM consent WHERE contact_id = $1"
 	 " ORDER BY id",
@@ -745,7 +753,7 @@ int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e)
 ** commit. */
 static const char *const person_tables[] = {
 	"contact", "contact_channel", "contact_date", "contact_tag", "relation", "fact", "interaction",
-	"story", "story_tag", "panel", "complaint", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
+	"story", "story_tag", "panel", "complaint", "value_score", "cadence_stop", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
 
 typedef struct idv {
 	int64_t *v;

@@ -441,6 +441,48 @@ static const char m7_sql[] =
 	"CREATE INDEX complaint_contact ON complaint(contact_id, opened_at);"
 	"CREATE INDEX complaint_waiting ON complaint(answered_at, opened_at);";
 
+/* Customer value (seed 004).  value_fit keeps each fit of the purchase
+** and spend models to the timeline, its parameters as JSON text (the
+** store copy moves integers and text only, so no column is REAL).
+** value_score is each scored client's latest result: money in minor units
+** of the fit's currency, probabilities in parts per million, the rest
+** (RFM, cost to serve, the numbers behind the reasons) as JSON in detail;
+** p_alive_before is the client's P(alive) at the fit before, for the
+** agenda's "falling".  cadence_stop: a client let go, whom the agenda no
+** longer asks to keep in touch with. */
+static const char m8_sql[] =
+	"CREATE TABLE value_fit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  fitted_at INTEGER NOT NULL,"
+	"  until_on TEXT NOT NULL," /* 'YYYY-MM-DD': the end of the calibration period */
+	"  currency TEXT NOT NULL,"
+	"  customers INTEGER NOT NULL,"
+	"  repeat_buyers INTEGER NOT NULL,"
+	"  params TEXT NOT NULL,"
+	"  by_user TEXT"
+	");"
+	"CREATE TABLE value_score ("
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  fit_id INTEGER NOT NULL REFERENCES value_fit(id) ON DELETE CASCADE,"
+	"  clv INTEGER NOT NULL,"
+	"  p_alive INTEGER NOT NULL CHECK (p_alive BETWEEN 0 AND 1000000),"
+	"  p_alive_before INTEGER CHECK (p_alive_before BETWEEN 0 AND 1000000),"
+	"  expected_margin INTEGER NOT NULL,"
+	"  segment TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  PRIMARY KEY (contact_id)"
+	");"
+	"CREATE INDEX value_score_clv ON value_score(clv, contact_id);"
+	"CREATE INDEX value_score_margin ON value_score(expected_margin, contact_id);"
+	"CREATE INDEX value_score_fit ON value_score(fit_id);"
+	"CREATE TABLE cadence_stop ("
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT,"
+	"  note_interaction INTEGER REFERENCES interaction(id) ON DELETE SET NULL,"
+	"  PRIMARY KEY (contact_id)"
+	");";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
@@ -449,6 +491,7 @@ const db_migration rp_migrations[] = {
 	{5, "panel", m5_sql, {NULL}, {NULL}},
 	{6, "stories by the day told", m6_sql, {NULL}, {NULL}},
 	{7, "complaints", m7_sql, {NULL}, {NULL}},
+	{8, "customer value", m8_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
 
@@ -481,6 +524,9 @@ const rp_table rp_tables[] = {
 	{"panel", {"contact_id"}, {"contact_id", "cadence_days"}},
 	{"complaint", {"id"},
 	 {"id", "contact_id", "interaction_id", "opened_at", "answered_at", "resolved_at", "apology", "make_good_cost"}},
+	{"value_fit", {"id"}, {"id", "fitted_at", "customers", "repeat_buyers"}},
+	{"value_score", {"contact_id"}, {"contact_id", "fit_id", "clv", "p_alive", "p_alive_before", "expected_margin"}},
+	{"cadence_stop", {"contact_id"}, {"contact_id", "at", "note_interaction"}},
 	{"account", {"id"}, {"id", "disabled_at", "created_at"}},
 	{"session", {"id"}, {"id", "account_id", "created_at", "last_seen_at"}},
 	{"api_token", {"id"}, {"id", "account_id", "created_at", "last_used_at", "revoked_at"}},

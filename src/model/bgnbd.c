@@ -23,18 +23,33 @@ static double ll_sum(const double *m, const clv_customer *c, const double *w, si
 	double r = m[0], al = m[1], a = m[2], b = m[3];
 	double lg_r = gsl_sf_lngamma(r), lg_b = gsl_sf_lngamma(b), lg_ab = gsl_sf_lngamma(a + b);
 	double ps_r = gsl_sf_psi(r), ps_b = gsl_sf_psi(b), ps_ab = gsl_sf_psi(a + b);
-	double ll = 0, gr = 0, gal = 0, ga = 0, gb = 0;
+	double ll = 0, gr = 0, gal = 0, ga = 0, gb = 0, log_al = log(al), log_a = log(a);
+	/* The special functions depend on x alone, and the fits pass the
+	** customers sorted by x (clv_distinct): computed once per x, they
+	** leave logs and an exp per customer. */
+	double px = -1, lg_rx = 0, lg_bx = 0, lg_abx = 0, ps_rx = 0, ps_bx = 0, ps_abx = 0;
 	for (size_t i = 0; i < n; i++) {
 		double x = c[i].x, tx = c[i].t_x, T = c[i].T, wi = w ? w[i] : 1;
-		double A1 = gsl_sf_lngamma(r + x) - lg_r + r * log(al);
-		double A2 = lg_ab + gsl_sf_lngamma(b + x) - lg_b - gsl_sf_lngamma(a + b + x);
+		if (x != px) {
+			px = x;
+			lg_rx = gsl_sf_lngamma(r + x);
+			lg_bx = gsl_sf_lngamma(b + x);
+			lg_abx = gsl_sf_lngamma(a + b + x);
+			if (g) {
+				ps_rx = gsl_sf_psi(r + x);
+				ps_bx = gsl_sf_psi(b + x);
+				ps_abx = gsl_sf_psi(a + b + x);
+			}
+		}
+		double A1 = lg_rx - lg_r + r * log_al;
+		double A2 = lg_ab + lg_bx - lg_b - lg_abx;
 		double A3 = -(r + x) * log(al + T);
 		/* u: the share of the likelihood in which the customer dropped
 		** out right after their last purchase */
 		double u = 0;
 		double l34 = A3;
 		if (x > 0) {
-			double A4 = log(a) - log(b + x - 1) - (r + x) * log(al + tx);
+			double A4 = log_a - log(b + x - 1) - (r + x) * log(al + tx);
 			double hi = fmax(A3, A4);
 			l34 = hi + log(exp(A3 - hi) + exp(A4 - hi));
 			u = exp(A4 - l34);
@@ -42,11 +57,10 @@ static double ll_sum(const double *m, const clv_customer *c, const double *w, si
 		ll += wi * (A1 + A2 + l34);
 		if (!g)
 			continue;
-		gr += wi * (gsl_sf_psi(r + x) - ps_r + log(al) - (1 - u) * log(al + T) - u * log(al + tx));
+		gr += wi * (ps_rx - ps_r + log_al - (1 - u) * log(al + T) - u * log(al + tx));
 		gal += wi * (r / al - (1 - u) * (r + x) / (al + T) - u * (r + x) / (al + tx));
-		double ps_abx = gsl_sf_psi(a + b + x);
 		ga += wi * (ps_ab - ps_abx + u / a);
-		gb += wi * (ps_ab + gsl_sf_psi(b + x) - ps_b - ps_abx - (x > 0 ? u / (b + x - 1) : 0));
+		gb += wi * (ps_ab + ps_bx - ps_b - ps_abx - (x > 0 ? u / (b + x - 1) : 0));
 	}
 	if (g) {
 		g[0] = gr;

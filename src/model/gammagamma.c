@@ -19,19 +19,29 @@ static double ll_sum(const double *mo, const clv_customer *c, const double *w, s
 {
 	double p = mo[0], q = mo[1], ga = mo[2];
 	double lg_q = gsl_sf_lngamma(q), ps_q = gsl_sf_psi(q);
-	double ll = 0, gp = 0, gq = 0, gg = 0;
+	double ll = 0, gp = 0, gq = 0, gg = 0, log_ga = log(ga);
+	/* What depends on x alone is computed once per x: the fits pass the
+	** customers sorted by x (clv_distinct). */
+	double prev = -1, lg = 0, ps = 0, ps_px = 0, log_x = 0;
 	for (size_t i = 0; i < n; i++) {
 		double x = c[i].x, z = c[i].m, wi = w ? w[i] : 1;
 		if (x <= 0)
 			continue;
-		double px = p * x, lgz = log(ga + x * z);
-		ll += wi * (gsl_sf_lngamma(px + q) - gsl_sf_lngamma(px) - lg_q + q * log(ga) + px * log(x) +
-			(px - 1) * log(z) - (px + q) * lgz);
+		double px = p * x, lgz = log(ga + x * z), log_z = log(z);
+		if (x != prev) {
+			prev = x;
+			log_x = log(x);
+			lg = gsl_sf_lngamma(px + q) - gsl_sf_lngamma(px);
+			if (g) {
+				ps = gsl_sf_psi(px + q);
+				ps_px = gsl_sf_psi(px);
+			}
+		}
+		ll += wi * (lg - lg_q + q * log_ga + px * log_x + (px - 1) * log_z - (px + q) * lgz);
 		if (!g)
 			continue;
-		double ps = gsl_sf_psi(px + q);
-		gp += wi * x * (ps - gsl_sf_psi(px) + log(x) + log(z) - lgz);
-		gq += wi * (ps - ps_q + log(ga) - lgz);
+		gp += wi * x * (ps - ps_px + log_x + log_z - lgz);
+		gq += wi * (ps - ps_q + log_ga - lgz);
 		gg += wi * (q / ga - (px + q) / (ga + x * z));
 	}
 	if (g) {

@@ -44,6 +44,7 @@ enum {
 	OP_CACHE = 64, /* a read whose answer depends only on its arguments and the store */
 	OP_PAGE = 128, /* a link a person follows from a message: a browser gets a small HTML page
 			  of the result's "title", "text" and "button" (a form that POSTs back) */
+	OP_JSON = 256, /* a write that also takes --json (its result is worth reading as JSON) */
 };
 
 /* What an operation runs with.  The edge fills it. */
@@ -146,6 +147,11 @@ int op_log(op_ctx *, json_t *, json_t **, rp_err *);
 int op_timeline(op_ctx *, json_t *, json_t **, rp_err *);
 int op_search(op_ctx *, json_t *, json_t **, rp_err *);
 int op_agenda(op_ctx *, json_t *, json_t **, rp_err *);
+int op_value_fit(op_ctx *, json_t *, json_t **, rp_err *);
+int op_value_show(op_ctx *, json_t *, json_t **, rp_err *);
+int op_value_report(op_ctx *, json_t *, json_t **, rp_err *);
+int op_value_negative(op_ctx *, json_t *, json_t **, rp_err *);
+int op_value_letgo(op_ctx *, json_t *, json_t **, rp_err *);
 int op_import(op_ctx *, json_t *, json_t **, rp_err *);
 int op_export(op_ctx *, json_t *, json_t **, rp_err *);
 int op_config_get(op_ctx *, json_t *, json_t **, rp_err *);

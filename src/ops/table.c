@@ -296,6 +296,47 @@ const op ops_table[] = {
 	 "overdue, and contacts past their tier's keep-in-touch cadence (see 'rapport config get').\n"
 	 "Unanswered complaints on duty for --owner (or everyone's) come first, apart, late ones first."},
 
+	{"value fit", "fit the lifetime-value models: to the timeline's purchases, or to a summary file", ROLE_STAFF,
+	 OP_WRITE | OP_JSON, "POST", "/api/v1/value/fit", op_value_fit,
+	 {{"until", ARG_STR, 0, "DATE", "the end of the calibration period (YYYY-MM-DD, default today)"},
+	  {"summary", ARG_STR, ARG_LOCAL, "FILE", "fit a summary CSV instead (frequency,recency,T[,monetary] by"
+	   " header, or ID,x,t_x,T,zbar); nothing is stored"},
+	  {"model", ARG_STR, 0, "MODEL", "with --summary: bgnbd, pareto or gg"}},
+	 "From the timeline: purchases are interactions of kind purchase with a positive amount, in\n"
+	 "the currency most of them are in, up to the end of --until; time is in weeks.  BG/NBD\n"
+	 "gives P(alive) and the purchases to expect, Gamma-Gamma (when at least 10 clients bought\n"
+	 "again) the spend; every buyer is scored (CLV over value.horizon_months discounted 1% a\n"
+	 "month, RFM and segment, cost to serve and margin over the last 12 months, expected\n"
+	 "margin) and the scores replace the last fit's.  Examples:\n"
+	 "  rapport value fit --until 2026-09-30\n"
+	 "  rapport value fit --summary cdnow_customers_summary.csv --model bgnbd"},
+
+	{"value show", "what a client is worth: CLV, P(alive), RFM, cost to serve, margin", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/contacts/{contact}/value", op_value_show,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 "As the last 'rapport value fit' scored the client; money in the fit's currency."},
+
+	{"value report", "the value of the clientele: distribution, segments, top and negative clients", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/value/report", op_value_report,
+	 {{"by", ARG_STR, 0, "PERIOD", "margin by quarter (default) or month, over the last year of the fit"}},
+	 "Margin = revenue x value.margin_rate - cost to serve (minutes x value.hourly_cost / 60,\n"
+	 "make-goods, refunds)."},
+
+	{"value negative", "clients whose expected margin is below a threshold, with the reasons", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/value/negative", op_value_negative,
+	 {{"threshold", ARG_STR, 0, "AMOUNT", "list expected margins below AMOUNT (default 0)"}},
+	 "Expected margin = CLV x value.margin_rate - last 12 months' cost to serve x horizon in\n"
+	 "years x P(alive).  Example:\n  rapport value negative --threshold 100"},
+
+	{"value letgo", "let a client go gracefully: a note, a hand-over, no more cadence", ROLE_STAFF, OP_WRITE | OP_JSON,
+	 "POST", "/api/v1/contacts/{contact}/letgo", op_value_letgo,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"note", ARG_STR, ARG_REQ, "TEXT", "why and how, kept as a note on the timeline"},
+	  {"handover", ARG_STR, 0, "LOGIN", "the team member who looks after the client from now on"},
+	  {"stop_cadence", ARG_FLAG, 0, NULL, "tier distant and no more keep-in-touch reminders on the agenda"}},
+	 "Nothing is deleted.  Example:\n"
+	 "  rapport value letgo 42 --note \"Agreed to part; referred to a partner\" --stop-cadence"},
+
 	{"stage", "a client's stage on the permission ladder, or move them (--to)", ROLE_VIEWER, OP_READ | OP_LOCAL, NULL, NULL,
 	 op_stage,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},

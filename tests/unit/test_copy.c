@@ -173,6 +173,13 @@ static void fill(db *d)
 	json_decref(target);
 	run_ok(d, "INSERT INTO auth_failure(key, at) VALUES ('login:eve', 1790000000)");
 	run_ok(d, "INSERT INTO auth_failure(key, at) VALUES ('login:eve', 1790000000)");
+	/* a value fit with its scores (money as minor units, P(alive) in ppm, the
+	** parameters as JSON text) and a client let go */
+	run_ok(d, "INSERT INTO value_fit(id, fitted_at, until_on, currency, customers, repeat_buyers, params, by_user)"
+		  " VALUES (1, 1790000000, '2026-09-20', 'RUB', 2, 1, '{\"r\": 0.243, \"alpha\": 4.414}', 'tester')");
+	run_ok(d, "INSERT INTO value_score(contact_id, fit_id, clv, p_alive, p_alive_before, expected_margin, segment, detail)"
+		  " VALUES (1, 1, 1234567, 873000, NULL, -34000, 'at risk', '{\"rfm\": {\"r\": 2}}')");
+	run_ok(d, "INSERT INTO cadence_stop(contact_id, at, by_user, note_interaction) VALUES (2, 1790000200, 'tester', 2)");
 }
 
 static int64_t total_rows(db *d)
