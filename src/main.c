@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 	op_ctx c = {.db_target = target, .user = user_from_env(), .lang = lang_from_env(), .out = stdout,
 		    .progress = cli_progress, .address = "cli"};
 	int rc = 0;
-	if (!(o->flags & OP_NODB))
+	if (ops_needs_store(o, args))
 		rc = store_open(target, 0, &c.db, &e);
 	json_t *result = NULL;
 	if (!rc) {

@@ -503,6 +503,110 @@ static void outbox_lines(FILE *f, json_t *r)
 	}
 }
 
+/* ---- value ------------------------------------------------------------------ */
+
+static double N(json_t *o, const char *k)
+{
+	return json_number_value(json_object_get(o, k));
+}
+
+static void params_line(FILE *f, json_t *params)
+{
+	const char *k;
+	json_t *v;
+	int first = 1;
+	json_object_foreach(params, k, v)
+	{
+		fprintf(f, "%s%s = %.6g", first ? "  " : ", ", k, json_number_value(v));
+		first = 0;
+	}
+	fputc('\n', f);
+}
+
+static void value_fit_text(FILE *f, json_t *r)
+{
+	if (S(r, "model")) { /* a summary file */
+		fprintf(f, "%s fitted to %lld customers in %lld iterations: log-likelihood %.3f\n", S(r, "model"),
+			I(r, "customers"), I(r, "iterations"), N(r, "loglik"));
+		params_line(f, json_object_get(r, "params"));
+		return;
+	}
+	json_t *bg = json_object_get(r, "bgnbd"), *gg = json_object_get(r, "gg");
+	fprintf(f, "fitted to %lld buyers (%lld bought again) up to %s; %lld clients scored\n", I(r, "customers"),
+		I(r, "repeat_buyers"), S(r, "until") ? S(r, "until") : "today", I(r, "stored"));
+	fprintf(f, "BG/NBD, log-likelihood %.3f:\n", N(bg, "loglik"));
+	params_line(f, json_object_get(bg, "params"));
+	if (json_is_object(gg)) {
+		fprintf(f, "Gamma-Gamma, log-likelihood %.3f:\n", N(gg, "loglik"));
+		params_line(f, json_object_get(gg, "params"));
+	} else if (S(r, "gg_note"))
+		fprintf(f, "%s\n", S(r, "gg_note"));
+}
+
+static void reasons_lines(FILE *f, json_t *a)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v) fprintf(f, "    - %s\n", json_string_value(v));
+}
+
+static void value_show_text(FILE *f, json_t *r)
+{
+	json_t *c = json_object_get(r, "contact"), *rfm = json_object_get(r, "rfm"),
+	       *cost = json_object_get(r, "cost_to_serve");
+	const char *cur = S(r, "currency") ? S(r, "currency") : "";
+	fprintf(f, "%s (#%lld), scored %s\n", S(c, "name"), I(c, "id"), S(r, "fitted_at"));
+	fprintf(f, "  lifetime value %s %s; P(alive) %.2f", S(r, "clv"), cur, N(r, "p_alive"));
+	if (json_is_number(json_object_get(r, "p_alive_before")))
+		fprintf(f, " (was %.2f)", N(r, "p_alive_before"));
+	fprintf(f, "; %.1f purchases expected in a year\n", N(r, "expected_purchases_year"));
+	fprintf(f, "  RFM %s, %s\n", S(rfm, "score"), S(r, "segment"));
+	fprintf(f, "  last 12 months: revenue %s, cost to serve %s (%lld minutes, %s of time, make-goods %s,"
+		   " refunds %s), margin %s %s\n",
+		S(r, "revenue"), S(cost, "total"), I(cost, "minutes"), S(cost, "time_cost"), S(cost, "make_goods"),
+		S(cost, "discounts"), S(r, "margin"), cur);
+	fprintf(f, "  expected margin %s %s%s\n", S(r, "expected_margin"), cur,
+		json_is_true(json_object_get(r, "negative")) ? ": costs more than it brings" : "");
+	reasons_lines(f, json_object_get(r, "reasons"));
+}
+
+static void value_negative_text(FILE *f, json_t *r)
+{
+	json_t *a = json_object_get(r, "clients"), *v;
+	size_t i;
+	fprintf(f, "%zu client%s with an expected margin below %s %s\n", json_array_size(a),
+		json_array_size(a) == 1 ? "" : "s", S(r, "threshold"), S(r, "currency") ? S(r, "currency") : "");
+	json_array_foreach(a, i, v)
+	{
+		json_t *c = json_object_get(v, "contact");
+		fprintf(f, "  %s (#%lld): expected margin %s\n", S(c, "name"), I(c, "id"), S(v, "expected_margin"));
+		reasons_lines(f, json_object_get(v, "reasons"));
+	}
+}
+
+static void value_report_text(FILE *f, json_t *r)
+{
+	json_t *t = json_object_get(r, "totals"), *v;
+	const char *cur = S(r, "currency") ? S(r, "currency") : "";
+	size_t i;
+	fprintf(f, "%lld clients scored %s: lifetime value %s %s, revenue %s, cost to serve %s\n", I(r, "customers"),
+		S(r, "fitted_at"), S(t, "clv"), cur, S(t, "revenue"), S(t, "cost_to_serve"));
+	json_array_foreach(json_object_get(r, "segments"), i, v)
+		fprintf(f, "  %-12s %6lld  %s\n", S(v, "name"), I(v, "count"), S(v, "clv"));
+	if (json_array_size(json_object_get(r, "top")))
+		fprintf(f, "top:\n");
+	json_array_foreach(json_object_get(r, "top"), i, v)
+	{
+		json_t *c = json_object_get(v, "contact");
+		fprintf(f, "  %s (#%lld): %s, P(alive) %.2f, %s\n", S(c, "name"), I(c, "id"), S(v, "clv"),
+			N(v, "p_alive"), S(v, "segment"));
+	}
+	json_t *neg = json_pack("{s:O,s:s,s:s}", "clients", json_object_get(r, "negative"), "threshold", "0", "currency",
+				cur);
+	value_negative_text(f, neg);
+	json_decref(neg);
+}
+
 void cli_render(FILE *f, const op *o, json_t *r)
 {
 	const char *n = o->name;
@@ -578,6 +682,19 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		json_array_foreach(json_object_get(r, "complaints"), i, v) complaint_text(f, v, 0);
 	} else if (!strcmp(n, "complaint report")) {
 		complaint_report_text(f, r);
+	} else if (!strcmp(n, "value fit")) {
+		value_fit_text(f, r);
+	} else if (!strcmp(n, "value show")) {
+		value_show_text(f, r);
+	} else if (!strcmp(n, "value negative")) {
+		value_negative_text(f, r);
+	} else if (!strcmp(n, "value report")) {
+		value_report_text(f, r);
+	} else if (!strcmp(n, "value letgo")) {
+		json_t *c = json_object_get(r, "contact");
+		fprintf(f, "%s (#%lld) let go gracefully: owner %s, tier %s%s\n", S(c, "name"), I(c, "id"),
+			S(r, "owner") ? S(r, "owner") : "none", S(r, "tier"),
+			json_is_true(json_object_get(r, "cadence_stopped")) ? ", no more cadence reminders" : "");
 	} else if (!strcmp(n, "fact done")) {
 		fprintf(f, "fact %lld: follow-up done\n", I(r, "id"));
 	} else if (!strcmp(n, "log")) {

@@ -117,3 +117,13 @@ int arg_contact(op_ctx *c, json_t *args, const char *key, int64_t *id, rp_err *e
 		return rp_errf(e, RP_EINVAL, "no contact named");
 	return contact_resolve(c->db, ref, id, e);
 }
+
+int ops_needs_store(const op *o, json_t *args)
+{
+	if (o->flags & OP_NODB)
+		return 0;
+	for (int i = 0; i < OP_MAX_ARGS && o->args[i].name; i++)
+		if ((o->args[i].flags & ARG_NOSTORE) && json_object_get(args, o->args[i].name))
+			return 0;
+	return 1;
+}

@@ -21,6 +21,7 @@ enum {
 	ARG_REST = 4,   /* positional that takes the rest of the words, joined by spaces */
 	ARG_SECRET = 8, /* a password: never from argv (the terminal or stdin), never logged */
 	ARG_LOCAL = 16, /* only on the command line: a path on this machine, never from HTTP */
+	ARG_NOSTORE = 32, /* given, the operation works on it alone and opens no store */
 };
 
 typedef struct op_arg {
@@ -91,6 +92,9 @@ const char *ops_role_name(op_role r);
 /* Check a JSON object of arguments against the row: unknown keys, types,
 ** required arguments.  RP_EINVAL with a message naming the argument. */
 int ops_check_args(const op *o, json_t *args, rp_err *e);
+/* Whether o needs a store with these arguments: not when it opens its own
+** (OP_NODB) or an ARG_NOSTORE argument is given. */
+int ops_needs_store(const op *o, json_t *args);
 
 /* Argument access for handlers (after ops_check_args). */
 const char *arg_str(json_t *args, const char *key);

@@ -299,7 +299,7 @@ const op ops_table[] = {
 	{"value fit", "fit the lifetime-value models: to the timeline's purchases, or to a summary file", ROLE_STAFF,
 	 OP_WRITE | OP_JSON, "POST", "/api/v1/value/fit", op_value_fit,
 	 {{"until", ARG_STR, 0, "DATE", "the end of the calibration period (YYYY-MM-DD, default today)"},
-	  {"summary", ARG_STR, ARG_LOCAL, "FILE", "fit a summary CSV instead (frequency,recency,T[,monetary] by"
+	  {"summary", ARG_STR, ARG_LOCAL | ARG_NOSTORE, "FILE", "fit a summary CSV instead (frequency,recency,T[,monetary] by"
 	   " header, or ID,x,t_x,T,zbar); nothing is stored"},
 	  {"model", ARG_STR, 0, "MODEL", "with --summary: bgnbd, pareto or gg"}},
 	 "From the timeline: purchases are interactions of kind purchase with a positive amount, in\n"

@@ -23,7 +23,10 @@ run "$R" value fit --summary "$DATA/cdnow_customers_summary_with_transactions.cs
 ok "Gamma-Gamma on the 946 repeat buyers: p, q, gamma (6.25, 3.74, 15.44)" \
 	json 'd["customers"]==946 and all(abs(d["params"][k]-v)<=t for k,v,t in [("p",6.25,0.005),("q",3.74,0.005),("gamma",15.44,0.01)])'
 run "$R" value fit --summary "$DATA/cdnow_customers_summary.csv" --model bgnbd
-ok "without --json the same parameters by name" has "$out" '"alpha": 4.41'
+ok "without --json the same parameters by name" has "$out" 'alpha = 4.41'
+ok "and the log-likelihood" has "$out" 'log-likelihood -9582.4'
+(cd "$WORK" && env -u RAPPORT_DB "$R" value fit --summary "$DATA/cdnow_customers_summary.csv" --model bgnbd >/dev/null)
+ok "a summary fit needs no store" test "$?" = 0 -a ! -e "$WORK/rapport.db"
 run "$R" value fit --summary "$DATA/cdnow_customers_summary.csv" --model weibull
 ok "an unknown model is refused, naming the three" test "$rc" = 1 && has "$err" "bgnbd, pareto or gg"
 printf 'frequency,recency\n1,2\n' >"$WORK/bad.csv"
@@ -92,6 +95,10 @@ ok "lists the costly client with reasons in numbers and words" \
 	json 'any(c["contact"]["id"]==25 and c["reasons"][0]=="11.9 hours of our time a quarter (1430.00 RUB)" and c["reasons"][1]=="2 refunds (250.00 RUB)" and c["reasons"][-1].startswith("expected margin -") for c in d["clients"])'
 ok "with threshold and currency" json 'd["threshold"]=="0.00" and d["currency"]=="RUB"'
 ok "only clients below the threshold" json 'all(float(c["expected_margin"])<0 for c in d["clients"])'
+run "$R" value negative
+ok "as text: the client with the reasons in numbers" has "$out" "Трудный Клиент (#25): expected margin -" && has "$out" "hours of our time a quarter"
+run "$R" value show Трудный
+ok "value show as text" has "$out" "costs more than it brings" && has "$out" "RFM "
 run "$R" value negative --threshold -1000000 --json
 ok "a low threshold lists nobody" json 'd["clients"]==[]'
 run "$R" value negative --threshold lots
