@@ -74,7 +74,7 @@ export function valueSection(c, ctx) {
 		['expected_margin', t('value.expectedMargin'), signed(v.expected_margin, cur)],
 		['rfm', t('value.rfm'), rfm.score !== undefined && rfm.score !== null ? h('span', { class: 'rfm' }, t('value.rfmScore', { r: rfm.r ?? '?', f: rfm.f ?? '?', m: rfm.m ?? '?', score: rfm.score })) : t('none'), ' ', segmentBadge(v.segment)],
 	];
-	s.appendChild(h('dl', { class: 'about value-facts' }, rows.map(([k, label, ...val]) => h('div', { dataset: { value: k } }, h('dt', null, label), h('dd', null, val)))));
+	s.appendChild(h('dl', { class: 'value-facts' }, rows.map(([k, label, ...val]) => h('div', { dataset: { value: k } }, h('dt', null, label), h('dd', null, val)))));
 	if (v.fitted_at) s.appendChild(h('p', { class: 'hint value-fitted' }, t('value.fittedAt', { date: fmtTime(v.fitted_at) })));
 	if (v.negative) {
 		const box = h('div', { class: 'value-negative' }, h('h3', null, t('value.negative')), h('ul', { class: 'value-reasons' }, (v.reasons || []).map((r) => h('li', null, r))));
