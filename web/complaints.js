@@ -6,9 +6,9 @@
 // A complaint is a client's words: it only ever becomes text nodes.
 
 import { api, enc } from './api.js';
-import { announce, badge, disclosures, field, fmtDay, fmtMoney, fmtPct, fmtTime, h, id, section } from './dom.js';
+import { announce, badge, disclosures, field, fmtDay, fmtMoney, fmtPct, fmtTime, h, section } from './dom.js';
 import { viewData } from './errors.js';
-import { filterForm, missing, submitting } from './forms.js';
+import { checkField, filterForm, missing, quickForm, submitting } from './forms.js';
 import { t, tn, word } from './i18n.js';
 
 export const CHANNELS = ['call', 'message', 'email', 'visit', 'ui'];
@@ -52,48 +52,13 @@ function waitingBadge(minutes, target, late) {
 
 // ---- the forms --------------------------------------------------------------------
 
-function checkbox(name, label) {
-	const box = h('input', { type: 'checkbox', name, id: id(name) });
-	return { box, wrap: h('div', { class: 'field check' }, box, h('label', { for: box.id }, label)) };
-}
-
-function formShell(cls, legend, fields, err, submitLabel, onCancel) {
-	const form = h(
-		'form',
-		{ class: `quick ${cls}`, novalidate: true },
-		h(
-			'fieldset',
-			null,
-			h('legend', null, legend),
-			fields,
-			err,
-			h(
-				'div',
-				{ class: 'actions' },
-				h('button', { type: 'submit', class: 'primary' }, submitLabel),
-				onCancel ? h('button', { type: 'button', class: 'ghost', onclick: () => onCancel() }, t('cancel')) : null,
-			),
-		),
-	);
-	if (onCancel) {
-		form.addEventListener('keydown', (ev) => {
-			if (ev.key === 'Escape') {
-				ev.preventDefault();
-				ev.stopPropagation();
-				onCancel();
-			}
-		});
-	}
-	return form;
-}
-
 // "Open a complaint" on the card: how it came and what the client said.
 // onSaved(complaint) gets the complaint as the lists show it.
 export function openForm(contact, ctx, { onSaved } = {}) {
 	const channel = h('select', { name: 'channel' }, CHANNELS.map((c) => h('option', { value: c }, word('cchannel', c))));
 	const text = h('textarea', { name: 'text', rows: '3', required: true, maxlength: '4000', placeholder: t('complaint.textHint') });
 	const err = h('div', { class: 'form-error' });
-	const form = formShell('complaint-form', t('complaint.open'), [field(t('complaint.channel'), channel).wrap, field(t('complaint.text'), text).wrap], err, t('complaint.openSubmit'));
+	const form = quickForm('complaint-form', t('complaint.open'), [field(t('complaint.channel'), channel).wrap, field(t('complaint.text'), text).wrap], err, { submit: t('complaint.openSubmit') });
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		if (missing(text)) return;
@@ -111,9 +76,9 @@ export function openForm(contact, ctx, { onSaved } = {}) {
 // The first response: what we said, and whether we apologised.
 export function answerForm(c, { onSaved, onCancel } = {}) {
 	const text = h('textarea', { name: 'text', rows: '3', required: true, maxlength: '4000', placeholder: t('complaint.answerHint') });
-	const apology = checkbox('apology', t('complaint.apology'));
+	const apology = checkField('apology', t('complaint.apology'));
 	const err = h('div', { class: 'form-error' });
-	const form = formShell('answer-form', t('complaint.answerLegend', { name: c.contact ? c.contact.name : '' }), [field(t('complaint.answerText'), text).wrap, apology.wrap], err, t('complaint.answerSubmit'), onCancel);
+	const form = quickForm('answer-form', t('complaint.answerLegend', { name: c.contact ? c.contact.name : '' }), [field(t('complaint.answerText'), text).wrap, apology.wrap], err, { submit: t('complaint.answerSubmit'), onCancel });
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		if (missing(text)) return;
@@ -134,17 +99,16 @@ export function resolveForm(c, { onSaved, onCancel } = {}) {
 	const makeGood = h('input', { name: 'make_good', type: 'text', required: true, maxlength: '1000', autocomplete: 'off', placeholder: t('complaint.makeGoodHint') });
 	const cost = h('input', { name: 'cost', type: 'text', required: true, inputmode: 'decimal', autocomplete: 'off', class: 'short', placeholder: '0.00' });
 	const resolution = h('textarea', { name: 'resolution', rows: '2', maxlength: '4000' });
-	const apology = checkbox('apology', t('complaint.apology'));
+	const apology = checkField('apology', t('complaint.apology'));
 	apology.box.checked = !!c.apology;
 	const err = h('div', { class: 'form-error' });
 	const costLabel = c.currency ? `${t('complaint.cost')} (${c.currency})` : t('complaint.cost');
-	const form = formShell(
+	const form = quickForm(
 		'resolve-form',
 		t('complaint.resolveLegend', { name: c.contact ? c.contact.name : '' }),
 		[h('div', { class: 'row' }, field(t('complaint.makeGood'), makeGood).wrap, field(costLabel, cost, t('complaint.costHint')).wrap), field(t('complaint.resolution'), resolution).wrap, apology.wrap],
 		err,
-		t('complaint.resolveSubmit'),
-		onCancel,
+		{ submit: t('complaint.resolveSubmit'), onCancel },
 	);
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();

@@ -7,9 +7,9 @@
 
 import { api, enc } from './api.js';
 import { chartFigure, drawDistribution } from './charts.js';
-import { announce, badge, disclosures, field, fmtMoney, fmtNum, fmtPct, fmtTime, h, id, section } from './dom.js';
+import { announce, badge, disclosures, field, fmtMoney, fmtNum, fmtPct, fmtTime, h, section } from './dom.js';
 import { errorBox, viewData } from './errors.js';
-import { missing, submitting } from './forms.js';
+import { checkField, missing, quickForm, submitting } from './forms.js';
 import { t, tn, word } from './i18n.js';
 
 // "72%", with where it was and an arrow when it moved.
@@ -108,29 +108,21 @@ export function valueSection(c, ctx) {
 export function letgoForm(contact, { onSaved, onCancel } = {}) {
 	const note = h('textarea', { name: 'note', rows: '3', required: true, maxlength: '4000', placeholder: t('letgo.noteHint') });
 	const handover = h('input', { name: 'handover', type: 'text', maxlength: '100', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' });
-	const stop = h('input', { type: 'checkbox', name: 'stop_cadence', id: id('stop') });
+	const stop = checkField('stop_cadence', t('letgo.stopCadence'));
 	const err = h('div', { class: 'form-error' });
-	const form = h(
-		'form',
-		{ class: 'quick letgo-form', novalidate: true },
-		h(
-			'fieldset',
-			null,
-			h('legend', null, t('letgo.legend', { name: contact.name })),
-			h('p', { class: 'hint' }, t('letgo.intro')),
-			field(t('letgo.note'), note).wrap,
-			field(t('letgo.handover'), handover, t('letgo.handoverHint')).wrap,
-			h('div', { class: 'field check' }, stop, h('label', { for: stop.id }, t('letgo.stopCadence'))),
-			err,
-			h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('letgo.submit')), onCancel ? h('button', { type: 'button', class: 'ghost', onclick: () => onCancel() }, t('cancel')) : null),
-		),
+	const form = quickForm(
+		'letgo-form',
+		t('letgo.legend', { name: contact.name }),
+		[h('p', { class: 'hint' }, t('letgo.intro')), field(t('letgo.note'), note).wrap, field(t('letgo.handover'), handover, t('letgo.handoverHint')).wrap, stop.wrap],
+		err,
+		{ submit: t('letgo.submit'), onCancel },
 	);
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		if (missing(note)) return;
 		const body = { note: note.value.trim() };
 		if (handover.value.trim()) body.handover = handover.value.trim();
-		if (stop.checked) body.stop_cadence = true;
+		if (stop.box.checked) body.stop_cadence = true;
 		const res = await submitting(form, err, () => api('POST', `/contacts/${enc(contact.id)}/letgo`, { body }));
 		if (!res) return;
 		announce(t('letgo.done'));

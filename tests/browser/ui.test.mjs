@@ -999,6 +999,19 @@ function issue7Fake() {
 	return fake;
 }
 
+// The page drawn by body while the server answers paths with 404, as one
+// made before those routes.
+async function withoutRoutes(paths, body) {
+	const fake = issue7Fake();
+	for (const path of paths) fake.fail[path] = { status: 404, error: { code: 'not_found', message: 'no such route; see docs/API.md' } };
+	await fake.start();
+	try {
+		await body();
+	} finally {
+		await fake.stop();
+	}
+}
+
 // The value of a client who costs more than they bring.
 function negativeValue(id, name) {
 	return {
@@ -1173,16 +1186,11 @@ step('17b-card-complaints-drawn', async () => {
 		await fake.stop();
 	}
 	// A server that does not keep complaints says so calmly.
-	const fake404 = issue7Fake();
-	fake404.fail['/complaints'] = { status: 404, error: { code: 'not_found', message: 'no such route; see docs/API.md' } };
-	await fake404.start();
-	try {
+	await withoutRoutes(['/complaints'], async () => {
 		await page.reload();
 		await page.locator('.complaints-section .unavailable', { hasText: 'This server does not keep complaints yet.' }).waitFor();
 		assert.equal(await page.locator('.complaints-section [role=alert], form.complaint-form').count(), 0);
-	} finally {
-		await fake404.stop();
-	}
+	});
 });
 
 function complaintsFixture() {
@@ -1296,18 +1304,12 @@ step('17c-complaints-page-drawn', async () => {
 	} finally {
 		await fake.stop();
 	}
-	const fake404 = issue7Fake();
-	fake404.fail['/complaints'] = { status: 404, error: { code: 'not_found', message: 'no such route; see docs/API.md' } };
-	fake404.fail['/complaints/report'] = fake404.fail['/complaints'];
-	await fake404.start();
-	try {
+	await withoutRoutes(['/complaints', '/complaints/report'], async () => {
 		await visit(`#/complaints`);
 		await page.locator('.complaints-page-slot .unavailable', { hasText: 'This server does not keep complaints yet.' }).waitFor();
 		await page.locator('.complaint-report-slot .unavailable', { hasText: 'This server does not make the complaints report yet.' }).waitFor();
 		assert.equal(await page.locator('main [role=alert]').count(), 0);
-	} finally {
-		await fake404.stop();
-	}
+	});
 	// Any other failure is shown as one, with a way to try again.
 	const fake500 = issue7Fake();
 	fake500.fail['/complaints'] = { status: 500, error: { code: 'store', message: 'the store did not answer' } };
@@ -1407,16 +1409,11 @@ step('17d-value-report-drawn', async () => {
 	} finally {
 		await fake.stop();
 	}
-	const fake404 = issue7Fake();
-	fake404.fail['/value/report'] = { status: 404, error: { code: 'not_found', message: 'no such route; see docs/API.md' } };
-	await fake404.start();
-	try {
+	await withoutRoutes(['/value/report'], async () => {
 		await page.reload();
 		await page.locator('.value-slot .unavailable', { hasText: 'This server does not score client value yet.' }).waitFor();
 		assert.equal(await page.locator('main [role=alert]').count(), 0);
-	} finally {
-		await fake404.stop();
-	}
+	});
 });
 
 step('17e-agenda-complaints-and-value-drawn', async () => {
