@@ -14,13 +14,13 @@ import { t, tn, word } from './i18n.js';
 
 // "72%", with where it was and an arrow when it moved.
 function pAlive(now, before) {
-	const parts = [h('span', { class: 'p-alive' }, fmtPct(now))];
+	const parts = [h('span', { class: 'p-alive' }, fmtPct(now, 1))];
 	if (typeof now === 'number' && typeof before === 'number') {
 		const diff = Math.round((now - before) * 100);
 		if (diff) {
 			parts.push(
 				' ',
-				h('span', { class: `p-alive-change ${diff < 0 ? 'falling' : 'rising'}` }, h('span', { 'aria-hidden': 'true' }, diff < 0 ? '▼ ' : '▲ '), t(diff < 0 ? 'value.fell' : 'value.rose', { n: Math.abs(diff), was: fmtPct(before) })),
+				h('span', { class: `p-alive-change ${diff < 0 ? 'falling' : 'rising'}` }, h('span', { 'aria-hidden': 'true' }, diff < 0 ? '▼ ' : '▲ '), t(diff < 0 ? 'value.fell' : 'value.rose', { n: Math.abs(diff), was: fmtPct(before, 1) })),
 			);
 		}
 	}
@@ -76,8 +76,10 @@ export function valueSection(c, ctx) {
 	];
 	s.appendChild(h('dl', { class: 'value-facts' }, rows.map(([k, label, ...val]) => h('div', { dataset: { value: k } }, h('dt', null, label), h('dd', null, val)))));
 	if (v.fitted_at) s.appendChild(h('p', { class: 'hint value-fitted' }, t('value.fittedAt', { date: fmtTime(v.fitted_at) })));
+	const reasons = (v.reasons || []).length ? h('ul', { class: 'value-reasons' }, v.reasons.map((r) => h('li', null, r))) : null;
+	if (!v.negative && reasons) s.append(h('h3', { class: 'value-why' }, t('value.inNumbers')), reasons);
 	if (v.negative) {
-		const box = h('div', { class: 'value-negative' }, h('h3', null, t('value.negative')), h('ul', { class: 'value-reasons' }, (v.reasons || []).map((r) => h('li', null, r))));
+		const box = h('div', { class: 'value-negative' }, h('h3', null, t('value.negative')), reasons);
 		s.appendChild(box);
 		if (ctx.canWrite()) {
 			const d = disclosures();
@@ -199,6 +201,7 @@ export async function valueView(root, ctx) {
 	const top = doc.top || [];
 	const negative = doc.negative || [];
 	slot.replaceChildren(
+		...[
 		section(
 			'value-totals',
 			t('value.totals'),
@@ -216,8 +219,10 @@ export async function valueView(root, ctx) {
 		),
 		chart.fig,
 		section('segments', t('value.segments'), segments.length ? h('div', { class: 'table-scroll' }, segmentTable(segments, cur)) : h('p', { class: 'empty' }, t('value.noSegments'))),
+		(doc.periods || []).length ? section('periods', t('value.periods'), h('div', { class: 'table-scroll' }, periodTable(doc.periods, cur))) : null,
 		section('top', t('value.top'), top.length ? h('div', { class: 'table-scroll' }, topTable(top, cur)) : h('p', { class: 'empty' }, t('value.noTop'))),
 		section('negative', t('value.negativeClients'), negative.length ? h('ol', { class: 'negative-list' }, negative.map((n) => negativeItem(n, cur, ctx))) : h('p', { class: 'empty' }, t('value.noNegative'))),
+		].filter(Boolean),
 	);
 	const edges = dist.edges || [];
 	const counts = dist.counts || [];
@@ -264,6 +269,24 @@ function segmentTable(segments, cur) {
 	);
 }
 
+// Revenue, time, cost to serve and margin by period (a document that has
+// them: extra to the agreed shape).
+function periodTable(periods, cur) {
+	const money = (v) => fmtMoney(v, cur);
+	const cols = [
+		['revenue', t('value.revenue'), money],
+		['minutes', t('value.minutes'), (v) => fmtNum(v, 0)],
+		['cost_to_serve', t('value.costToServe'), money],
+		['margin', t('value.margin'), (v) => signed(v, cur)],
+	];
+	return h(
+		'table',
+		{ class: 'report periods' },
+		h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('value.period')), cols.map(([, label]) => h('th', { scope: 'col', class: 'num' }, label)))),
+		h('tbody', null, periods.map((p) => h('tr', null, h('th', { scope: 'row' }, p.period), cols.map(([k, , f]) => h('td', { class: 'num', dataset: { col: k } }, f(p[k])))))),
+	);
+}
+
 function topTable(top, cur) {
 	return h(
 		'table',
@@ -278,7 +301,7 @@ function topTable(top, cur) {
 					{ dataset: { contactId: String(x.contact.id) } },
 					h('th', { scope: 'row' }, h('a', { href: `#/contact/${enc(x.contact.id)}` }, x.contact.name)),
 					h('td', { class: 'num clv' }, fmtMoney(x.clv, cur)),
-					h('td', { class: 'num p-alive' }, fmtPct(x.p_alive)),
+					h('td', { class: 'num p-alive' }, fmtPct(x.p_alive, 1)),
 					h('td', null, segmentBadge(x.segment)),
 				),
 			),

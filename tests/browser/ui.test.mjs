@@ -1342,6 +1342,7 @@ function valueReportFixture() {
 		],
 		negative: [{ contact: { id: zedId, name: MARKUP_NAME }, expected_margin: '-340.00', reasons: ['12 hours of calls a quarter', '2 refunds', XSS] }],
 		totals: { clv: '123456.78', revenue: '98000.00', cost_to_serve: '7600.00' },
+		periods: [{ period: '2026-Q3', revenue: '2648.40', minutes: 6120, cost_to_serve: '3060.00', margin: '-411.60' }],
 	};
 }
 
@@ -1374,6 +1375,9 @@ step('17d-value-report-drawn', async () => {
 		);
 		assert.deepEqual(chart.data, [120, 80, 60, 30, 10]);
 		assert.match(await page.locator('.clv-chart .chart-summary').innerText(), /^Lifetime value of 300 clients: €0–€100: 120, /);
+		// Margin by period, a loss in red.
+		assert.deepEqual(await page.locator('table.periods tbody tr').first().locator('th, td').allInnerTexts(), ['2026-Q3', '€2,648.40', '6,120', '€3,060.00', '-€411.60']);
+		assert.equal(await page.locator('table.periods [data-col=margin] .money.negative').count(), 1);
 		// Segments, top clients, negative ones with their reasons.
 		const seg = page.locator('table.segments tbody tr');
 		assert.equal(await seg.count(), 2);
