@@ -1,15 +1,19 @@
-// Today's agenda: the people to reach, each with the reasons, and one-click
-// actions (log a touch; mark a follow-up done); beside them the panel
-// clients whose turn to be asked has come, and the lessons under way.
+// Today's agenda: complaints waiting for an answer on top of everything;
+// the people to reach, each with the reasons, and one-click actions (log a
+// touch; mark a follow-up done); beside them valuable clients drifting away,
+// the panel clients whose turn to be asked has come, and the lessons under
+// way.
 
 import { api, enc } from './api.js';
 import { chartFigure, drawLoad } from './charts.js';
+import { agendaComplaints } from './complaints.js';
 import { addressBadge, announce, badge, field, fmtDay, h, id, section, tierBadge } from './dom.js';
 import { errorBox } from './errors.js';
 import { filterForm, touchForm } from './forms.js';
 import { t, tn } from './i18n.js';
 import { lessonItem } from './lessons.js';
 import { kindBadge } from './stories.js';
+import { agendaValue } from './value.js';
 
 export async function agendaView(root, ctx, params) {
 	const date = params.get('date') || '';
@@ -21,8 +25,10 @@ export async function agendaView(root, ctx, params) {
 	const load = chartFigure(t('agenda.load'), 'load-chart');
 	load.fig.hidden = true;
 	const side = h('aside', { class: 'agenda-side' }, load.fig);
+	const complaintsSlot = h('div', { class: 'agenda-complaints-slot' });
 	root.replaceChildren(
 		h('header', { class: 'view-head' }, heading, count),
+		complaintsSlot,
 		filters,
 		h('div', { class: 'agenda-layout' }, listSlot, side),
 	);
@@ -42,8 +48,12 @@ export async function agendaView(root, ctx, params) {
 	}
 	if (!ctx.alive()) return;
 	if (date) heading.textContent = t('agenda.titleDate', { date: fmtDay(doc.date) });
-	// The panel and the lessons stand apart from the people to reach.
-	const blocks = [panelBlock(doc.panel), lessonsBlock(doc.lessons, ctx)].filter(Boolean);
+	// Complaints waiting for an answer come before anything else.
+	const complaints = agendaComplaints(doc.complaints, ctx);
+	if (complaints) complaintsSlot.replaceChildren(complaints);
+	// The clients drifting away, the panel and the lessons stand apart
+	// from the people to reach.
+	const blocks = [agendaValue(doc.value), panelBlock(doc.panel), lessonsBlock(doc.lessons, ctx)].filter(Boolean);
 	side.prepend(...blocks);
 	side.classList.toggle('has-blocks', blocks.length > 0);
 	const items = doc.items || [];

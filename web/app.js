@@ -2,10 +2,12 @@
 //   #/login  #/agenda[?date=&mine=1]  #/contact/ID  #/contacts[?name=&tier=&tag=&owner=&offset=]  #/search[?q=]
 //   #/funnel[?from=&to=]  #/stories[?kind=&contact=&limit=]  #/stories/report[?since=&by=]
 //   #/stories/themes[?since=]  #/lessons[?status=&mine=1]  #/lessons/ID
+//   #/contact/ID?letgo=1  #/complaints[?since=]  #/value
 
 import { agendaView } from './agenda.js';
 import { api, setCsrf, whenUnauthenticated } from './api.js';
 import { cardView } from './card.js';
+import { complaintsView } from './complaints.js';
 import { destroyCharts } from './charts.js';
 import { contactsView } from './contacts.js';
 import { field, h } from './dom.js';
@@ -16,6 +18,7 @@ import { lessonsView } from './lessons.js';
 import { reportView, themesView } from './report.js';
 import { searchView } from './search.js';
 import { storiesView } from './stories.js';
+import { valueView } from './value.js';
 
 const state = {
 	user: null, // {login, role}
@@ -38,6 +41,8 @@ function renderShell(route) {
 		['search', '#/search', t('nav.search')],
 		['stories', '#/stories', t('nav.stories')],
 		['lessons', '#/lessons', t('nav.lessons')],
+		['complaints', '#/complaints', t('nav.complaints')],
+		['value', '#/value', t('nav.value')],
 		['funnel', '#/funnel', t('nav.funnel')],
 	];
 	const langSelect = h('select', { id: 'lang', name: 'lang' }, Object.entries(LANGS).map(([k, name]) => h('option', { value: k, lang: k }, name)));
@@ -120,7 +125,7 @@ function render() {
 	};
 	renderShell(route.name);
 	main.className = `view view-${route.name}`;
-	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title', stories: 'stories.title', lessons: 'lessons.title' };
+	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title', stories: 'stories.title', lessons: 'lessons.title', complaints: 'complaints.title', value: 'value.title' };
 	document.title = `${t(titles[route.name] || 'app.name')} · rapport`;
 	switch (route.name) {
 		case 'login':
@@ -128,7 +133,7 @@ function render() {
 		case 'agenda':
 			return agendaView(main, ctx, route.params);
 		case 'contact':
-			return cardView(main, ctx, route.arg || '');
+			return cardView(main, ctx, route.arg || '', route.params);
 		case 'contacts':
 			return contactsView(main, ctx, route.params);
 		case 'search':
@@ -141,6 +146,10 @@ function render() {
 			return storiesView(main, ctx, route.params);
 		case 'lessons':
 			return lessonsView(main, ctx, route.params, route.arg);
+		case 'complaints':
+			return complaintsView(main, ctx, route.params);
+		case 'value':
+			return valueView(main, ctx);
 		default: {
 			const hd = h('h1', { tabindex: '-1' }, t('err.title'));
 			main.replaceChildren(hd, errorBox({ status: 404, code: 'not_found', message: t('err.notFound') }));

@@ -10,8 +10,11 @@ import { t } from './i18n.js';
 import { privacySection } from './privacy.js';
 import { ladderSections } from './ladder.js';
 import { storiesSection } from './stories.js';
+import { complaintsSection } from './complaints.js';
+import { valueSection } from './value.js';
 
-export async function cardView(root, ctx, contactRef) {
+// params: letgo=1 opens the graceful let-go form of a negative client.
+export async function cardView(root, ctx, contactRef, params) {
 	const heading = h('h1', { tabindex: '-1' }, t('loading'));
 	root.replaceChildren(h('header', { class: 'view-head' }, heading), h('p', { class: 'loading', 'aria-busy': 'true' }, t('loading')));
 	ctx.focus(heading);
@@ -104,15 +107,17 @@ export async function cardView(root, ctx, contactRef) {
 		c.note ? h('p', { class: 'note' }, h('strong', null, `${t('card.note')}: `), c.note) : null,
 	);
 
+	const value = valueSection(c, ctx);
 	root.replaceChildren(
 		head,
 		h(
 			'div',
 			{ class: 'card-layout' },
-			h('div', { class: 'card-main' }, factsSection, storiesSection(c, ctx), timelineSection),
-			h('div', { class: 'card-side' }, ...ladderSections(c, ctx), channels(c), datesSection(c), relations(c), privacySection(c, ctx)),
+			h('div', { class: 'card-main' }, factsSection, complaintsSection(c, ctx), storiesSection(c, ctx), timelineSection),
+			h('div', { class: 'card-side' }, value, ...ladderSections(c, ctx), channels(c), datesSection(c), relations(c), privacySection(c, ctx)),
 		),
 	);
+	if (params && params.get('letgo') === '1' && value && value.openLetgo) value.openLetgo();
 
 	// The chart wants more than the card's recent interactions.
 	try {

@@ -202,3 +202,37 @@ export async function drawThemes(parts, periods, themes) {
 		},
 	});
 }
+
+// How lifetime values spread: one bar per bin of edges (edges[i] to
+// edges[i+1]; with as many edges as counts, the last bin is open above).
+function moneyShort(v, currency) {
+	const n = Number(v);
+	if (!Number.isFinite(n)) return String(v);
+	const o = { notation: 'compact', maximumFractionDigits: 1 };
+	if (currency && /^[A-Z]{3}$/.test(currency)) {
+		try {
+			return new Intl.NumberFormat(locale(), { ...o, style: 'currency', currency }).format(n);
+		} catch (_) {
+			/* written without the currency below */
+		}
+	}
+	return new Intl.NumberFormat(locale(), o).format(n);
+}
+
+export function binLabels(edges, n, currency) {
+	const labels = [];
+	for (let i = 0; i < n; i++) {
+		const from = moneyShort(edges[i], currency);
+		labels.push(i + 1 < edges.length ? `${from}–${moneyShort(edges[i + 1], currency)}` : `≥ ${from}`);
+	}
+	return labels;
+}
+
+export async function drawDistribution(parts, edges, counts, currency) {
+	const labels = binLabels(edges, counts.length, currency);
+	const total = counts.reduce((a, b) => a + (Number(b) || 0), 0);
+	const sentence = t('value.distributionSummary', { clients: tn('clients', total), list: labels.map((l, i) => `${l}: ${counts[i]}`).join(', ') });
+	parts.summary.textContent = sentence;
+	parts.canvas.setAttribute('aria-label', sentence);
+	return bars(parts.canvas, labels, counts, { label: t('value.clients') });
+}

@@ -161,6 +161,41 @@ export function todayIso() {
 	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
+// ---- numbers and money ------------------------------------------------------
+
+// An amount as the API gives it (a decimal string like "1234.50", or a
+// number) in the reader's way of writing money; '—' when there is none.
+export function fmtMoney(v, currency) {
+	if (v === undefined || v === null || v === '') return t('none');
+	const n = Number(v);
+	if (!Number.isFinite(n)) return String(v);
+	if (currency && /^[A-Z]{3}$/.test(currency)) {
+		try {
+			return new Intl.NumberFormat(locale(), { style: 'currency', currency }).format(n);
+		} catch (_) {
+			/* a code Intl does not know: written out below */
+		}
+	}
+	const s = new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+	return currency ? `${s} ${currency}` : s;
+}
+
+// A number with at most `digits` decimals; '—' when there is none.
+export function fmtNum(v, digits = 1) {
+	if (v === undefined || v === null || v === '') return t('none');
+	const n = Number(v);
+	if (!Number.isFinite(n)) return String(v);
+	return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}
+
+// A share from 0 to 1 as a percentage.
+export function fmtPct(v, digits = 0) {
+	if (v === undefined || v === null || v === '') return t('none');
+	const n = Number(v);
+	if (!Number.isFinite(n)) return String(v);
+	return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: digits }).format(n);
+}
+
 // Small badges.
 export function badge(text, cls) {
 	return h('span', { class: `badge ${cls || ''}`.trim() }, text);

@@ -2,7 +2,7 @@
 // of the views.
 
 import { api, enc } from './api.js';
-import { field, h } from './dom.js';
+import { field, h, id } from './dom.js';
 import { t } from './i18n.js';
 import { errorBox } from './errors.js';
 
@@ -39,6 +39,45 @@ export async function submitting(form, errSlot, run) {
 		buttons.forEach((b) => (b.disabled = false));
 		if (submit) submit.textContent = label;
 	}
+}
+
+// A labelled checkbox: {box, wrap}.
+export function checkField(name, label) {
+	const box = h('input', { type: 'checkbox', name, id: id(name) });
+	return { box, wrap: h('div', { class: 'field check' }, box, h('label', { for: box.id }, label)) };
+}
+
+// A quick form: its legend, the fields, the place for its error, the
+// submit button (red when danger) and, with onCancel, a Cancel button and
+// Escape to cancel.
+export function quickForm(cls, legend, fields, err, { submit, onCancel, danger } = {}) {
+	const form = h(
+		'form',
+		{ class: `quick ${cls}`, novalidate: true },
+		h(
+			'fieldset',
+			null,
+			h('legend', null, legend),
+			fields,
+			err,
+			h(
+				'div',
+				{ class: 'actions' },
+				h('button', { type: 'submit', class: danger ? 'danger' : 'primary' }, submit),
+				onCancel ? h('button', { type: 'button', class: 'ghost', onclick: () => onCancel() }, t('cancel')) : null,
+			),
+		),
+	);
+	if (onCancel) {
+		form.addEventListener('keydown', (ev) => {
+			if (ev.key === 'Escape') {
+				ev.preventDefault();
+				ev.stopPropagation();
+				onCancel();
+			}
+		});
+	}
+	return form;
 }
 
 // "Log a touch": kind, minutes, summary -> POST .../interactions.

@@ -7,7 +7,7 @@
 import { api, enc } from './api.js';
 import { announce, badge, disclosures, field, fmtDateOnly, fmtDay, h, id } from './dom.js';
 import { errorBox, viewData } from './errors.js';
-import { filterForm, missing, submitting } from './forms.js';
+import { filterForm, missing, quickForm, submitting } from './forms.js';
 import { t, tn, word } from './i18n.js';
 
 export const LESSON_STATUSES = ['open', 'doing', 'done', 'dropped'];
@@ -215,18 +215,7 @@ export function lessonActions(l, ctx, onChanged) {
 function noteForm({ legend, label, hint, needed, submit, cls, danger, close, run, after }) {
 	const note = h('textarea', { name: 'note', rows: '2', maxlength: '5000', required: needed || null });
 	const err = h('div', { class: 'form-error' });
-	const form = h(
-		'form',
-		{ class: `quick ${cls}`, novalidate: true },
-		h(
-			'fieldset',
-			null,
-			h('legend', null, legend),
-			field(label, note, hint).wrap,
-			err,
-			h('div', { class: 'actions' }, h('button', { type: 'submit', class: danger ? 'danger' : 'primary' }, submit), h('button', { type: 'button', class: 'ghost', onclick: () => close() }, t('cancel'))),
-		),
-	);
+	const form = quickForm(cls, legend, field(label, note, hint).wrap, err, { submit, onCancel: close, danger });
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		if (needed && missing(note)) return;

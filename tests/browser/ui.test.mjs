@@ -923,6 +923,615 @@ step('17-report-and-themes-drawn', async () => {
 	}
 });
 
+// ---- client value and complaints, drawn ---------------------------------------------
+// The value and complaints routes are built alongside: here the page's
+// requests for them are answered by a small stand-in that keeps its
+// documents in the shapes agreed for them, so that the drawing and the
+// forms are tested whatever this server has.  The same pages against the
+// real routes are in the group further down.
+
+const minutesAgo = (n) => new Date(Date.now() - n * 60000).toISOString();
+
+// The stand-in: fake.values[id] is the card's "value" (absent: the card as
+// the server has it), fake.complaints the complaints, fake.sent every
+// change asked for ({method, path, body}); fake.fail[path] answers that
+// path with {status, error} instead.
+function issue7Fake() {
+	const fake = {
+		values: {},
+		complaints: [],
+		agenda: null,
+		report: null,
+		valueReport: null,
+		sent: [],
+		asked: [],
+		fail: {},
+		nextId: 900,
+	};
+	const json = (route, body, status = 200) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+	const mine = (url) => /^\/api\/v1\/(complaints(\/.*)?|value\/.*|agenda|contacts\/\d+(\/(complaints|letgo))?)$/.test(url.pathname);
+	const handler = async (route) => {
+		const req = route.request();
+		const url = new URL(req.url());
+		const path = url.pathname.replace(/^\/api\/v1/, '');
+		const method = req.method();
+		const failure = fake.fail[path];
+		if (failure) return json(route, { error: failure.error }, failure.status);
+		if (method !== 'GET') fake.sent.push({ method, path, body: req.postDataJSON() });
+		else fake.asked.push(`${path}${url.search}`);
+		let m;
+		if (method === 'GET' && (m = /^\/contacts\/(\d+)$/.exec(path))) {
+			const res = await route.fetch();
+			const card = await res.json();
+			if (m[1] in fake.values) card.value = fake.values[m[1]];
+			return route.fulfill({ response: res, json: card });
+		}
+		if (method === 'GET' && path === '/agenda') {
+			const res = await route.fetch();
+			return route.fulfill({ response: res, json: { ...(await res.json()), ...(fake.agenda || {}) } });
+		}
+		if (method === 'GET' && path === '/complaints') {
+			const c = url.searchParams.get('contact');
+			return json(route, { complaints: fake.complaints.filter((x) => !c || String(x.contact.id) === c) });
+		}
+		if (method === 'GET' && path === '/complaints/report') return json(route, fake.report);
+		if (method === 'GET' && path === '/value/report') return json(route, fake.valueReport);
+		if (method === 'POST' && path === '/value/fit') return json(route, { fitted_at: new Date().toISOString(), customers: 300, repeat_buyers: 120, bgnbd: { params: {}, loglik: -1 }, gg: null, stored: 300 });
+		if (method === 'POST' && (m = /^\/contacts\/(\d+)\/complaints$/.exec(path))) {
+			const id = fake.nextId++;
+			const body = req.postDataJSON();
+			fake.complaints.unshift({ id, contact: { id: Number(m[1]), name: 'someone' }, channel: body.channel, text: body.text, opened_at: new Date().toISOString(), opened_by: 'anna', duty: null, state: 'waiting', late: false });
+			return json(route, { id });
+		}
+		if (method === 'POST' && (m = /^\/complaints\/(\d+)\/(answer|resolve)$/.exec(path))) {
+			const body = req.postDataJSON();
+			const c = fake.complaints.find((x) => String(x.id) === m[1]);
+			if (!c) return json(route, { id: Number(m[1]) });
+			if (m[2] === 'answer') Object.assign(c, { state: 'answered', answered_at: new Date().toISOString(), answer: body.text, answered_by: 'anna', apology: !!body.apology, first_response_minutes: 13 });
+			else Object.assign(c, { state: 'resolved', resolved_at: new Date().toISOString(), make_good: body.make_good, make_good_cost: Number(body.cost).toFixed(2), currency: 'EUR', resolution: body.resolution || null, apology: c.apology || !!body.apology });
+			return json(route, c);
+		}
+		if (method === 'POST' && (m = /^\/contacts\/(\d+)\/letgo$/.exec(path))) return json(route, { contact: { id: Number(m[1]), name: 'someone' }, owner: req.postDataJSON().handover || null, tier: 'distant', note_interaction: 4242 });
+		return route.fallback();
+	};
+	fake.start = () => page.route(mine, handler);
+	fake.stop = () => page.unroute(mine, handler);
+	return fake;
+}
+
+// The page drawn by body while the server answers paths with 404, as one
+// made before those routes.
+async function withoutRoutes(paths, body) {
+	const fake = issue7Fake();
+	for (const path of paths) fake.fail[path] = { status: 404, error: { code: 'not_found', message: 'no such route; see docs/API.md' } };
+	await fake.start();
+	try {
+		await body();
+	} finally {
+		await fake.stop();
+	}
+}
+
+// The value of a client who costs more than they bring.
+function negativeValue(id, name) {
+	return {
+		contact: { id, name },
+		fitted_at: '2026-11-01T10:00:00Z',
+		currency: 'EUR',
+		frequency: 4,
+		recency_days: 200,
+		age_days: 900,
+		monetary: '120.00',
+		p_alive: 0.41,
+		p_alive_before: 0.78,
+		expected_purchases_year: 0.37,
+		clv: '86.40',
+		rfm: { r: 2, f: 3, m: 1, score: 231 },
+		segment: 'at_risk',
+		cost_to_serve: { minutes: 720, time_cost: '480.00', make_goods: '35.00', discounts: '12.50', total: '527.50' },
+		revenue: '480.00',
+		margin: '-335.50',
+		expected_margin: '-340.00',
+		negative: true,
+		reasons: ['12 hours of calls a quarter', '2 refunds', 'expected margin -340', XSS],
+	};
+}
+
+// Go to a page of the app, drawing it afresh even if it is the one shown.
+async function visit(hash) {
+	if (page.url() === `${BASE}/${hash}`) await page.reload();
+	else await page.goto(`${BASE}/${hash}`);
+}
+
+// Nothing in the document is wider than a phone.
+async function fitsPhone(what) {
+	const w = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, widest: Math.max(...[...document.querySelectorAll('body *')].filter((el) => el.getClientRects().length).map((el) => el.getBoundingClientRect().right)) }));
+	assert.ok(w.doc <= 375, `${what}: no horizontal scroll (document is ${w.doc} px wide)`);
+	assert.ok(w.widest <= 375.5, `${what}: nothing sticks out (rightmost edge at ${w.widest} px)`);
+}
+
+step('17a-card-value-drawn', async () => {
+	const fake = issue7Fake();
+	fake.values[zedId] = negativeValue(zedId, MARKUP_NAME);
+	await fake.start();
+	try {
+		await visit(`#/contact/${zedId}`);
+		const s = page.locator('.value-section');
+		await s.getByRole('heading', { level: 2, name: 'Value' }).waitFor();
+		const val = (k) => s.locator(`.value-facts [data-value=${k}] dd`).innerText();
+		assert.equal(await val('clv'), '€86.40');
+		assert.match(await val('p_alive'), /^41%\s+▼ down 37 points from 78%$/);
+		assert.equal(await s.locator('.p-alive-change.falling').count(), 1);
+		assert.equal(await val('expected'), '0.37');
+		assert.match(await val('cost'), /^€527\.50/);
+		assert.deepEqual(await s.locator('.cost-parts li').allInnerTexts(), ['time: 720 minutes, €480.00', 'make-goods: €35.00', 'discounts: €12.50']);
+		assert.equal(await val('margin'), '-€335.50');
+		assert.equal(await val('expected_margin'), '-€340.00');
+		assert.equal(await s.locator('[data-value=expected_margin] .money.negative').count(), 1, 'a loss stands out');
+		assert.match(await val('rfm'), /R2 F3 M1 · 231\s*at_risk/);
+		assert.match(await s.locator('.value-fitted').innerText(), /Scored 1 Nov 2026/);
+		// The reasons, in numbers, as text.
+		assert.deepEqual(await s.locator('.value-reasons li').allInnerTexts(), fake.values[zedId].reasons);
+		assert.equal(await s.locator('img').count(), 0, 'reasons are text');
+		await noGaps('.value-section');
+		await shot('17a-card-value');
+
+		// The let-go form, by keyboard: Enter opens it, Escape closes it.
+		const toggle = s.getByRole('button', { name: 'Let go gracefully' });
+		await toggle.focus();
+		await page.keyboard.press('Enter');
+		const form = s.locator('form.letgo-form');
+		await form.waitFor();
+		const note = form.getByLabel('Note for the timeline');
+		assert.equal(await note.evaluate((el) => el === document.activeElement), true, 'the focus goes to the note');
+		await page.keyboard.press('Escape');
+		await form.waitFor({ state: 'detached' });
+		assert.equal(await toggle.evaluate((el) => el === document.activeElement), true, 'the focus is back on the button');
+		await toggle.click();
+		// No let-go without its note.
+		await form.getByRole('button', { name: 'Let go', exact: true }).click();
+		assert.equal(await note.getAttribute('aria-invalid'), 'true');
+		assert.equal(fake.sent.length, 0, 'nothing was sent');
+		const words = 'Agreed to part as friends; <b>referred</b> to a tailor nearer home';
+		await note.fill(words);
+		await form.getByLabel('Hand over to (optional)').fill(LOGIN);
+		await form.getByLabel('Stop the keep-in-touch reminders').check();
+		await shot('17a-card-letgo-form');
+		await form.getByRole('button', { name: 'Let go', exact: true }).click();
+		const done = s.locator('.letgo-done');
+		await done.waitFor();
+		assert.deepEqual(fake.sent, [{ method: 'POST', path: `/contacts/${zedId}/letgo`, body: { note: words, handover: LOGIN, stop_cadence: true } }]);
+		assert.match(await done.innerText(), new RegExp(`Now with ${LOGIN} · tier: Distant · note kept`));
+		assert.equal(await s.getByRole('button', { name: 'Let go gracefully' }).count(), 0, 'let go once');
+		assert.equal(await done.locator('p').first().evaluate((el) => el === document.activeElement), true, 'the focus goes to what happened');
+
+		// Linked from the value report: the form is open at once.
+		await visit(`#/contact/${zedId}?letgo=1`);
+		await s.locator('form.letgo-form').waitFor();
+		assert.equal(await s.getByLabel('Note for the timeline').evaluate((el) => el === document.activeElement), true);
+
+		// Not scored yet: a quiet line.
+		fake.values[zedId] = null;
+		await visit(`#/contact/${zedId}`);
+		await s.locator('.value-none', { hasText: 'Not scored yet; run a fit (rapport value fit).' }).waitFor();
+		assert.equal(await s.locator('.value-facts, [role=alert]').count(), 0);
+	} finally {
+		await fake.stop();
+	}
+	// A server that does not score: no section.
+	const real = (await apiGet(`/contacts/${zedId}`)).body;
+	if (!('value' in real)) {
+		await page.reload();
+		await page.getByRole('heading', { level: 2, name: 'Facts' }).waitFor();
+		assert.equal(await page.locator('.value-section').count(), 0);
+	}
+});
+
+step('17b-card-complaints-drawn', async () => {
+	const fake = issue7Fake();
+	fake.complaints = [
+		{ id: 801, contact: { id: zedId, name: MARKUP_NAME }, channel: 'call', text: `The coat came back with a tear ${XSS}`, opened_at: minutesAgo(12), opened_by: 'anna', duty: null, answered_at: null, answer: null, answered_by: null, first_response_minutes: null, resolved_at: null, resolution: null, apology: false, make_good: null, make_good_cost: null, currency: null, state: 'waiting', late: true },
+		{ id: 802, contact: { id: zedId, name: MARKUP_NAME }, channel: 'email', text: 'Wrong size sent', opened_at: '2026-10-01T09:00:00Z', opened_by: 'anna', duty: 'anna', answered_at: '2026-10-01T09:04:00Z', answer: 'So sorry, <i>we will</i> fix it', answered_by: 'anna', first_response_minutes: 4, resolved_at: '2026-10-02T12:00:00Z', resolution: 'Sent the right size', apology: true, make_good: 'Free alteration', make_good_cost: '25.00', currency: 'EUR', state: 'resolved', late: false },
+	];
+	await fake.start();
+	try {
+		await visit(`#/contact/${zedId}`);
+		const s = page.locator('.complaints-section');
+		await s.getByRole('heading', { level: 2, name: 'Complaints' }).waitFor();
+		const items = s.locator('.card-complaints > li');
+		await items.first().waitFor();
+		assert.ok(fake.asked.includes(`/complaints?contact=${zedId}`), 'the client’s complaints are asked for');
+		assert.equal(await items.count(), 2);
+		const waiting = items.nth(0);
+		assert.match(await waiting.getAttribute('class'), /\blate\b/);
+		assert.match(await waiting.locator('.complaint-meta').innerText(), /Waiting/);
+		assert.match(await waiting.locator('.complaint-wait').innerText(), /^Late · waiting 1[23] min$/);
+		assert.equal(await waiting.locator('.complaint-text').innerText(), fake.complaints[0].text, 'the words exactly, as text');
+		const resolved = items.nth(1);
+		assert.match(await resolved.locator('.complaint-answer').innerText(), /Answered in 4 min\s*by anna\s*with an apology\s*So sorry, <i>we will<\/i> fix it/);
+		assert.match(await resolved.locator('.complaint-resolution').innerText(), /Make-good: Free alteration \(€25\.00\)\.\s*Sent the right size/);
+		assert.equal(await s.locator('img, i').count(), 0, 'complaints are text');
+		assert.equal(await resolved.getByRole('button').count(), 0, 'nothing left to do on a resolved one');
+		await noGaps('.complaints-section');
+
+		// Opening one: the words are required.
+		const form = s.locator('form.complaint-form');
+		await form.getByRole('button', { name: 'Open the complaint' }).click();
+		assert.equal(await form.getByLabel('What the client said').getAttribute('aria-invalid'), 'true');
+		assert.equal(fake.sent.length, 0);
+		await form.getByLabel('How it came').selectOption('visit');
+		const words = `Nobody at the <b>counter</b> for ten minutes ${Date.now()}`;
+		await form.getByLabel('What the client said').fill(words);
+		await form.getByRole('button', { name: 'Open the complaint' }).click();
+		await items.first().locator('.complaint-text', { hasText: 'Nobody at the' }).waitFor();
+		assert.deepEqual(fake.sent, [{ method: 'POST', path: `/contacts/${zedId}/complaints`, body: { text: words, channel: 'visit' } }]);
+		assert.equal(await items.count(), 3);
+		assert.match(await items.first().getAttribute('class'), /fresh/);
+		assert.match(await items.first().locator('.complaint-meta').innerText(), /Waiting\s*Visit/);
+		assert.equal(await form.getByLabel('What the client said').inputValue(), '', 'ready for the next one');
+		assert.equal(await s.locator('b').count(), 0);
+
+		// Answering the late one from the card.
+		await items.nth(1).getByRole('button', { name: 'Answer' }).click();
+		const answer = s.locator('form.answer-form');
+		await answer.getByLabel('Our answer').fill('Called back and apologised');
+		await answer.getByLabel('We apologised').check();
+		await answer.getByRole('button', { name: 'Save the answer' }).click();
+		await s.locator('[data-complaint-id="801"] .complaint-answer').waitFor();
+		assert.deepEqual(fake.sent[1], { method: 'POST', path: '/complaints/801/answer', body: { text: 'Called back and apologised', apology: true } });
+		assert.equal(await s.locator('[data-complaint-id="801"]').evaluate((el) => el === document.activeElement), true, 'the focus stays on the complaint');
+		assert.match(await s.locator('[data-complaint-id="801"] .complaint-meta').innerText(), /Answered\s*Late/);
+		await shot('17b-card-complaints');
+	} finally {
+		await fake.stop();
+	}
+	// A server that does not keep complaints says so calmly.
+	await withoutRoutes(['/complaints'], async () => {
+		await page.reload();
+		await page.locator('.complaints-section .unavailable', { hasText: 'This server does not keep complaints yet.' }).waitFor();
+		assert.equal(await page.locator('.complaints-section [role=alert], form.complaint-form').count(), 0);
+	});
+});
+
+function complaintsFixture() {
+	const zed = { id: zedId, name: MARKUP_NAME };
+	const other = { id: 1, name: 'Ada <i>Second</i>' };
+	const base = { opened_by: 'anna', duty: null, answered_at: null, answer: null, answered_by: null, first_response_minutes: null, resolved_at: null, resolution: null, apology: false, make_good: null, make_good_cost: null, currency: null };
+	return [
+		{ ...base, id: 811, contact: other, channel: 'message', text: 'Still no reply about the hem', opened_at: minutesAgo(3), state: 'waiting', late: false },
+		{ ...base, id: 812, contact: zed, channel: 'call', text: `The buttons fell off ${XSS}`, opened_at: minutesAgo(12), state: 'waiting', late: true },
+		{ ...base, id: 813, contact: other, channel: 'visit', text: 'Rude at the counter', opened_at: '2026-10-03T10:00:00Z', answered_at: '2026-10-03T10:09:00Z', answer: 'We are sorry', answered_by: 'anna', first_response_minutes: 9, state: 'answered', late: true },
+		{ ...base, id: 814, contact: zed, channel: 'email', text: 'Invoice was wrong', opened_at: '2026-09-03T10:00:00Z', answered_at: '2026-09-03T10:02:00Z', answer: 'Fixed', answered_by: 'anna', first_response_minutes: 2, resolved_at: '2026-09-04T10:00:00Z', make_good: 'Refund of the difference', make_good_cost: '35.00', currency: 'EUR', apology: true, state: 'resolved', late: false },
+	];
+}
+
+const complaintsReport = {
+	since: null,
+	target_minutes: 5,
+	count: 4,
+	answered: 3,
+	answered_in_time: 2,
+	share_in_time: 0.6667,
+	median_first_response_minutes: 4,
+	make_goods: { count: 2, cost: '60.00', currency: 'EUR' },
+	kept: { clients: 2, revenue: '1240.00', currency: 'EUR' },
+};
+
+step('17c-complaints-page-drawn', async () => {
+	const fake = issue7Fake();
+	fake.complaints = complaintsFixture();
+	fake.report = complaintsReport;
+	await fake.start();
+	try {
+		await nav('Complaints').click();
+		await page.waitForURL(/#\/complaints$/);
+		await page.getByRole('heading', { level: 1, name: 'Complaints' }).waitFor();
+		const report = page.locator('.complaint-report-section');
+		await report.waitFor();
+		const stat = (k) => report.locator(`[data-stat=${k}]`).innerText();
+		assert.match(await stat('inTime'), /Answered in time\s*67%\s*2 of 3 answered within 5 min/);
+		assert.match(await stat('median'), /Median first response\s*4 min/);
+		assert.match(await stat('count'), /Complaints\s*4\s*3 answered/);
+		assert.match(await stat('makeGoods'), /€60\.00\s*2 make-goods/);
+		assert.match(await stat('kept'), /€1,240\.00\s*2 clients kept/);
+		// Waiting first, the late one on top; then answered, then resolved.
+		const groups = await page.locator('.complaint-group h2').allInnerTexts();
+		assert.deepEqual(groups, ['Waiting for an answer (2)', 'Answered, not resolved (1)', 'Resolved (1)']);
+		const waiting = page.locator('.group-waiting-section .complaint');
+		assert.deepEqual(await waiting.evaluateAll((els) => els.map((el) => el.dataset.complaintId)), ['812', '811']);
+		assert.match(await waiting.nth(0).locator('.complaint-wait').innerText(), /^Late · waiting 1[23] min \(target 5 min\)$/);
+		assert.equal(await waiting.nth(0).locator('.badge.due').count(), 1, 'late in the warning style');
+		assert.match(await waiting.nth(1).locator('.complaint-wait').innerText(), /^waiting [34] min \(target 5 min\)$/);
+		assert.equal(await waiting.nth(1).locator('.badge.due').count(), 0);
+		assert.equal(await page.locator('.group-answered-section .complaint .late-mark').count(), 1, 'answered late is marked');
+		assert.equal(await waiting.nth(0).locator('a.complaint-contact').getAttribute('href'), `#/contact/${zedId}`);
+		assert.equal(await page.locator('main img, main b, main i').count(), 0, 'names and words are text');
+		await noGaps();
+		await shot('17c-complaints-page');
+
+		// Answering by keyboard; a refusal keeps what was typed.
+		const late = page.locator('[data-complaint-id="812"]');
+		await late.getByRole('button', { name: 'Answer' }).focus();
+		await page.keyboard.press('Enter');
+		const form = late.locator('form.answer-form');
+		await form.waitFor();
+		assert.equal(await form.getByLabel('Our answer').evaluate((el) => el === document.activeElement), true);
+		await page.keyboard.type('Called back: new buttons sewn on today');
+		fake.fail['/complaints/812/answer'] = { status: 409, error: { code: 'conflict', message: 'complaint 812 is already answered' } };
+		await form.getByRole('button', { name: 'Save the answer' }).click();
+		const alert = form.locator('[role=alert]');
+		await alert.waitFor();
+		assert.match(await alert.innerText(), /complaint 812 is already answered/);
+		assert.match(await alert.innerText(), /HTTP 409 · conflict/);
+		assert.equal(await form.getByLabel('Our answer').inputValue(), 'Called back: new buttons sewn on today');
+		delete fake.fail['/complaints/812/answer'];
+		await form.getByLabel('We apologised').check();
+		await form.getByRole('button', { name: 'Save the answer' }).click();
+		await page.locator('.group-answered-section [data-complaint-id="812"]').waitFor();
+		assert.deepEqual(fake.sent.at(-1), { method: 'POST', path: '/complaints/812/answer', body: { text: 'Called back: new buttons sewn on today', apology: true } });
+		assert.equal(await page.locator('.group-answered-section [data-complaint-id="812"]').evaluate((el) => el === document.activeElement), true, 'the focus follows the complaint');
+		assert.match(await page.locator('.group-waiting-section h2').innerText(), /\(1\)/);
+
+		// Resolving: the make-good and a cost that is an amount.
+		const answered = page.locator('.group-answered-section [data-complaint-id="812"]');
+		await answered.getByRole('button', { name: 'Resolve' }).click();
+		const resolve = answered.locator('form.resolve-form');
+		await resolve.getByRole('button', { name: 'Resolve' }).click();
+		assert.equal(await resolve.getByLabel('Make-good').getAttribute('aria-invalid'), 'true');
+		assert.equal(await resolve.getByLabel('What it cost').getAttribute('aria-invalid'), 'true');
+		await resolve.getByLabel('Make-good').fill('Free <b>alteration</b>');
+		await resolve.getByLabel('What it cost').fill('twenty');
+		await resolve.getByRole('button', { name: 'Resolve' }).click();
+		assert.equal(await resolve.getByLabel('What it cost').getAttribute('aria-invalid'), 'true');
+		assert.match(await resolve.locator('[role=alert]').innerText(), /an amount like 25 or 25\.50/);
+		const sentBefore = fake.sent.length;
+		await resolve.getByLabel('What it cost').fill('25,5');
+		await resolve.getByLabel('How it ended (optional)').fill('Client happy');
+		await shot('17c-complaints-resolve-form');
+		await resolve.getByRole('button', { name: 'Resolve' }).click();
+		await page.locator('.group-resolved-section [data-complaint-id="812"]').waitFor();
+		assert.equal(fake.sent.length, sentBefore + 1, 'only the valid one was sent');
+		assert.deepEqual(fake.sent.at(-1), { method: 'POST', path: '/complaints/812/resolve', body: { make_good: 'Free <b>alteration</b>', cost: '25.5', resolution: 'Client happy', apology: true } });
+		assert.match(await page.locator('.group-resolved-section [data-complaint-id="812"] .complaint-resolution').innerText(), /Make-good: Free <b>alteration<\/b> \(€25\.50\)\./);
+		assert.equal(await page.locator('main b').count(), 0);
+
+		// The report since a day, from the address.
+		await page.locator('form.complaint-filters').getByLabel('Report since').fill('2026-09-01');
+		await page.locator('form.complaint-filters').getByRole('button', { name: 'Show' }).click();
+		await page.waitForURL(/#\/complaints\?since=2026-09-01$/);
+		await page.locator('.complaint-report-section').waitFor();
+		assert.ok(fake.asked.includes('/complaints/report?since=2026-09-01'));
+	} finally {
+		await fake.stop();
+	}
+	await withoutRoutes(['/complaints', '/complaints/report'], async () => {
+		await visit(`#/complaints`);
+		await page.locator('.complaints-page-slot .unavailable', { hasText: 'This server does not keep complaints yet.' }).waitFor();
+		await page.locator('.complaint-report-slot .unavailable', { hasText: 'This server does not make the complaints report yet.' }).waitFor();
+		assert.equal(await page.locator('main [role=alert]').count(), 0);
+	});
+	// Any other failure is shown as one, with a way to try again.
+	const fake500 = issue7Fake();
+	fake500.fail['/complaints'] = { status: 500, error: { code: 'store', message: 'the store did not answer' } };
+	fake500.report = complaintsReport;
+	await fake500.start();
+	try {
+		await page.reload();
+		const alert = page.locator('.complaints-page-slot [role=alert]');
+		await alert.waitFor();
+		assert.match(await alert.innerText(), /the store did not answer[\s\S]*HTTP 500 · store/);
+		await alert.getByRole('button', { name: 'Try again' }).waitFor();
+	} finally {
+		await fake500.stop();
+	}
+});
+
+function valueReportFixture() {
+	return {
+		fitted_at: '2026-11-01T10:00:00Z',
+		currency: 'EUR',
+		customers: 300,
+		distribution: { edges: [0, 100, 250, 500, 1000, 5000], counts: [120, 80, 60, 30, 10] },
+		segments: [
+			{ name: 'champions', count: 40, clv: '52000.00' },
+			{ name: '<b>at_risk</b>', count: 25, clv: '8000.00' },
+		],
+		top: [
+			{ contact: { id: zedId, name: MARKUP_NAME }, clv: '4800.00', p_alive: 0.93, segment: 'champions' },
+			{ contact: { id: 1, name: 'Ada Second' }, clv: '3100.50', p_alive: 0.71, segment: 'loyal' },
+		],
+		negative: [{ contact: { id: zedId, name: MARKUP_NAME }, expected_margin: '-340.00', reasons: ['12 hours of calls a quarter', '2 refunds', XSS] }],
+		totals: { clv: '123456.78', revenue: '98000.00', cost_to_serve: '7600.00' },
+		periods: [{ period: '2026-Q3', revenue: '2648.40', minutes: 6120, cost_to_serve: '3060.00', margin: '-411.60' }],
+	};
+}
+
+step('17d-value-report-drawn', async () => {
+	const fake = issue7Fake();
+	fake.valueReport = valueReportFixture();
+	fake.values[zedId] = negativeValue(zedId, MARKUP_NAME);
+	await fake.start();
+	try {
+		await nav('Value').click();
+		await page.waitForURL(/#\/value$/);
+		await page.getByRole('heading', { level: 1, name: 'Client value' }).waitFor();
+		await page.locator('.value-totals-section').waitFor();
+		assert.match(await page.locator('.view-head .lead').innerText(), /Scored 1 Nov 2026.* · 300 clients/);
+		const stat = (k) => page.locator(`.value-totals-section [data-stat=${k}] dd`).innerText();
+		assert.equal(await stat('customers'), '300');
+		assert.equal(await stat('clv'), '€123,456.78');
+		assert.equal(await stat('revenue'), '€98,000.00');
+		assert.equal(await stat('cost'), '€7,600.00');
+		// The spread of CLV, drawn with Chart.js from the edges and counts.
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.clv-chart canvas')));
+		const chart = await page.evaluate(() => {
+			const c = window.Chart.getChart(document.querySelector('.clv-chart canvas'));
+			return { type: c.config.type, labels: c.data.labels, data: c.data.datasets[0].data };
+		});
+		assert.equal(chart.type, 'bar');
+		assert.deepEqual(
+			chart.labels.map((l) => l.toLowerCase()),
+			['€0–€100', '€100–€250', '€250–€500', '€500–€1k', '€1k–€5k'],
+		);
+		assert.deepEqual(chart.data, [120, 80, 60, 30, 10]);
+		assert.match(await page.locator('.clv-chart .chart-summary').innerText(), /^Lifetime value of 300 clients: €0–€100: 120, /);
+		// Margin by period, a loss in red.
+		assert.deepEqual(await page.locator('table.periods tbody tr').first().locator('th, td').allInnerTexts(), ['2026-Q3', '€2,648.40', '6,120', '€3,060.00', '-€411.60']);
+		assert.equal(await page.locator('table.periods [data-col=margin] .money.negative').count(), 1);
+		// Segments, top clients, negative ones with their reasons.
+		const seg = page.locator('table.segments tbody tr');
+		assert.equal(await seg.count(), 2);
+		assert.deepEqual(await seg.nth(1).locator('th, td').allInnerTexts(), ['<b>at_risk</b>', '25', '€8,000.00']);
+		const top = page.locator('table.top-clients tbody tr');
+		assert.equal(await top.count(), 2);
+		assert.deepEqual(await top.nth(0).locator('th, td').allInnerTexts(), [MARKUP_NAME, '€4,800.00', '93%', 'champions']);
+		assert.equal(await top.nth(0).locator('a').getAttribute('href'), `#/contact/${zedId}`);
+		const neg = page.locator('.negative-list > li');
+		assert.equal(await neg.count(), 1);
+		assert.match(await neg.locator('.expected-margin').innerText(), /expected margin -€340\.00/);
+		assert.deepEqual(await neg.locator('.value-reasons li').allInnerTexts(), fake.valueReport.negative[0].reasons);
+		assert.equal(await page.locator('main img, main b').count(), 0, 'names, segments and reasons are text');
+		await noGaps();
+		await shot('17d-value-report');
+		// From a negative client to the let-go form on the card.
+		await neg.getByRole('link', { name: `Let ${MARKUP_NAME} go gracefully` }).click();
+		await page.waitForURL(new RegExp(`#/contact/${zedId}\\?letgo=1$`));
+		await page.locator('.value-section form.letgo-form').waitFor();
+		// Scoring again from the report.
+		await page.goBack();
+		await page.getByRole('button', { name: 'Score again' }).click();
+		await page.waitForFunction(() => document.getElementById('live').textContent.includes('Scored 300 clients'));
+		assert.deepEqual(fake.sent.filter((x) => x.path === '/value/fit'), [{ method: 'POST', path: '/value/fit', body: {} }]);
+		await page.locator('.value-totals-section').waitFor();
+		assert.equal(fake.asked.filter((x) => x === '/value/report').length, 3, 'drawn again after the fit');
+		// Before any fit: say so, and offer one.
+		fake.valueReport = { fitted_at: null, currency: 'EUR', customers: 0, distribution: { edges: [], counts: [] }, segments: [], top: [], negative: [], totals: {} };
+		await page.reload();
+		await page.locator('.value-slot .empty', { hasText: 'No client is scored yet.' }).waitFor();
+		await page.getByRole('button', { name: 'Score the clients now' }).waitFor();
+		assert.equal(await page.locator('.clv-chart').count(), 0);
+	} finally {
+		await fake.stop();
+	}
+	await withoutRoutes(['/value/report'], async () => {
+		await page.reload();
+		await page.locator('.value-slot .unavailable', { hasText: 'This server does not score client value yet.' }).waitFor();
+		assert.equal(await page.locator('main [role=alert]').count(), 0);
+	});
+});
+
+step('17e-agenda-complaints-and-value-drawn', async () => {
+	const fake = issue7Fake();
+	fake.agenda = {
+		complaints: [
+			{ id: 821, contact: { id: zedId, name: MARKUP_NAME }, text: `Where is my coat? ${XSS}`, opened_at: minutesAgo(14), minutes_waiting: 14, target_minutes: 5, state: 'late', duty: null },
+			{ id: 822, contact: { id: 1, name: 'Ada Second' }, text: 'The fitting room was locked', opened_at: minutesAgo(4), minutes_waiting: 4, target_minutes: 5, state: 'near', duty: LOGIN },
+		],
+		value: [{ contact: { id: zedId, name: MARKUP_NAME }, clv: '4800.00', currency: 'EUR', p_alive: 0.6, p_alive_before: 0.9, reason: 'no purchase for 7 months <i>after</i> 12 a year' }],
+	};
+	await fake.start();
+	try {
+		await visit(`#/agenda`);
+		const block = page.locator('.agenda-complaints-section');
+		await block.getByRole('heading', { level: 2, name: 'Complaints waiting for an answer' }).waitFor();
+		// Above everything else on the page but its title.
+		const order = await page.evaluate(() => {
+			const b = document.querySelector('.agenda-complaints-section');
+			const later = ['.agenda-filters', '.agenda-layout', '.agenda-list'].map((s) => document.querySelector(s));
+			return later.map((el) => !!(b.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+		});
+		assert.deepEqual(order, [true, true, true]);
+		assert.match(await block.getAttribute('class'), /has-late/);
+		const items = block.locator('.agenda-complaint');
+		assert.equal(await items.count(), 2);
+		assert.match(await items.nth(0).getAttribute('class'), /\blate\b/);
+		assert.match(await items.nth(0).locator('.complaint-meta').innerText(), /Late · waiting 14 min \(target 5 min\)/);
+		assert.match(await items.nth(1).locator('.complaint-meta').innerText(), /waiting 4 min \(target 5 min\)\s*Almost late\s*on duty: anna/);
+		assert.equal(await items.nth(0).locator('.complaint-text').innerText(), fake.agenda.complaints[0].text);
+		assert.equal(await block.locator('img').count(), 0, 'complaints are text');
+		await block.getByRole('link', { name: 'All complaints' }).waitFor();
+		// The value block beside the people to reach.
+		const value = page.locator('.agenda-side .agenda-value-section');
+		await value.getByRole('heading', { level: 2, name: 'Valuable clients drifting away' }).waitFor();
+		assert.equal(await value.locator('.value-item').count(), 1);
+		assert.match(await value.locator('.value-item').innerText(), /€4,800\.00[\s\S]*60%\s*▼ down 30 points from 90%[\s\S]*no purchase for 7 months <i>after<\/i> 12 a year/);
+		assert.equal(await value.locator('i').count(), 0);
+		await noGaps('.agenda-complaints-section');
+		await shot('17e-agenda-complaints');
+		// A quick answer in place: the complaint leaves the block.
+		await items.nth(0).getByRole('button', { name: `Answer ${MARKUP_NAME}` }).click();
+		const form = items.nth(0).locator('form.answer-form');
+		await form.getByLabel('Our answer').fill('On its way today, sorry');
+		await form.getByRole('button', { name: 'Save the answer' }).click();
+		await page.locator('[data-complaint-id="821"]').waitFor({ state: 'detached' });
+		assert.deepEqual(fake.sent, [{ method: 'POST', path: '/complaints/821/answer', body: { text: 'On its way today, sorry' } }]);
+		assert.equal(await items.count(), 1);
+		assert.equal(await page.getByRole('button', { name: 'Answer Ada Second' }).evaluate((el) => el === document.activeElement), true, 'the focus goes to the next one');
+		// Empty blocks: nothing.
+		fake.agenda = { complaints: [], value: [] };
+		await page.reload();
+		await page.locator('.agenda-main:not([aria-busy])').waitFor();
+		assert.equal(await page.locator('.agenda-complaints-section, .agenda-value-section').count(), 0);
+	} finally {
+		await fake.stop();
+	}
+});
+
+step('17f-phone-and-russian', async () => {
+	const fake = issue7Fake();
+	fake.complaints = complaintsFixture();
+	fake.report = complaintsReport;
+	fake.valueReport = valueReportFixture();
+	fake.values[zedId] = negativeValue(zedId, MARKUP_NAME);
+	fake.agenda = { complaints: [{ id: 812, contact: { id: zedId, name: MARKUP_NAME }, text: 'A very long complaint '.repeat(12), opened_at: minutesAgo(14), minutes_waiting: 14, target_minutes: 5, state: 'late', duty: 'someone-with-a-long-login' }], value: [{ contact: { id: zedId, name: MARKUP_NAME }, clv: '4800.00', currency: 'EUR', p_alive: 0.6, p_alive_before: 0.9, reason: 'falling' }] };
+	await fake.start();
+	await page.setViewportSize({ width: 375, height: 740 });
+	try {
+		await visit(`#/complaints`);
+		await page.locator('[data-complaint-id="812"]').getByRole('button', { name: 'Resolve' }).click();
+		await page.locator('form.resolve-form').waitFor();
+		await fitsPhone('complaints');
+		await shot('17f-phone-complaints');
+		await visit(`#/value`);
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.clv-chart canvas')));
+		await fitsPhone('value report');
+		await shot('17f-phone-value');
+		await visit(`#/contact/${zedId}?letgo=1`);
+		await page.locator('form.letgo-form').waitFor();
+		await page.locator('.card-complaints > li').first().waitFor();
+		await fitsPhone('card');
+		await visit(`#/agenda`);
+		await page.locator('.agenda-complaints-section').getByRole('button', { name: /^Answer / }).click();
+		await page.locator('form.answer-form').waitFor();
+		await fitsPhone('agenda');
+		await shot('17f-phone-agenda');
+		// In Russian.
+		await page.getByLabel('Language').selectOption('ru');
+		await page.locator('.agenda-complaints-section').getByRole('heading', { level: 2, name: 'Жалобы ждут ответа' }).waitFor();
+		assert.match(await page.locator('.agenda-complaint').first().innerText(), /Опоздали · ждёт 14 мин \(цель 5 мин\)/);
+		await nav('Жалобы').click();
+		await page.getByRole('heading', { level: 1, name: 'Жалобы' }).waitFor();
+		await page.locator('.complaint-report-section').getByText('Медиана первого ответа').waitFor();
+		await nav('Ценность').click();
+		await page.getByRole('heading', { level: 1, name: 'Ценность клиентов' }).waitFor();
+		await page.locator('.value-totals-section').waitFor();
+		assert.match(await page.locator('.value-totals-section [data-stat=clv] dd').innerText(), /123\s456,78\s€/);
+		await visit(`#/contact/${zedId}`);
+		await page.locator('.value-section').getByRole('heading', { level: 2, name: 'Ценность' }).waitFor();
+		assert.match(await page.locator('.value-section').innerText(), /на 37 п\. п\. ниже, было 78\s?%/);
+		await page.locator('.value-section').getByRole('button', { name: 'Бережно отпустить' }).waitFor();
+		await fitsPhone('card in Russian');
+		await shot('17f-phone-card-russian');
+	} finally {
+		await page.setViewportSize({ width: 1280, height: 900 });
+		await fake.stop();
+		if ((await page.evaluate(() => document.documentElement.lang)) !== 'en') {
+			await page.evaluate(() => localStorage.setItem('rapport.lang', 'en'));
+			await page.reload();
+		}
+	}
+}, { autoShot: false });
+
 // ---- against the routes built alongside ------------------------------------------
 // These need GET /agenda's "panel", GET /stories/{id}/similar,
 // GET /stories/report and GET /stories/themes from the server: they fail
@@ -980,6 +1589,131 @@ describe('with the routes built alongside: agenda panel, similar stories, storie
 		await page.locator('.themes-slot:not([aria-busy])').waitFor();
 		assert.equal(await page.locator('li.theme').count(), doc.body.themes.length);
 		if (doc.body.themes.length) assert.match(await page.locator('li.theme h2').first().innerText(), new RegExp(`${doc.body.themes[0].clients} clients? told us about`));
+	});
+});
+
+// ---- against the value and complaints backends -----------------------------------------
+// These need the complaints routes (POST /contacts/{id}/complaints,
+// /complaints/{id}/answer and /resolve, GET /complaints, /complaints/{id},
+// /complaints/report, the agenda's "complaints") and the value routes
+// (POST /value/fit, GET /value/report, the card's "value", POST
+// /contacts/{id}/letgo): they fail where those are not there yet.
+
+describe('with the value and complaints backends', () => {
+	let complaintId;
+
+	step('21a-complaint-open-answer-resolve', async () => {
+		assert.equal((await apiGet(`/complaints?contact=${zedId}`)).status, 200, 'GET /complaints answers');
+		await page.goto(`${BASE}/#/contact/${zedId}`);
+		const s = page.locator('.complaints-section');
+		const form = s.locator('form.complaint-form');
+		await form.waitFor();
+		const words = `The hem came undone after one wash ${XSS} ${Date.now()}`;
+		await form.getByLabel('How it came').selectOption('call');
+		await form.getByLabel('What the client said').fill(words);
+		await form.getByRole('button', { name: 'Open the complaint' }).click();
+		await s.locator('.card-complaints > li', { hasText: 'The hem came undone' }).waitFor();
+		const listed = (await apiGet(`/complaints?contact=${zedId}`)).body.complaints.find((c) => c.text === words);
+		assert.ok(listed, 'the complaint is stored');
+		assert.equal(listed.state, 'waiting');
+		assert.equal(listed.channel, 'call');
+		assert.equal(listed.opened_by, LOGIN);
+		complaintId = listed.id;
+		// On the complaints page among the waiting ones; answered from there.
+		await nav('Complaints').click();
+		const item = page.locator(`.group-waiting-section [data-complaint-id="${complaintId}"]`);
+		await item.waitFor();
+		assert.equal(await item.locator('.complaint-text').innerText(), words);
+		assert.equal(await page.locator('main img').count(), 0);
+		await item.getByRole('button', { name: 'Answer' }).click();
+		await item.getByLabel('Our answer').fill('Called back within minutes: we will mend it today');
+		await item.getByLabel('We apologised').check();
+		await item.getByRole('button', { name: 'Save the answer' }).click();
+		const answered = page.locator(`.group-answered-section [data-complaint-id="${complaintId}"]`);
+		await answered.waitFor();
+		let c = (await apiGet(`/complaints/${complaintId}`)).body;
+		assert.equal(c.state, 'answered');
+		assert.equal(c.apology, true);
+		assert.equal(c.answered_by, LOGIN);
+		assert.equal(typeof c.first_response_minutes, 'number');
+		assert.equal(c.late, false, 'answered at once');
+		// Resolved with a make-good.
+		await answered.getByRole('button', { name: 'Resolve' }).click();
+		await answered.getByLabel('Make-good').fill('Free mending and a tie');
+		await answered.getByLabel(/What it cost/).fill('12.50');
+		await answered.getByRole('button', { name: 'Resolve' }).last().click();
+		await page.locator(`.group-resolved-section [data-complaint-id="${complaintId}"]`).waitFor();
+		c = (await apiGet(`/complaints/${complaintId}`)).body;
+		assert.equal(c.state, 'resolved');
+		assert.equal(c.make_good, 'Free mending and a tie');
+		assert.equal(c.make_good_cost, '12.50');
+		// The report counts it.
+		const report = (await apiGet('/complaints/report')).body;
+		assert.ok(report.count >= 1 && report.answered >= 1);
+		assert.equal(await page.locator('.complaint-report-section [data-stat=count] dd').first().innerText(), String(report.count));
+		assert.equal(await page.locator('.complaint-report-section [data-stat=median] dd').first().innerText(), report.median_first_response_minutes === null ? '—' : `${Math.round(report.median_first_response_minutes)} min`);
+	});
+
+	step('21b-agenda-complaints', async () => {
+		const words = `Nobody called me back about the lining ${Date.now()}`;
+		const made = await apiSend('POST', `/contacts/${zedId}/complaints`, { text: words, channel: 'message' });
+		assert.equal(made.status, 200);
+		const agenda = (await apiGet('/agenda?limit=30')).body;
+		const entry = (agenda.complaints || []).find((x) => x.text === words);
+		assert.ok(entry, 'an unanswered complaint is on the agenda');
+		await page.goto(`${BASE}/#/agenda`);
+		const block = page.locator('.agenda-complaints-section');
+		const li = block.locator('.agenda-complaint', { hasText: words });
+		await li.waitFor();
+		assert.equal(await block.locator('.agenda-complaint').count(), agenda.complaints.length);
+		const first = await page.evaluate(() => !!(document.querySelector('.agenda-complaints-section').compareDocumentPosition(document.querySelector('.agenda-list')) & Node.DOCUMENT_POSITION_FOLLOWING));
+		assert.equal(first, true, 'above the people to reach');
+		await li.getByRole('button', { name: `Answer ${MARKUP_NAME}` }).click();
+		await li.getByLabel('Our answer').fill('Sorry: the lining is ready on Friday');
+		await li.getByRole('button', { name: 'Save the answer' }).click();
+		await li.waitFor({ state: 'detached' });
+		const after = (await apiGet('/agenda?limit=30')).body;
+		assert.ok(!(after.complaints || []).some((x) => x.text === words), 'answered: off the agenda');
+	});
+
+	step('21c-value-fit-report-and-card', async () => {
+		const fit = await apiSend('POST', '/value/fit', {});
+		assert.equal(fit.status, 200, 'POST /value/fit answers');
+		const doc = (await apiGet('/value/report')).body;
+		await nav('Value').click();
+		await page.locator('.value-slot:not([aria-busy])').waitFor();
+		if (doc.customers) {
+			assert.equal(await page.locator('.value-totals-section [data-stat=customers] dd').innerText(), String(doc.customers));
+			assert.equal(await page.locator('table.top-clients tbody tr').count(), doc.top.length);
+			assert.equal(await page.locator('.negative-list > li').count(), doc.negative.length);
+			if ((doc.distribution.counts || []).length) await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.clv-chart canvas')));
+		} else {
+			await page.locator('.value-slot .empty').waitFor();
+		}
+		await noGaps();
+		// The card of the top client shows their value.
+		const who = doc.top.length ? doc.top[0].contact.id : zedId;
+		const card = (await apiGet(`/contacts/${who}`)).body;
+		assert.ok('value' in card, 'the card has its "value"');
+		await page.goto(`${BASE}/#/contact/${who}`);
+		const s = page.locator('.value-section');
+		await s.waitFor();
+		if (card.value) assert.equal(await s.locator('[data-value=clv] dd').innerText(), await page.evaluate(([v, c]) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: c }).format(Number(v)), [card.value.clv, card.value.currency]));
+		else await s.locator('.value-none').waitFor();
+		// A negative client is let go gracefully from the report's link.
+		if (doc.negative.length) {
+			const n = doc.negative[0].contact;
+			await page.goto(`${BASE}/#/contact/${n.id}?letgo=1`);
+			const form = page.locator('form.letgo-form');
+			await form.waitFor();
+			const note = `Parted as friends ${Date.now()}`;
+			await form.getByLabel('Note for the timeline').fill(note);
+			await form.getByLabel('Stop the keep-in-touch reminders').check();
+			await form.getByRole('button', { name: 'Let go', exact: true }).click();
+			await page.locator('.letgo-done').waitFor();
+			const after = (await apiGet(`/contacts/${n.id}/interactions?limit=5`)).body.interactions;
+			assert.ok(after.some((it) => (it.summary || '').includes(note)), 'the note is on the timeline');
+		}
 	});
 });
 
