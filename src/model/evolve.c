@@ -95,6 +95,9 @@ int game_evolve(const game_graph *g, double b, const game_company *company, uint
 			return rp_errf(e, RP_EINVAL, "no policy number %d", (int)company->policy);
 		if (company->rounds < 1)
 			return rp_errf(e, RP_EINVAL, "the company's matches need at least 1 round, not %d", company->rounds);
+		if (!(company->weight >= 0 && company->weight <= 1e6))
+			return rp_errf(e, RP_EINVAL, "the weight of dealings with the company must be 0 to 1000000 ties,"
+				       " not %g", company->weight);
 		cr.rounds = company->rounds;
 		/* The forgiveness for these payoffs: P = S makes the usual formula
 		** min(1 - (b-1)/1, 1/b), kept within [0, 1]. */
@@ -131,9 +134,10 @@ int game_evolve(const game_graph *g, double b, const game_company *company, uint
 			for (int s = 0; !draws && s < 2; s++)
 				fixed[s] = game_match(&cr, s ? GAME_ALLD : GAME_ALLC, company->policy, rng).a / cr.rounds;
 			for (int i = 0; i < n; i++)
-				pay[i] += draws ? game_match(&cr, state[i] ? GAME_ALLD : GAME_ALLC, company->policy, rng).a /
-							  cr.rounds
-						: fixed[state[i]];
+				pay[i] += company->weight *
+					  (draws ? game_match(&cr, state[i] ? GAME_ALLD : GAME_ALLC, company->policy, rng).a /
+							   cr.rounds
+						 : fixed[state[i]]);
 		}
 		/* All at once: the strategy of the best paid among itself and its
 		** neighbours; itself on a tie, else the first listed. */

@@ -185,6 +185,8 @@ int game_lattice(int L, int **row, int **col, rp_err *e);
 typedef struct game_company {
 	game_strategy policy; /* what the company plays */
 	int rounds;           /* rounds of each match with a member (>= 1) */
+	double weight;        /* how many ties to other members a member's dealings
+				 with the company weigh (>= 0; 1: as one more neighbour) */
 } game_company;
 
 /* Nowak & May (1992, "Evolutionary games and spatial chaos", Nature
@@ -198,8 +200,8 @@ typedef struct game_company {
 ** outside the graph that never imitates and is never imitated: each
 ** generation each member plays one match of company->rounds rounds with it
 ** (a cooperator as ALLC, a defector as ALLD; the company as its policy, on
-** the same payoffs, no noise), and adds its mean payoff per round, as one
-** more edge.  So a defector the company answers in kind (TFT, GRIM) earns
+** the same payoffs, no noise), and adds its mean payoff per round times
+** company->weight, as that many more ties.  So a defector the company answers in kind (TFT, GRIM) earns
 ** b once in the match and then nothing; one the company keeps serving
 ** (ALLC) earns b every round, and looks the best to imitate.
 **
