@@ -157,8 +157,9 @@ typedef struct game_score {
 /* A round robin of the n strategies given (each once): every pair meets
 ** once per repetition, and every strategy also meets a copy of itself (as in
 ** Axelrod's tournaments), where its payoff is the mean of the two sides.
-** scores gets n rows ranked by score, highest first (ties by the order
-** given).  matches, if not NULL, gets the matches played. */
+** scores gets n rows ranked by mean payoff per round, highest first (with
+** fixed rounds the order of the scores; with w it leaves out the luck of
+** long matches; ties by the order given).  matches, if not NULL, gets the matches played. */
 int game_tournament(const game_rules *r, const game_strategy *s, int n, int repetitions, uint64_t seed,
 		    game_score *scores, int64_t *matches, rp_err *e);
 

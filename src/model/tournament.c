@@ -42,11 +42,13 @@ int game_tournament(const game_rules *r, const game_strategy *s, int n, int repe
 			}
 	for (int i = 0; i < n; i++)
 		scores[i] = (game_score){s[i], total[i] / repetitions, rounds[i] ? total[i] / rounds[i] : 0, rounds[i]};
-	/* Ranked by score, a stable insertion sort: ties keep the order given. */
+	/* Ranked by payoff per round (with fixed rounds the order of the scores;
+	** with w it leaves out the luck of long matches), a stable insertion
+	** sort: ties keep the order given. */
 	for (int i = 1; i < n; i++) {
 		game_score x = scores[i];
 		int j = i;
-		for (; j > 0 && scores[j - 1].score < x.score; j--)
+		for (; j > 0 && scores[j - 1].mean_per_round < x.mean_per_round; j--)
 			scores[j] = scores[j - 1];
 		scores[j] = x;
 	}

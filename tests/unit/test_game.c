@@ -193,7 +193,7 @@ static void test_tournament(void **state)
 		assert_int_equal(sc[i].rounds, 3 * 5 * 200);
 		assert_float_equal(sc[i].mean_per_round, want / 1000, 1e-12);
 		if (i)
-			assert_true(sc[i - 1].score >= sc[i].score);
+			assert_true(sc[i - 1].score >= sc[i].score && sc[i - 1].mean_per_round >= sc[i].mean_per_round);
 	}
 	/* TFT: 600 against ALLC, TFT, GRIM and WSLS, 199 against ALLD. */
 	for (int i = 0; i < 5; i++)
@@ -212,6 +212,8 @@ static void test_tournament(void **state)
 		assert_int_equal(x[i].strategy, y[i].strategy);
 		assert_true(x[i].score == y[i].score && x[i].rounds == y[i].rounds);
 		assert_float_equal(x[i].rounds / (50.0 * 7), 100, 12);
+		if (i)
+			assert_true(x[i - 1].mean_per_round >= x[i].mean_per_round);
 	}
 	assert_int_equal(game_tournament(&r, (game_strategy[]){GAME_TFT, GAME_TFT}, 2, 1, 1, x, NULL, &e), RP_EINVAL);
 	assert_non_null(strstr(e.msg, "tft is named twice"));
