@@ -91,6 +91,9 @@ bench/stories: bench/stories.c bench/bench.h $(LIBOBJ)
 bench/clv: bench/clv.c bench/bench.h $(LIBOBJ)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(LIBOBJ) $(LIBS)
 
+bench/game: bench/game.c bench/bench.h $(LIBOBJ)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+
 # The main job: a demo database with a realistic population and a demo
 # login (made once), then the server on it.
 DEMO_LISTEN ?= 127.0.0.1:8080
@@ -145,9 +148,9 @@ build/clang/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-bench: all bench/gen bench/agenda bench/search bench/stories bench/clv
+bench: all bench/gen bench/agenda bench/search bench/stories bench/clv bench/game
 	@scripts/deps bench
 	@bench/run
 
 clean:
-	rm -rf build rapport bench/gen bench/agenda bench/search bench/stories bench/clv
+	rm -rf build rapport bench/gen bench/agenda bench/search bench/stories bench/clv bench/game

@@ -18,6 +18,43 @@ static void list_line(FILE *f, const char *label, json_t *a)
 	fputc('\n', f);
 }
 
+#define F(o, k) json_number_value(json_object_get((o), (k)))
+
+/* The ranked strategies under the rules they played by. */
+static void simulate_tournament_text(FILE *f, json_t *r)
+{
+	json_t *p = json_object_get(r, "payoffs"), *v;
+	size_t i;
+	if (json_is_number(json_object_get(r, "w")))
+		fprintf(f, "matches continuing with probability %g (at most %lld rounds)", F(r, "w"), I(r, "rounds"));
+	else
+		fprintf(f, "matches of %lld rounds", I(r, "rounds"));
+	fprintf(f, ", payoffs T,R,P,S = %g,%g,%g,%g, noise %g, %lld repetition%s (seed %lld); generous tit-for-tat"
+		" forgives with probability %.4g\n", F(p, "T"), F(p, "R"), F(p, "P"), F(p, "S"), F(r, "noise"),
+		I(r, "repetitions"), I(r, "repetitions") == 1 ? "" : "s", I(r, "seed"), F(r, "gtft_forgiveness"));
+	fprintf(f, "%4s  %-8s %12s %15s\n", "rank", "strategy", "score", "mean per round");
+	json_array_foreach(json_object_get(r, "strategies"), i, v)
+		fprintf(f, "%4zu  %-8s %12.2f %15.4f\n", i + 1, S(v, "name"), F(v, "score"), F(v, "mean_per_round"));
+}
+
+/* One line per generation: the share of cooperators, and as a bar. */
+static void simulate_lattice_text(FILE *f, json_t *r)
+{
+	json_t *v;
+	size_t i;
+	fprintf(f, "%lld x %lld lattice, b = %g, %g defectors at the start (seed %lld)\n", I(r, "size"), I(r, "size"),
+		F(r, "b"), F(r, "defectors"), I(r, "seed"));
+	fprintf(f, "%10s  %s\n", "generation", "cooperators");
+	json_array_foreach(json_object_get(r, "share"), i, v)
+	{
+		double x = json_number_value(v);
+		fprintf(f, "%10zu  %.4f ", i, x);
+		for (int k = 0; k < (int)(x * 40 + 0.5); k++)
+			fputc('#', f);
+		fputc('\n', f);
+	}
+}
+
 /* One story: its id, day, kind and tone, who told it, tags, then the words. */
 static void story_line(FILE *f, json_t *st)
 {
@@ -670,6 +707,10 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		story_similar_text(f, r);
 	} else if (!strcmp(n, "story themes")) {
 		story_themes_text(f, r);
+	} else if (!strcmp(n, "simulate tournament")) {
+		simulate_tournament_text(f, r);
+	} else if (!strcmp(n, "simulate lattice")) {
+		simulate_lattice_text(f, r);
 	} else if (!strcmp(n, "story report")) {
 		story_report_text(f, r);
 	} else if (!strcmp(n, "complaint open")) {

@@ -563,6 +563,40 @@ const op ops_table[] = {
 	 "Other contacts' notes that mention the person are not changed.  Example:\n"
 	 "  rapport privacy erase 42 --yes"},
 
+	{"simulate tournament", "a round robin of the cooperation game's strategies, scores ranked", ROLE_VIEWER,
+	 OP_READ | OP_NODB | OP_CACHE, "GET", "/api/v1/simulate/tournament", op_simulate_tournament,
+	 {{"rounds", ARG_INT, 0, "N", "rounds per match (default 200; with --w the longest match), at most 10000"},
+	  {"w", ARG_STR, 0, "W", "instead of fixed rounds: the chance of another round after each, above 0 and below 1"},
+	  {"noise", ARG_STR, 0, "E", "the chance each move is flipped by mistake, 0 (default) to below 0.5"},
+	  {"payoffs", ARG_STR, 0, "T,R,P,S", "temptation, reward, punishment, sucker (default 5,3,1,0;"
+	   " T > R > P > S and 2R > T + S)"},
+	  {"repetitions", ARG_INT, 0, "K", "times the round robin is played (default 10), at most 1000"},
+	  {"seed", ARG_INT, 0, "S", "the random seed (default 1): the same seed plays the same tournament"}},
+	 "Every strategy meets every other once per repetition, and a copy of itself (its payoff\n"
+	 "there is the mean of both sides): always cooperate (allc), always defect (alld),\n"
+	 "tit-for-tat (tft), generous tit-for-tat (gtft, forgiving a defection with probability\n"
+	 "min(1 - (T-R)/(R-S), (R-P)/(T-P)), 1/3 for 5,3,1,0), grim trigger (grim), win-stay\n"
+	 "lose-shift (wsls) and random (random, cooperating half the time).  score is a strategy's\n"
+	 "total payoff per repetition; mean_per_round its payoff per round played, which ranks them\n"
+	 "(with fixed rounds the same order as the score).  --rounds x\n"
+	 "--repetitions is at most 2,000,000.  Example:\n"
+	 "  rapport simulate tournament --noise 0.05 --w 0.99 --rounds 2000"},
+
+	{"simulate lattice", "Nowak & May's spatial game: the share of cooperators per generation", ROLE_VIEWER,
+	 OP_READ | OP_NODB | OP_CACHE, "GET", "/api/v1/simulate/lattice", op_simulate_lattice,
+	 {{"size", ARG_INT, ARG_REQ, "L", "the lattice's side, 3 to 1000 (L x L players)"},
+	  {"b", ARG_STR, ARG_REQ, "B", "what a defector earns from a cooperator (above 1); cooperators earn 1 from each other"},
+	  {"generations", ARG_INT, ARG_REQ, "G", "generations to run, 1 to 1000"},
+	  {"defectors", ARG_STR, 0, "SHARE", "the share of defectors at the start, placed at random (default 0.1)"},
+	  {"seed", ARG_INT, 0, "S", "the random seed of their places (default 1)"}},
+	 "Each player plays the one-shot game with its 8 neighbours and itself (the lattice wraps\n"
+	 "round), then all at once take the strategy of the best paid among themselves and their\n"
+	 "neighbours.  Nowak & May (1992): below b = 1.8 cooperators hold most of the lattice,\n"
+	 "above 2 defectors win, and in between the share of cooperators swings about 0.32.\n"
+	 "L x L x G is at most 100,000,000.  share has G + 1 numbers: the start, then each\n"
+	 "generation.  Example:\n"
+	 "  rapport simulate lattice --size 200 --b 1.9 --generations 100"},
+
 	{"config get", "show the settings", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/config", op_config_get, {{0}}, NULL},
 
 	{"config set", "change a setting", ROLE_OWNER, OP_WRITE, "PUT", "/api/v1/config/{key}", op_config_set,
