@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,32 +95,108 @@ static int cmp2(const void *pa, const void *pb)
 	return c ? c : cmp_d(a->m, b->m);
 }
 
+/* The key's bits, -0 read as 0 (the checks let -0 through and the order
+** above makes it equal to 0), mixed into a hash. */
+static uint64_t key_bits(double v)
+{
+	uint64_t u;
+	v += 0.0;
+	memcpy(&u, &v, sizeof u);
+	return u;
+}
+
+static uint64_t key_hash(const clv_customer *k, int keys)
+{
+	uint64_t h = key_bits(k->x) * 0x9e3779b97f4a7c15u;
+	h = (h ^ (h >> 29) ^ key_bits(keys == 3 ? k->t_x : k->m)) * 0xbf58476d1ce4e5b9u;
+	if (keys == 3)
+		h = (h ^ (h >> 31) ^ key_bits(k->T)) * 0x94d049bb133111ebu;
+	return h ^ (h >> 32);
+}
+
+/* A distinct customer and how many share its key, sorted together. */
+typedef struct group {
+	clv_customer c;
+	double w;
+} group;
+
+static int cmp3g(const void *a, const void *b)
+{
+	return cmp3(&((const group *)a)->c, &((const group *)b)->c);
+}
+
+static int cmp2g(const void *a, const void *b)
+{
+	return cmp2(&((const group *)a)->c, &((const group *)b)->c);
+}
+
+/* A million customers are a hundred thousand distinct ones or fewer:
+** counting them in a hash table and sorting only the distinct ones costs a
+** tenth of sorting them all, and gives the same groups in the same order. */
 int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
 	rp_err *e)
 {
 	int (*cmp)(const void *, const void *) = keys == 3 ? cmp3 : cmp2;
-	clv_customer *s = malloc((n ? n : 1) * sizeof *s);
-	double *wt = malloc((n ? n : 1) * sizeof *wt);
+	size_t cap = 1024, k = 0, mask;
+	while (cap < 2 * n && cap < ((size_t)1 << 20))
+		cap *= 2;
+	group *g = malloc((n ? n : 1) * sizeof *g);
+	uint32_t *slot = calloc(cap, sizeof *slot); /* index + 1 of the group, 0: empty */
+	if (!g || !slot || n >= UINT32_MAX)
+		goto nomem;
+	mask = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t h = key_hash(&c[i], keys) & mask;
+		for (;;) {
+			uint32_t s = slot[h];
+			if (!s) {
+				slot[h] = (uint32_t)++k;
+				g[k - 1] = (group){c[i], 1};
+				break;
+			}
+			if (!cmp(&g[s - 1].c, &c[i])) {
+				g[s - 1].w += 1;
+				break;
+			}
+			h = (h + 1) & mask;
+		}
+		if (2 * k > cap) { /* keep it at most half full */
+			free(slot);
+			cap *= 2;
+			mask = cap - 1;
+			if (!(slot = calloc(cap, sizeof *slot)))
+				goto nomem;
+			for (size_t j = 0; j < k; j++) {
+				size_t hj = key_hash(&g[j].c, keys) & mask;
+				while (slot[hj])
+					hj = (hj + 1) & mask;
+				slot[hj] = (uint32_t)(j + 1);
+			}
+		}
+	}
+	free(slot);
+	qsort(g, k, sizeof *g, keys == 3 ? cmp3g : cmp2g);
+	clv_customer *s = malloc((k ? k : 1) * sizeof *s);
+	double *wt = malloc((k ? k : 1) * sizeof *wt);
 	if (!s || !wt) {
 		free(s);
 		free(wt);
+		free(g);
 		return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
 	}
-	memcpy(s, c, n * sizeof *s);
-	qsort(s, n, sizeof *s, cmp);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (k && !cmp(&s[k - 1], &s[i])) {
-			wt[k - 1] += 1;
-			continue;
-		}
-		s[k] = s[i];
-		wt[k++] = 1;
+	for (size_t i = 0; i < k; i++) {
+		s[i] = g[i].c;
+		wt[i] = g[i].w;
 	}
+	free(g);
 	*out = s;
 	*w = wt;
 	*nout = k;
 	return 0;
+nomem:
+	free(g);
+	free(slot);
+	return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
 }
 
 /* ---- the optimiser --------------------------------------------------------- */
