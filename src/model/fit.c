@@ -199,6 +199,46 @@ nomem:
 	return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
 }
 
+int clv_values(const clv_customer *c, size_t n, int field, double **v, uint32_t *idx, size_t *nv, rp_err *e)
+{
+	/* grouped as customers whose summaries differ in T alone */
+	clv_customer *t = malloc((n ? n : 1) * sizeof *t), *d;
+	double *w;
+	size_t k;
+	if (!t)
+		return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (clv_customer){0, 0, field == CLV_T ? c[i].T : c[i].t_x, 0};
+	int rc = clv_distinct(t, n, 3, &d, &w, &k, e);
+	free(t);
+	if (rc)
+		return rc;
+	free(w);
+	double *u = malloc((k ? k : 1) * sizeof *u);
+	if (!u) {
+		free(d);
+		return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
+	}
+	for (size_t j = 0; j < k; j++)
+		u[j] = d[j].T;
+	free(d);
+	for (size_t i = 0; i < n; i++) {
+		double x = field == CLV_T ? c[i].T : c[i].t_x;
+		size_t lo = 0, hi = k - 1;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (u[mid] < x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		idx[i] = (uint32_t)lo;
+	}
+	*v = u;
+	*nv = k;
+	return 0;
+}
+
 /* ---- the optimiser --------------------------------------------------------- */
 
 #define MAXK 4
@@ -526,6 +566,7 @@ typedef struct ml {
 	const clv_customer *c;
 	const double *w;
 	size_t n;
+	void *prep;
 	double total;
 } ml;
 
@@ -537,14 +578,14 @@ static double ml_objective(const double *th, double *grad, void *ctx)
 	double p[MAXK], g[MAXK];
 	for (size_t i = 0; i < o->k; i++)
 		p[i] = exp(th[i]);
-	double v = o->ll(p, o->c, o->w, o->n, grad ? g : NULL);
+	double v = o->ll(p, o->c, o->w, o->n, o->prep, grad ? g : NULL);
 	if (grad)
 		for (size_t i = 0; i < o->k; i++)
 			grad[i] = -g[i] * p[i] / o->total;
 	return -v / o->total;
 }
 
-int clv_fit_ml(clv_llfn ll, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
+int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
 	clv_fit *info, const char *what, rp_err *e)
 {
 	clv_customer *d;
@@ -554,7 +595,13 @@ int clv_fit_ml(clv_llfn ll, size_t k, const clv_customer *c, size_t n, int keys,
 		return rp_errf(e, RP_EINVAL, "%s: %zu parameters, at most %d", what, k, MAXK);
 	if (clv_distinct(c, n, keys, &d, &w, &nd, e))
 		return e->code;
-	ml o = {ll, k, d, w, nd, total};
+	void *pr = NULL;
+	if (prep && !(pr = prep->make(d, nd, e))) {
+		free(d);
+		free(w);
+		return e->code;
+	}
+	ml o = {ll, k, d, w, nd, pr, total};
 	for (size_t i = 0; i < k; i++)
 		th[i] = log(p[i]);
 	clv_fit fi;
@@ -562,10 +609,12 @@ int clv_fit_ml(clv_llfn ll, size_t k, const clv_customer *c, size_t n, int keys,
 	if (!rc) {
 		for (size_t i = 0; i < k; i++)
 			p[i] = exp(th[i]);
-		fi.ll = ll(p, d, w, nd, NULL);
+		fi.ll = ll(p, d, w, nd, pr, NULL);
 		if (info)
 			*info = fi;
 	}
+	if (pr)
+		prep->release(pr);
 	free(d);
 	free(w);
 	return rc;

@@ -5,6 +5,7 @@
 #define RP_MODEL_FIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/clv.h"
 
@@ -28,16 +29,34 @@ typedef double (*clv_objective)(const double *theta, double *grad, void *ctx);
 int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, clv_fit *info, const char *what,
 	rp_err *e);
 
-/* A model's log-likelihood at natural parameters p, summed over customers
-** each weighted by w[i] (1 when w is NULL); g (may be NULL) gets its
-** gradient in p. */
-typedef double (*clv_llfn)(const double *p, const clv_customer *c, const double *w, size_t n, double *g);
+/* The distinct values of one field of the customers (CLV_T: T, CLV_TX:
+** t_x), ascending, into *v (malloc'd, *nv of them), and each customer's
+** index into them into idx[i]. */
+enum { CLV_TX, CLV_T };
+int clv_values(const clv_customer *c, size_t n, int field, double **v, uint32_t *idx, size_t *nv, rp_err *e);
 
-/* Fit a model of k parameters by maximum likelihood: p holds the starting
+/* What a model's likelihood needs of the customers that does not depend on
+** its parameters (logs of the data, indexes into tables of distinct
+** values), made once per fit rather than once per evaluation: make
+** returns it (NULL with e set on failure), release frees it. */
+typedef struct clv_prep {
+	void *(*make)(const clv_customer *c, size_t n, rp_err *e);
+	void (*release)(void *prep);
+} clv_prep;
+
+/* A model's log-likelihood at natural parameters p, summed over customers
+** each weighted by w[i] (1 when w is NULL); prep is what the model's
+** clv_prep made of these customers (NULL when it has none); g (may be
+** NULL) gets its gradient in p. */
+typedef double (*clv_llfn)(const double *p, const clv_customer *c, const double *w, size_t n, void *prep,
+	double *g);
+
+/* Fit a model of k parameters by maximum likelihood (prep may be NULL):
+** p holds the starting
 ** point and gets the estimate; total is the number of customers the
 ** likelihood covers; keys as for clv_distinct.  info (may be NULL) gets
 ** how it went, ll included. */
-int clv_fit_ml(clv_llfn ll, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
+int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
 	clv_fit *info, const char *what, rp_err *e);
 
 /* For the purchase models: the data checked, and at least one repeat
