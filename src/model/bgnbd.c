@@ -114,11 +114,11 @@ static double ll_sum(const double *m, const clv_customer *c, const double *w, si
 			double d = log_a - lb1 - rx * (Lt - L);
 			if (d > 0) {
 				double q = exp(-d);
-				l34 += d + log1p(q);
+				l34 += d + log(1 + q);
 				u = 1 / (1 + q);
 			} else {
 				double q = exp(d);
-				l34 += log1p(q);
+				l34 += log(1 + q);
 				u = q / (1 + q);
 			}
 		}

@@ -431,8 +431,8 @@ static int run_simplex(mm *o, double *th, int *iters)
 	return 0;
 }
 
-int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, clv_fit *info, const char *what,
-	rp_err *e)
+int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, int warm, clv_fit *info,
+	const char *what, rp_err *e)
 {
 	clv_gsl_quiet();
 	mm o = {f, ctx, k};
@@ -441,11 +441,18 @@ int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, 
 		return rp_errf(e, RP_EINVAL, "%s: %zu parameters, at most %d", what, k, MAXK);
 	if (!isfinite(f(theta, NULL, ctx)))
 		return rp_errf(e, RP_EINVAL, "%s: the likelihood is not finite at the starting point; check the data", what);
-	if (run_bfgs(&o, theta, &fi.iterations))
+	double var[MAXK] = {0}, g = 1;
+	/* Near the optimum Newton's steps converge in a handful, where BFGS
+	** takes dozens of evaluations to learn the curvature. */
+	if (warm) {
+		newton(&o, theta, &fi.iterations, var);
+		g = grad_norm(&o, theta);
+	}
+	if (!(g <= GRAD_TOL) && run_bfgs(&o, theta, &fi.iterations))
 		return rp_errf(e, RP_ENOMEM, "%s: out of memory in the optimiser", what);
-	double var[MAXK] = {0};
-	double g = grad_norm(&o, theta);
-	if (g <= GRAD_NEWTON) {
+	if (!(g <= GRAD_TOL))
+		g = grad_norm(&o, theta);
+	if (!(g <= GRAD_TOL) && g <= GRAD_NEWTON) {
 		newton(&o, theta, &fi.iterations, var);
 		g = grad_norm(&o, theta);
 	}
@@ -560,6 +567,11 @@ double clv_2f1(double a, double b, double c, double z)
 
 /* ---- maximum likelihood ---------------------------------------------------- */
 
+/* Above SUB_GROUPS distinct customers a fit starts from that of a sample
+** of SUB_N customers. */
+#define SUB_GROUPS 20000
+#define SUB_N 20000
+
 typedef struct ml {
 	clv_llfn ll;
 	size_t k;
@@ -602,10 +614,29 @@ int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *
 		return e->code;
 	}
 	ml o = {ll, k, d, w, nd, pr, total};
+	int warm = 0;
+	if (nd > SUB_GROUPS && n > 2 * SUB_N) {
+		/* Many distinct customers: the optimum of an even sample of
+		** SUB_N of them is a start from which Newton's steps on all
+		** of them converge; failing that, the usual start. */
+		clv_customer *sc = malloc(SUB_N * sizeof *sc);
+		double sp[MAXK];
+		memcpy(sp, p, k * sizeof *sp);
+		if (sc) {
+			for (size_t i = 0; i < SUB_N; i++)
+				sc[i] = c[(size_t)((double)i * n / SUB_N)];
+			rp_err se = {0};
+			if (!clv_fit_ml(ll, prep, k, sc, SUB_N, keys, total * SUB_N / n, sp, NULL, what, &se)) {
+				memcpy(p, sp, k * sizeof *sp);
+				warm = 1;
+			}
+		}
+		free(sc);
+	}
 	for (size_t i = 0; i < k; i++)
 		th[i] = log(p[i]);
 	clv_fit fi;
-	int rc = clv_minimise(ml_objective, &o, k, total, th, &fi, what, e);
+	int rc = clv_minimise(ml_objective, &o, k, total, th, warm, &fi, what, e);
 	if (!rc) {
 		for (size_t i = 0; i < k; i++)
 			p[i] = exp(th[i]);

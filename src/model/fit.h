@@ -24,10 +24,11 @@ int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, 
 typedef double (*clv_objective)(const double *theta, double *grad, void *ctx);
 
 /* Minimise f over k <= 4 log-parameters from theta (updated in place); n
-** is the number of customers f averages over (for the standard errors).
+** is the number of customers f averages over (for the standard errors);
+** warm says theta is near the optimum (Newton's steps first).
 ** what names the model in error messages.  info gets all but ll. */
-int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, clv_fit *info, const char *what,
-	rp_err *e);
+int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, int warm, clv_fit *info,
+	const char *what, rp_err *e);
 
 /* The distinct values of one field of the customers (CLV_T: T, CLV_TX:
 ** t_x), ascending, into *v (malloc'd, *nv of them), and each customer's
