@@ -19,12 +19,12 @@
 
 /* log(alpha+T) and log(alpha+t_x) take a few hundred distinct values over a
 ** million customers (times on whole days): computed once per value and
-** evaluation, they leave one exp and one log1p per distinct customer. */
+** evaluation, they leave two exps and a log per distinct customer. */
 typedef struct prep {
 	size_t nT, nt;
-	double *T, *t;         /* the distinct values of T and t_x */
-	uint32_t *iT, *it;     /* each customer's index into them */
-	double *lT, *rT, *lt, *rt; /* per evaluation: log(alpha+v), 1/(alpha+v) */
+	double *T, *t;     /* the distinct values of T and t_x */
+	uint32_t *iT, *it; /* each customer's index into them */
+	double *lT, *lt;   /* per evaluation: log(alpha+v) */
 } prep;
 
 static void *prepare(const clv_customer *c, size_t n, rp_err *e)
@@ -34,11 +34,9 @@ static void *prepare(const clv_customer *c, size_t n, rp_err *e)
 		goto nomem;
 	if (clv_values(c, n, CLV_T, &p->T, p->iT, &p->nT, e) || clv_values(c, n, CLV_TX, &p->t, p->it, &p->nt, e))
 		goto fail;
-	if (!(p->lT = malloc(2 * (p->nT + p->nt) * sizeof *p->lT)))
+	if (!(p->lT = malloc((p->nT + p->nt) * sizeof *p->lT)))
 		goto nomem;
-	p->rT = p->lT + p->nT;
-	p->lt = p->rT + p->nT;
-	p->rt = p->lt + p->nt;
+	p->lt = p->lT + p->nT;
 	return p;
 nomem:
 	rp_errf(e, RP_ENOMEM, "out of memory preparing %zu customers", n);
@@ -66,16 +64,11 @@ static void unprepare(void *v)
 
 static const clv_prep tabled = {prepare, unprepare};
 
-static void tables(const double *v, size_t k, double al, double *l, double *r)
-{
-	for (size_t j = 0; j < k; j++) {
-		l[j] = log(al + v[j]);
-		r[j] = 1 / (al + v[j]);
-	}
-}
-
 /* The sum over customers (each weighted by w[i], or 1 when w is NULL) of
-** the log-likelihood, and its gradient in (r, alpha, a, b). */
+** the log-likelihood, and its gradient in (r, alpha, a, b).  Every term is
+** the same expression, in the same order, as it would be without the
+** tables: a fit on the edge of convergence (a and b running off together
+** on a tiny population) ends where it did. */
 static double ll_sum(const double *m, const clv_customer *c, const double *w, size_t n, void *pv, double *g)
 {
 	prep *P = pv;
@@ -83,19 +76,20 @@ static double ll_sum(const double *m, const clv_customer *c, const double *w, si
 	double lg_r = gsl_sf_lngamma(r), lg_b = gsl_sf_lngamma(b), lg_ab = gsl_sf_lngamma(a + b);
 	double ps_r = gsl_sf_psi(r), ps_b = gsl_sf_psi(b), ps_ab = gsl_sf_psi(a + b);
 	double ll = 0, gr = 0, gal = 0, ga = 0, gb = 0, log_al = log(al), log_a = log(a);
-	tables(P->T, P->nT, al, P->lT, P->rT);
-	tables(P->t, P->nt, al, P->lt, P->rt);
+	for (size_t j = 0; j < P->nT; j++)
+		P->lT[j] = log(al + P->T[j]);
+	for (size_t j = 0; j < P->nt; j++)
+		P->lt[j] = log(al + P->t[j]);
 	/* The special functions depend on x alone, and the fits pass the
 	** customers sorted by x (clv_distinct): computed once per x. */
-	double px = -1, A12 = 0, lb1 = 0, c_r = 0, c_a = 0, c_b = 0, rb1 = 0;
+	double px = -1, A1 = 0, A2 = 0, lb1 = 0, c_r = 0, c_a = 0, c_b = 0;
 	for (size_t i = 0; i < n; i++) {
-		double x = c[i].x, wi = w ? w[i] : 1;
+		double x = c[i].x, tx = c[i].t_x, T = c[i].T, wi = w ? w[i] : 1;
 		if (x != px) {
 			px = x;
-			A12 = gsl_sf_lngamma(r + x) - lg_r + r * log_al + lg_ab + gsl_sf_lngamma(b + x) - lg_b -
-			      gsl_sf_lngamma(a + b + x);
+			A1 = gsl_sf_lngamma(r + x) - lg_r + r * log_al;
+			A2 = lg_ab + gsl_sf_lngamma(b + x) - lg_b - gsl_sf_lngamma(a + b + x);
 			lb1 = x > 0 ? log(b + x - 1) : 0;
-			rb1 = x > 0 ? 1 / (b + x - 1) : 0;
 			if (g) {
 				double ps_abx = gsl_sf_psi(a + b + x);
 				c_r = gsl_sf_psi(r + x) - ps_r + log_al;
@@ -103,32 +97,27 @@ static double ll_sum(const double *m, const clv_customer *c, const double *w, si
 				c_b = ps_ab + gsl_sf_psi(b + x) - ps_b - ps_abx;
 			}
 		}
-		double rx = r + x, L = P->lT[P->iT[i]], Lt = 0, RT = P->rT[P->iT[i]], Rt = 0;
-		/* l34: the log of the two terms' sum; u: the share of the
-		** likelihood in which the customer dropped out right after
-		** their last purchase; d: the log of their ratio */
-		double l34 = -rx * L, u = 0;
+		double L = P->lT[P->iT[i]], Lt = 0;
+		double A3 = -(r + x) * L;
+		/* u: the share of the likelihood in which the customer dropped
+		** out right after their last purchase */
+		double u = 0;
+		double l34 = A3;
 		if (x > 0) {
 			Lt = P->lt[P->it[i]];
-			Rt = P->rt[P->it[i]];
-			double d = log_a - lb1 - rx * (Lt - L);
-			if (d > 0) {
-				double q = exp(-d);
-				l34 += d + log(1 + q);
-				u = 1 / (1 + q);
-			} else {
-				double q = exp(d);
-				l34 += log(1 + q);
-				u = q / (1 + q);
-			}
+			double A4 = log_a - lb1 - (r + x) * Lt;
+			/* log(exp(A3) + exp(A4)), the larger factored out */
+			double hi = fmax(A3, A4);
+			l34 = hi + log(1 + exp(fmin(A3, A4) - hi));
+			u = exp(A4 - l34);
 		}
-		ll += wi * (A12 + l34);
+		ll += wi * (A1 + A2 + l34);
 		if (!g)
 			continue;
 		gr += wi * (c_r - (1 - u) * L - u * Lt);
-		gal += wi * (r / al - rx * ((1 - u) * RT + u * Rt));
+		gal += wi * (r / al - (1 - u) * (r + x) / (al + T) - u * (r + x) / (al + tx));
 		ga += wi * (c_a + u / a);
-		gb += wi * (c_b - u * rb1);
+		gb += wi * (c_b - (x > 0 ? u / (b + x - 1) : 0));
 	}
 	if (g) {
 		g[0] = gr;
