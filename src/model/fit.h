@@ -5,6 +5,7 @@
 #define RP_MODEL_FIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/clv.h"
 
@@ -23,21 +24,40 @@ int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, 
 typedef double (*clv_objective)(const double *theta, double *grad, void *ctx);
 
 /* Minimise f over k <= 4 log-parameters from theta (updated in place); n
-** is the number of customers f averages over (for the standard errors).
+** is the number of customers f averages over (for the standard errors);
+** warm says theta is near the optimum (Newton's steps first).
 ** what names the model in error messages.  info gets all but ll. */
-int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, clv_fit *info, const char *what,
-	rp_err *e);
+int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, int warm, clv_fit *info,
+	const char *what, rp_err *e);
+
+/* The distinct values of one field of the customers (CLV_T: T, CLV_TX:
+** t_x), ascending, into *v (malloc'd, *nv of them), and each customer's
+** index into them into idx[i]. */
+enum { CLV_TX, CLV_T };
+int clv_values(const clv_customer *c, size_t n, int field, double **v, uint32_t *idx, size_t *nv, rp_err *e);
+
+/* What a model's likelihood needs of the customers that does not depend on
+** its parameters (logs of the data, indexes into tables of distinct
+** values), made once per fit rather than once per evaluation: make
+** returns it (NULL with e set on failure), release frees it. */
+typedef struct clv_prep {
+	void *(*make)(const clv_customer *c, size_t n, rp_err *e);
+	void (*release)(void *prep);
+} clv_prep;
 
 /* A model's log-likelihood at natural parameters p, summed over customers
-** each weighted by w[i] (1 when w is NULL); g (may be NULL) gets its
-** gradient in p. */
-typedef double (*clv_llfn)(const double *p, const clv_customer *c, const double *w, size_t n, double *g);
+** each weighted by w[i] (1 when w is NULL); prep is what the model's
+** clv_prep made of these customers (NULL when it has none); g (may be
+** NULL) gets its gradient in p. */
+typedef double (*clv_llfn)(const double *p, const clv_customer *c, const double *w, size_t n, void *prep,
+	double *g);
 
-/* Fit a model of k parameters by maximum likelihood: p holds the starting
+/* Fit a model of k parameters by maximum likelihood (prep may be NULL):
+** p holds the starting
 ** point and gets the estimate; total is the number of customers the
 ** likelihood covers; keys as for clv_distinct.  info (may be NULL) gets
 ** how it went, ll included. */
-int clv_fit_ml(clv_llfn ll, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
+int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
 	clv_fit *info, const char *what, rp_err *e);
 
 /* For the purchase models: the data checked, and at least one repeat

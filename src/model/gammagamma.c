@@ -15,8 +15,9 @@
 
 #include "model/fit.h"
 
-static double ll_sum(const double *mo, const clv_customer *c, const double *w, size_t n, double *g)
+static double ll_sum(const double *mo, const clv_customer *c, const double *w, size_t n, void *prep, double *g)
 {
+	(void)prep;
 	double p = mo[0], q = mo[1], ga = mo[2];
 	double lg_q = gsl_sf_lngamma(q), ps_q = gsl_sf_psi(q);
 	double ll = 0, gp = 0, gq = 0, gg = 0, log_ga = log(ga);
@@ -55,7 +56,7 @@ static double ll_sum(const double *mo, const clv_customer *c, const double *w, s
 double clv_gg_ll(const clv_gg *m, const clv_customer *c, size_t n, double grad[3])
 {
 	const double p[3] = {m->p, m->q, m->gamma};
-	return ll_sum(p, c, NULL, n, grad);
+	return ll_sum(p, c, NULL, n, NULL, grad);
 }
 
 int clv_gg_fit(const clv_customer *c, size_t n, clv_gg *out, clv_fit *info, rp_err *e)
@@ -82,7 +83,7 @@ int clv_gg_fit(const clv_customer *c, size_t n, clv_gg *out, clv_fit *info, rp_e
 			n);
 	/* a population mean spend p gamma / (q - 1) equal to the observed one */
 	double p[3] = {1, 2, sm / buyers};
-	if (clv_fit_ml(ll_sum, 3, c, n, 2, (double)buyers, p, info, "Gamma-Gamma", e))
+	if (clv_fit_ml(ll_sum, NULL, 3, c, n, 2, (double)buyers, p, info, "Gamma-Gamma", e))
 		return e->code;
 	*out = (clv_gg){p[0], p[1], p[2]};
 	return 0;

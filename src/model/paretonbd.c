@@ -184,8 +184,9 @@ static double one(const double *m, const clv_customer *k, double g[4], double *a
 	return ll;
 }
 
-static double ll_sum(const double *m, const clv_customer *c, const double *w, size_t n, double *g)
+static double ll_sum(const double *m, const clv_customer *c, const double *w, size_t n, void *prep, double *g)
 {
+	(void)prep;
 	clv_gsl_quiet();
 	gsl_integration_workspace *ws = gsl_integration_workspace_alloc(WS);
 	if (!ws)
@@ -216,7 +217,7 @@ double clv_pnbd_ll(const clv_pnbd *m, const clv_customer *c, size_t n, double gr
 {
 	double p[4];
 	params(m, p);
-	return ll_sum(p, c, NULL, n, grad);
+	return ll_sum(p, c, NULL, n, NULL, grad);
 }
 
 int clv_pnbd_fit(const clv_customer *c, size_t n, clv_pnbd *out, clv_fit *info, rp_err *e)
@@ -227,7 +228,7 @@ int clv_pnbd_fit(const clv_customer *c, size_t n, clv_pnbd *out, clv_fit *info, 
 	/* purchases at the observed mean rate, lifetimes of the order of the
 	** period observed */
 	double p[4] = {1, sT > sx ? sT / sx : 1, 1, sT / n > 0 ? sT / n : 1};
-	if (clv_fit_ml(ll_sum, 4, c, n, 3, (double)n, p, info, "Pareto/NBD", e))
+	if (clv_fit_ml(ll_sum, NULL, 4, c, n, 3, (double)n, p, info, "Pareto/NBD", e))
 		return e->code;
 	*out = (clv_pnbd){p[0], p[1], p[2], p[3]};
 	return 0;
