@@ -73,9 +73,15 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	double sb = (t1 - t0) / 1e3, sg = (t2 - t1) / 1e3;
 	printf("model clv: BG/NBD fit of %zu customers %.3f s (r=%.3f alpha=%.3f a=%.3f b=%.3f), Gamma-Gamma %.3f s "
-	       "(p=%.2f q=%.2f gamma=%.2f), peak memory %.0f MB; against lifetimes' BG/NBD fit of 1M customers "
-	       "(12.1-12.7 s on this machine, 12.4 s taken) = %.1f x\n",
-	       n, sb, bg.r, bg.alpha, bg.a, bg.b, sg, gg.p, gg.q, gg.gamma, ru.ru_maxrss / 1024.0, LIFETIMES_S / sb);
+	       "(p=%.2f q=%.2f gamma=%.2f), peak memory %.0f MB",
+	       n, sb, bg.r, bg.alpha, bg.a, bg.b, sg, gg.p, gg.q, gg.gamma, ru.ru_maxrss / 1024.0);
+	/* The reference was measured at a million customers only. */
+	if (n == 1000000)
+		printf("; against lifetimes' BG/NBD fit of 1M customers (12.1-12.7 s on this machine, 12.4 s taken)"
+		       " = %.1f x\n",
+		       LIFETIMES_S / sb);
+	else
+		printf(" (lifetimes' reference is for 1,000,000 customers: no ratio)\n");
 	/* The optimum to every digit, so that a faster fit can be shown to
 	** reach the same one. */
 	fprintf(stderr,

@@ -653,6 +653,47 @@ static void test_simulated(void **state)
 	gsl_rng_free(g);
 }
 
+/* Above 20,000 distinct customers a fit starts from the fit of a sample,
+** then takes Newton steps on all of them: the point it stops at must be
+** the optimum of all the data (no gradient, and every parameter moved a
+** little either way lowers the log-likelihood), not the sample's. */
+#define BIG_N 45000
+
+static void test_sampled_start(void **state)
+{
+	(void)state;
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	assert_non_null(g);
+	gsl_rng_set(g, SIM_SEED + 1);
+	clv_customer *c = malloc(BIG_N * sizeof *c);
+	assert_non_null(c);
+	const clv_bgnbd truth = {0.25, 4, 0.8, 2.5};
+	sim_bgnbd(g, &truth, c, BIG_N);
+	clv_bgnbd m;
+	clv_fit fi;
+	rp_err e = {0};
+	double t0 = seconds();
+	if (clv_bgnbd_fit(c, BIG_N, &m, &fi, &e))
+		fail_msg("%s", e.msg);
+	print_message("BG/NBD on %d simulated customers from a sample's fit (%.3f s, %d iterations)\n", BIG_N,
+		      seconds() - t0, fi.iterations);
+	double grad[4], ll = clv_bgnbd_ll(&m, c, BIG_N, grad);
+	assert_true(fabs(ll - fi.ll) < 1e-6 * fabs(ll));
+	for (int i = 0; i < 4; i++) {
+		double *p = &m.r + i, keep = *p;
+		/* d ll / d log p, per customer */
+		assert_true(fabs(grad[i] * keep) / BIG_N < 1e-7);
+		for (int s = -1; s <= 1; s += 2) {
+			*p = keep * (1 + s * 1e-3);
+			assert_true(clv_bgnbd_ll(&m, c, BIG_N, NULL) < ll);
+		}
+		*p = keep;
+	}
+	recovered("BG/NBD", &m.r, &truth.r, fi.se, 4, 0.15);
+	free(c);
+	gsl_rng_free(g);
+}
+
 /* ---- errors ------------------------------------------------------------------- */
 
 static void test_errors(void **state)
@@ -727,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_predictions),
 		cmocka_unit_test(test_value),
 		cmocka_unit_test(test_simulated),
+		cmocka_unit_test(test_sampled_start),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests_name("clv", tests, NULL, NULL);
