@@ -21,8 +21,11 @@ int op_trust_record(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	/* The act as the ledger lists it, with its contact and where the relationship now stands. */
 	size_t i;
 	json_t *a;
-	json_array_foreach(json_object_get(t, "acts"), i, a) if (json_integer_value(json_object_get(a, "id")) == id)
+	*result = NULL;
+	json_array_foreach(json_object_get(t, "acts"), i, a)
 	{
+		if (json_integer_value(json_object_get(a, "id")) != id)
+			continue;
 		*result = json_copy(a);
 		json_object_set(*result, "contact", json_object_get(t, "contact"));
 		json_object_set(*result, "state", json_object_get(t, "state"));
