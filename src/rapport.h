@@ -355,6 +355,85 @@ int complaint_agenda(db *d, const char *owner, int64_t now, json_t **out, rp_err
 ** "currency", "by_currency"}}. */
 int complaint_report(db *d, const char *since, json_t **out, rp_err *e);
 
+/* ---- trust (core/trust.c): the ledger of the repeated game (seed 000) -- */
+
+/* company, client; cooperate, defect; gtft, tft, always-cooperate (NULL-ended) */
+extern const char *const trust_sides[];
+extern const char *const trust_acts[];
+extern const char *const trust_policies[];
+/* Days in which an act's weight halves, unless trust.half_life_days says
+** otherwise; the state reads the last 4 half-lives (the window). */
+#define TRUST_HALF_LIFE 90
+typedef struct trust_settings {
+	int64_t half_life_days;
+	const char *policy; /* one of trust_policies (static) */
+} trust_settings;
+int trust_settings_load(db *d, trust_settings *s, rp_err *e);
+/* Whether value may be trust.policy. */
+int trust_setting_check(const char *key, const char *value, rp_err *e);
+
+typedef struct trust_in {
+	int64_t contact_id;
+	const char *by;      /* the side that acted: company or client */
+	const char *act;     /* cooperate or defect */
+	const char *text;    /* what happened */
+	const char *on;      /* YYYY-MM-DD, not in the future; NULL: today */
+	int64_t interaction; /* the contact's interaction it came from; 0: none */
+	int64_t complaint;   /* the complaint it came from; 0: none */
+	const char *user;    /* who recorded it */
+} trust_in;
+/* Record one act (its own transaction, or a savepoint in the caller's). */
+int trust_record(db *d, const trust_in *in, int64_t *id, rp_err *e);
+/* The relationship from the ledger (definitions in core/trust.c):
+** {"contact": {"id", "name"}, "state", "score", "company_score",
+** "client_score", "recommendation": {"act", "why"}, "open_letdown": {"on",
+** "text", "id"} or null, "policy", "half_life_days", "acts": [{"id", "on",
+** "by", "act", "text", "interaction", "complaint"}...] newest first}.
+** lang ("ru" or else English) is the language of "why". */
+int trust_show(db *d, int64_t contact, const char *lang, json_t **out, rp_err *e);
+/* The same without "acts" for the card, or JSON null with no act: one
+** query on the contact's acts. */
+int trust_card(db *d, int64_t contact, const char *name, const char *lang, json_t **out, rp_err *e);
+/* The state alone ("mutual cooperation", "we let them down", ...). */
+int trust_state(db *d, int64_t contact, char state[24], rp_err *e);
+/* For the agenda: the clients (of owner's, or everyone's) we let down in
+** the window and have not made it good, oldest first: [{"contact": {"id",
+** "name"}, "state", "on", "text", "reason"}]. */
+int trust_agenda(db *d, const char *owner, const char *lang, json_t **out, rp_err *e);
+/* "we let them down on 3 Nov and have not made it good" (in lang) into buf. */
+const char *trust_letdown_reason(const char *on, const char *lang, char *buf, size_t size);
+
+/* ---- communities (core/community.c) ---------------------------------- */
+
+/* member, founder, organiser, guest (NULL-ended) */
+extern const char *const community_roles[];
+/* A new community; names are unique case-insensitively (RP_ECONFLICT). */
+int community_add(db *d, const char *name, const char *rules, const char *by, int64_t *id, rp_err *e);
+/* A community by its id or its name (any case): RP_ENOTFOUND otherwise. */
+int community_resolve(db *d, const char *ref, int64_t *id, rp_err *e);
+/* Join (role NULL: member; on NULL: today): RP_ECONFLICT when already a
+** member; leave: RP_ENOTFOUND when not one. */
+int community_join(db *d, int64_t community, int64_t contact, const char *role, const char *on, rp_err *e);
+int community_leave(db *d, int64_t community, int64_t contact, rp_err *e);
+/* {"communities": [{"id", "name", "rules", "members"}...]} by name. */
+int community_list(db *d, json_t **out, rp_err *e);
+/* {"id", "name", "rules", "created_at", "members": [{"contact": {"id",
+** "name"}, "role", "joined_on", "trust_state"}], "ties": [{"a", "b",
+** "kind"}]} (ties: the relations between members). */
+int community_show(db *d, int64_t id, json_t **out, rp_err *e);
+/* {"community": {"id", "name"}, "periods": [12 months to this one],
+** "cooperation_share": [share of cooperative acts of members, or null],
+** "acts": [n per period], "let_down": [{"contact", "on", "text"}],
+** "alerts": [{"contact", "why", "on", "touches", "at_risk": [{"id",
+** "name"}]}]} (definitions in core/community.c). */
+int community_health(db *d, int64_t id, json_t **out, rp_err *e);
+/* The members and their ties as a graph for the simulator: *n members,
+** their contact ids ascending in *ids, and the neighbours of member i
+** (indices into ids, ascending, each tie once whatever its kinds and
+** direction) at col[rowptr[i] .. rowptr[i+1]).  The caller frees the
+** three arrays (NULL when there are no members). */
+int community_graph(db *d, int64_t id, int64_t **ids, size_t *n, size_t **rowptr, size_t **col, rp_err *e);
+
 /* ---- search (core/search.c) ------------------------------------------- */
 
 /* Full-text search over contacts' names and notes, facts, interaction

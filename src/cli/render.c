@@ -477,6 +477,82 @@ static void complaint_report_text(FILE *f, json_t *r)
 		S(k, "currency") ? S(k, "currency") : "");
 }
 
+/* ---- trust and communities ------------------------------------------------- */
+
+static void contact_ref(FILE *f, json_t *c) { fprintf(f, "%s (#%lld)", S(c, "name"), I(c, "id")); }
+
+static void trust_text(FILE *f, json_t *r)
+{
+	json_t *rec = json_object_get(r, "recommendation"), *open = json_object_get(r, "open_letdown");
+	contact_ref(f, json_object_get(r, "contact"));
+	fprintf(f, ": %s, score %+.2f\n", S(r, "state"), json_number_value(json_object_get(r, "score")));
+	if (json_is_object(open))
+		fprintf(f, "  not made good: %s %s\n", S(open, "on"), S(open, "text"));
+	fprintf(f, "  %s (%s): %s\n", S(rec, "act"), S(r, "policy"), S(rec, "why"));
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(r, "acts"), i, a)
+	{
+		fprintf(f, "%6lld  %s  %-7s %-9s %s", I(a, "id"), S(a, "on"), S(a, "by"), S(a, "act"), S(a, "text"));
+		if (json_is_integer(json_object_get(a, "complaint")))
+			fprintf(f, " [complaint %lld]", I(a, "complaint"));
+		fputc('\n', f);
+	}
+}
+
+static void community_text(FILE *f, json_t *r)
+{
+	fprintf(f, "%s (#%lld): %zu member%s\n", S(r, "name"), I(r, "id"), json_array_size(json_object_get(r, "members")),
+		json_array_size(json_object_get(r, "members")) == 1 ? "" : "s");
+	if (S(r, "rules"))
+		fprintf(f, "  rules: %s\n", S(r, "rules"));
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(r, "members"), i, m)
+	{
+		fprintf(f, "  ");
+		contact_ref(f, json_object_get(m, "contact"));
+		fprintf(f, ", %s since %s: %s\n", S(m, "role"), S(m, "joined_on"), S(m, "trust_state"));
+	}
+	json_array_foreach(json_object_get(r, "ties"), i, m)
+		fprintf(f, "  tie: #%lld %s #%lld\n", I(m, "a"), S(m, "kind"), I(m, "b"));
+}
+
+static void health_text(FILE *f, json_t *r)
+{
+	size_t i;
+	json_t *v;
+	contact_ref(f, json_object_get(r, "community"));
+	fprintf(f, "\n  cooperation share by month:");
+	json_array_foreach(json_object_get(r, "periods"), i, v)
+	{
+		json_t *s = json_array_get(json_object_get(r, "cooperation_share"), i);
+		if (json_is_number(s))
+			fprintf(f, " %s %.0f%%", json_string_value(v), 100 * json_number_value(s));
+	}
+	fputc('\n', f);
+	json_array_foreach(json_object_get(r, "let_down"), i, v)
+	{
+		fprintf(f, "  let down: ");
+		contact_ref(f, json_object_get(v, "contact"));
+		fprintf(f, " on %s, not made good: %s\n", S(v, "on"), S(v, "text"));
+	}
+	json_array_foreach(json_object_get(r, "alerts"), i, v)
+	{
+		fprintf(f, "  ALERT ");
+		contact_ref(f, json_object_get(v, "contact"));
+		fprintf(f, ": %s on %s; tied to %lld member%s at risk:", S(v, "why"), S(v, "on"), I(v, "touches"),
+			I(v, "touches") == 1 ? "" : "s");
+		size_t k;
+		json_t *c;
+		json_array_foreach(json_object_get(v, "at_risk"), k, c) fprintf(f, "%s %s (#%lld)", k ? "," : "", S(c, "name"),
+									       I(c, "id"));
+		fputc('\n', f);
+	}
+	if (!json_array_size(json_object_get(r, "alerts")))
+		fprintf(f, "  no contagion alerts\n");
+}
+
 static void agenda(FILE *f, json_t *r)
 {
 	json_t *items = json_object_get(r, "items");
@@ -508,6 +584,15 @@ static void agenda(FILE *f, json_t *r)
 	{
 		json_t *c = json_object_get(it, "contact");
 		fprintf(f, "  %s (#%lld): %s\n", S(c, "name"), I(c, "id"), S(it, "reason"));
+	}
+	json_t *ts = json_object_get(r, "trust");
+	if (json_array_size(ts))
+		fprintf(f, "\nTrust: %zu client%s to make good\n", json_array_size(ts), json_array_size(ts) == 1 ? "" : "s");
+	json_array_foreach(ts, i, it)
+	{
+		fprintf(f, "  ");
+		contact_ref(f, json_object_get(it, "contact"));
+		fprintf(f, ": %s (%s)\n", S(it, "reason"), S(it, "text"));
 	}
 }
 
@@ -723,6 +808,29 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		json_array_foreach(json_object_get(r, "complaints"), i, v) complaint_text(f, v, 0);
 	} else if (!strcmp(n, "complaint report")) {
 		complaint_report_text(f, r);
+	} else if (!strcmp(n, "trust record")) {
+		fprintf(f, "%lld\n", I(r, "id"));
+	} else if (!strcmp(n, "trust show")) {
+		trust_text(f, r);
+	} else if (!strcmp(n, "community add")) {
+		fprintf(f, "%lld\n", I(r, "id"));
+	} else if (!strcmp(n, "community join") || !strcmp(n, "community leave")) {
+		json_t *k = json_object_get(r, "community");
+		if (S(r, "role"))
+			fprintf(f, "%s (#%lld) joined %s as %s on %s\n", S(json_object_get(r, "contact"), "name"),
+				I(json_object_get(r, "contact"), "id"), S(k, "name"), S(r, "role"), S(r, "joined_on"));
+		else
+			fprintf(f, "contact %lld left %s\n", I(json_object_get(r, "contact"), "id"), S(k, "name"));
+	} else if (!strcmp(n, "community list")) {
+		if (!json_array_size(json_object_get(r, "communities")))
+			fprintf(f, "no communities; add one with 'rapport community add NAME'\n");
+		json_array_foreach(json_object_get(r, "communities"), i, v)
+			fprintf(f, "%6lld  %-30s %lld member%s\n", I(v, "id"), S(v, "name"), I(v, "members"),
+				I(v, "members") == 1 ? "" : "s");
+	} else if (!strcmp(n, "community show")) {
+		community_text(f, r);
+	} else if (!strcmp(n, "community health")) {
+		health_text(f, r);
 	} else if (!strcmp(n, "value fit")) {
 		value_fit_text(f, r);
 	} else if (!strcmp(n, "value show")) {

@@ -409,7 +409,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		rc = source_cadence(&a, e);
 	/* Lessons are about the business, not a contact: they are listed
 	** apart, never ranked among the people. */
-	json_t *lessons = NULL, *panel = NULL, *complaints = NULL, *value = NULL;
+	json_t *lessons = NULL, *panel = NULL, *complaints = NULL, *value = NULL, *trust = NULL;
 	if (!rc)
 		rc = complaint_agenda(d, o->owner, rp_now(), &complaints, e);
 	if (!rc)
@@ -418,6 +418,9 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 	** from the touches (core/value_read.c). */
 	if (!rc)
 		rc = value_agenda(d, o->owner, o->lang, &value, e);
+	/* Clients we let down and have not made it good (core/trust.c). */
+	if (!rc)
+		rc = trust_agenda(d, o->owner, o->lang, &trust, e);
 	/* Interviews are not touches: they are listed apart too. */
 	if (!rc)
 		rc = panel_agenda(d, o->owner, a.day, o->lang, &panel, e);
@@ -433,6 +436,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 		json_decref(panel);
 		json_decref(complaints);
 		json_decref(value);
+		json_decref(trust);
 		goto out;
 	}
 	/* Completion may have added reasons: rank the chosen again. */
@@ -447,6 +451,7 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 			json_decref(panel);
 			json_decref(complaints);
 			json_decref(value);
+		json_decref(trust);
 			rc = rp_errf(e, RP_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -462,9 +467,9 @@ int agenda_build(db *d, const agenda_opts *o, json_t **out, rp_err *e)
 						       round(final_score(it) * 10) / 10, "reasons", sorted));
 	}
 	char date[11];
-	*out = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
+	*out = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "date", rp_date_format(o->date, date), "limit",
 			 (json_int_t)o->limit, "complaints", complaints, "items", items, "lessons", lessons, "panel",
-			 panel, "value", value);
+			 panel, "value", value, "trust", trust);
 	items = NULL;
 out:
 	json_decref(items);

@@ -95,6 +95,28 @@ static int from_interaction(db *d, const complaint_in *in, int64_t *at, const ch
 	return rc;
 }
 
+/* The trust ledger's act for a complaint (opened: our defection; made
+** good: our cooperation), on the day of at, inside the caller's
+** transaction: "<prefix>: <text>". */
+static int ledger_act(db *d, int64_t complaint, int64_t contact, int64_t interaction, const char *act,
+		      const char *prefix, const char *text, int64_t at, const char *by, rp_err *e)
+{
+	char day[11];
+	rp_buf b = {0};
+	rp_buf_printf(&b, "%s: %s", prefix, text);
+	if (b.oom) {
+		rp_buf_free(&b);
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	}
+	trust_in t = {.contact_id = contact, .by = "company", .act = act, .text = b.p,
+		      .on = rp_date_format(rp_civil_from_days(rp_day_of(at)), day), .interaction = interaction,
+		      .complaint = complaint, .user = by};
+	int64_t id;
+	int rc = trust_record(d, &t, &id, e);
+	rp_buf_free(&b);
+	return rc;
+}
+
 int complaint_open(db *d, const complaint_in *in, int64_t *id, rp_err *e)
 {
 	const char *channel = in->channel && *in->channel ? in->channel : NULL;
@@ -122,6 +144,9 @@ int complaint_open(db *d, const complaint_in *in, int64_t *id, rp_err *e)
 				"INSERT INTO complaint(contact_id, interaction_id, channel, body, opened_at, opened_by, duty)"
 				" VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6, $7) RETURNING id",
 				"iittitt", in->contact_id, in->from, channel ? channel : "ui", text, at, in->by, duty);
+	/* A complaint is our defection in the ledger, until a make-good answers it. */
+	if (!rc)
+		rc = ledger_act(d, *id, in->contact_id, in->from, "defect", "complaint", text, at, in->by, e);
 	free(text);
 	if (rc) {
 		db_rollback(d);
@@ -379,6 +404,12 @@ int complaint_resolve(db *d, int64_t id, const complaint_resolution *in, rp_err 
 			rc = rc == DB_DONE ? 0 : rc == DB_ROW ? rp_errf(e, RP_EDB, "unexpected row") : rc;
 			db_reset(s);
 		}
+	}
+	if (!rc && make_good) {
+		char *given = str_trim(make_good);
+		rc = given ? ledger_act(d, id, contact, 0, "cooperate", "made good", given, now, in->by, e)
+			   : rp_errf(e, RP_ENOMEM, "out of memory");
+		free(given);
 	}
 	if (rc) {
 		db_rollback(d);

@@ -446,6 +446,11 @@ static const char *const merge_sql[] = {
 	"UPDATE interaction SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE story SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE complaint SET contact_id = $1 WHERE contact_id = $2",
+	/* The ledger is both people's history with us; a membership moves
+	** unless keep is a member already (other's then goes with other). */
+	"UPDATE trust_act SET contact_id = $1 WHERE contact_id = $2",
+	"UPDATE community_member SET contact_id = $1 WHERE contact_id = $2 AND NOT EXISTS (SELECT 1 FROM"
+	" community_member k WHERE k.contact_id = $1 AND k.community_id = community_member.community_id)",
 	/* The consent history is the proof of what the person agreed to, and a
 	** link already sent to them must still work. */
 	"UPDATE consent SET contact_id = $1 WHERE contact_id = $2",
@@ -733,6 +738,12 @@ int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
 	if ((rc = value_card(d, id, NULL, &value, e)))
 		goto fail;
 	json_object_set_new(c, "value", value);
+
+	/* Where the relationship stands in the trust ledger: one query. */
+	json_t *trust;
+	if ((rc = trust_card(d, id, json_string_value(json_object_get(c, "name")), NULL, &trust, e)))
+		goto fail;
+	json_object_set_new(c, "trust", trust);
 
 	json_t *tl;
 	if ((rc = timeline_list(d, id, 20, &tl, e)))

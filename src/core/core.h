@@ -51,6 +51,14 @@ int story_kind_check(const char *kind, rp_err *e);
 ** its canonical form into buf, or RP_EINVAL. */
 int day_check(const char *what, const char *day, char buf[11], rp_err *e);
 
+/* The defections of side ("company" or "client") on or after since
+** (YYYY-MM-DD) that no later cooperation of that side answers (the
+** made-good rule of core/trust.c), the oldest per contact, oldest first,
+** of owner's contacts (NULL: all) and members of community (0: any):
+** [{"contact": {"id", "name"}, "on", "text", "act"}]. */
+int trust_standing(db *d, const char *side, const char *since, const char *owner, int64_t community, json_t **out,
+		   rp_err *e);
+
 /* ---- themes (core/similar.c), for the report (core/report.c) ---------- */
 
 typedef struct themes_q {

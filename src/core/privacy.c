@@ -699,6 +699,16 @@ static const section sections[] = {
 	 "iTtiiiitt", NULL},
 	{"cadence_stop", "SELECT at, by_user AS \"by\", note_interaction FROM cadence_stop WHERE contact_id = $1", "Tti",
 	 NULL},
+	/* The trust ledger: every act of either side in their relationship with us. */
+	{"trust_acts",
+	 "SELECT id, on_day AS \"on\", by_side AS \"by\", act, body AS text, interaction_id AS interaction,"
+	 " complaint_id AS complaint, recorded_at, by_user AS recorded_by FROM trust_act WHERE contact_id = $1"
+	 " ORDER BY on_day, id",
+	 "ittttiiTt", NULL},
+	{"communities",
+	 "SELECT m.community_id AS id, c.name, m.role, m.joined_on FROM community_member m"
+	 " JOIN community c ON c.id = m.community_id WHERE m.contact_id = $1 ORDER BY m.joined_on, c.id",
+	 "ittt", NULL},
 	{"consent",
 	 "SELECT id, channel, purpose, state, at, how, evidence, by_user AS \"by\" FROM consent WHERE contact_id = $1"
 	 " ORDER BY id",
@@ -753,7 +763,7 @@ int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e)
 ** commit. */
 static const char *const person_tables[] = {
 	"contact", "contact_channel", "contact_date", "contact_tag", "relation", "fact", "interaction",
-	"story", "story_tag", "panel", "complaint", "value_score", "cadence_stop", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
+	"story", "story_tag", "panel", "complaint", "value_score", "cadence_stop", "trust_act", "community_member", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
 
 typedef struct idv {
 	int64_t *v;

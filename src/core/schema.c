@@ -483,6 +483,48 @@ static const char m8_sql[] =
 	"  PRIMARY KEY (contact_id)"
 	");";
 
+/* The trust ledger and communities (seed 000: the repeated game of
+** cooperate or defect between the company and its clients).  trust_act is
+** one act of one side, on a day, with what happened and where it came from
+** (an interaction, a complaint: both kept when those go, the act stays).
+** The trust state, score and agenda read a contact's acts through
+** trust_act_contact and the company's defections through trust_act_side
+** (core/trust.c).  community names are unique case-insensitively through
+** name_key (folded as contact names are).  No column is REAL: the store
+** copy moves integers and text only. */
+static const char m9_sql[] =
+	"CREATE TABLE trust_act ("
+	"  id INTEGER PRIMARY KEY,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  by_side TEXT NOT NULL CHECK (by_side IN ('company', 'client')),"
+	"  act TEXT NOT NULL CHECK (act IN ('cooperate', 'defect')),"
+	"  body TEXT NOT NULL CHECK (length(body) > 0),"
+	"  on_day TEXT NOT NULL," /* 'YYYY-MM-DD' */
+	"  interaction_id INTEGER REFERENCES interaction(id) ON DELETE SET NULL,"
+	"  complaint_id INTEGER REFERENCES complaint(id) ON DELETE SET NULL,"
+	"  recorded_at INTEGER NOT NULL,"
+	"  by_user TEXT"
+	");"
+	"CREATE INDEX trust_act_contact ON trust_act(contact_id, on_day, id);"
+	"CREATE INDEX trust_act_side ON trust_act(by_side, act, on_day);"
+	"CREATE INDEX trust_act_complaint ON trust_act(complaint_id);"
+	"CREATE TABLE community ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL CHECK (length(name) > 0),"
+	"  name_key TEXT NOT NULL UNIQUE,"
+	"  rules TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  by_user TEXT"
+	");"
+	"CREATE TABLE community_member ("
+	"  community_id INTEGER NOT NULL REFERENCES community(id) ON DELETE CASCADE,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL,"
+	"  joined_on TEXT NOT NULL," /* 'YYYY-MM-DD' */
+	"  PRIMARY KEY (community_id, contact_id)"
+	");"
+	"CREATE INDEX community_member_contact ON community_member(contact_id);";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
@@ -492,6 +534,7 @@ const db_migration rp_migrations[] = {
 	{6, "stories by the day told", m6_sql, {NULL}, {NULL}},
 	{7, "complaints", m7_sql, {NULL}, {NULL}},
 	{8, "customer value", m8_sql, {NULL}, {NULL}},
+	{9, "trust ledger, communities", m9_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
 
@@ -527,6 +570,9 @@ const rp_table rp_tables[] = {
 	{"value_fit", {"id"}, {"id", "fitted_at", "customers", "repeat_buyers"}},
 	{"value_score", {"contact_id"}, {"contact_id", "fit_id", "clv", "p_alive", "p_alive_before", "expected_margin"}},
 	{"cadence_stop", {"contact_id"}, {"contact_id", "at", "note_interaction"}},
+	{"trust_act", {"id"}, {"id", "contact_id", "interaction_id", "complaint_id", "recorded_at"}},
+	{"community", {"id"}, {"id", "created_at"}},
+	{"community_member", {"community_id", "contact_id"}, {"community_id", "contact_id"}},
 	{"account", {"id"}, {"id", "disabled_at", "created_at"}},
 	{"session", {"id"}, {"id", "account_id", "created_at", "last_seen_at"}},
 	{"api_token", {"id"}, {"id", "account_id", "created_at", "last_used_at", "revoked_at"}},

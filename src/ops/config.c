@@ -34,6 +34,10 @@ static const struct {
 	 value_margin_rate_check},
 	{"value.rfm_bins", "quantile bins of the RFM scores, 2 to 9 (default 5)", 2, 9, NULL},
 	{"value.horizon_months", "months of the lifetime value's horizon (default 36)", 1, 120, NULL},
+	{"trust.half_life_days", "days in which a trust act's weight halves (default 90); the state reads 4 of them",
+	 1, 3650, NULL},
+	{"trust.policy", "the response to a client's acts: gtft (generous tit-for-tat, default), tft or"
+	 " always-cooperate", 0, 0, trust_setting_check},
 	{"optin.hours", "hours a signup's confirmation link works (default 48)", 1, 720, NULL},
 	{"public.url", "the address clients reach this server at, for the links in messages", 0, 0,
 	 outbox_setting_check},

@@ -184,6 +184,66 @@ const op ops_table[] = {
 	 {{"lesson", ARG_INT, ARG_POS | ARG_REQ, "ID", "the lesson's id"}},
 	 NULL},
 
+	{"trust record", "record an act of one side in the trust ledger: cooperate or defect", ROLE_STAFF, OP_WRITE,
+	 "POST", "/api/v1/contacts/{contact}/trust", op_trust_record,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"by", ARG_STR, ARG_REQ, "company|client", "the side that acted"},
+	  {"act", ARG_STR, ARG_REQ, "cooperate|defect", "what it did"},
+	  {"on", ARG_STR, 0, "DATE", "the day it happened, YYYY-MM-DD (default today)"},
+	  {"interaction", ARG_INT, 0, "ID", "the contact's interaction it came from"},
+	  {"text", ARG_STR, ARG_POS | ARG_REQ | ARG_REST, "TEXT", "what happened"}},
+	 "Prints the act's id.  \"delivered late and said nothing\" is a company defect, \"returned a\n"
+	 "worn dress as new\" a client defect, \"paid early\" or \"apologised and sent a replacement\"\n"
+	 "cooperation.  Complaints write their own acts: opening one is our defect, its make-good\n"
+	 "our cooperation.  Example:\n"
+	 "  rapport trust record Иванова --by company --act defect \"привезли на два дня позже\""},
+
+	{"trust show", "where the relationship stands: state, score, recommended response, the ledger", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/contacts/{contact}/trust", op_trust_show,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 "An act's weight halves every trust.half_life_days (90); the score is the weighted mean of\n"
+	 "+1 (cooperate) and -1 (defect).  The state reads the last four half-lives: we let them down\n"
+	 "(a defection of ours not made good by a later cooperation), they let us down (their latest\n"
+	 "act a defection), both (mutual defection), neither (mutual cooperation).  The response is\n"
+	 "trust.policy's: gtft (default) makes good our own, and defects only after two defections\n"
+	 "of theirs in a row; tft answers their latest act in kind; always-cooperate."},
+
+	{"community add", "add a community: a named group of clients with its own rules", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/communities", op_community_add,
+	 {{"name", ARG_STR, ARG_POS | ARG_REQ, "NAME", "its name, unique regardless of case"},
+	  {"rules", ARG_STR, 0, "TEXT", "the rules its members keep"}},
+	 "Prints the id.  Example:\n  rapport community add \"Книжный клуб\" --rules \"приходим вовремя\""},
+
+	{"community join", "make a client a member of a community", ROLE_STAFF, OP_WRITE, "POST",
+	 "/api/v1/communities/{community}/members", op_community_join,
+	 {{"community", ARG_STR, ARG_POS | ARG_REQ, "COMMUNITY", "its id or name"},
+	  {"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"role", ARG_STR, 0, "ROLE", "member (default), founder, organiser or guest"},
+	  {"on", ARG_STR, 0, "DATE", "the day they joined, YYYY-MM-DD (default today)"}},
+	 "A member already is refused (leave and join again to change the role)."},
+
+	{"community leave", "take a client out of a community", ROLE_STAFF, OP_WRITE, "DELETE",
+	 "/api/v1/communities/{community}/members/{contact}", op_community_leave,
+	 {{"community", ARG_STR, ARG_POS | ARG_REQ, "COMMUNITY", "its id or name"},
+	  {"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 NULL},
+
+	{"community list", "the communities, with how many members each has", ROLE_VIEWER, OP_READ | OP_CACHE, "GET",
+	 "/api/v1/communities", op_community_list, {{0}}, NULL},
+
+	{"community show", "a community: rules, members with their trust state, ties between them", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/communities/{community}", op_community_show,
+	 {{"community", ARG_STR, ARG_POS | ARG_REQ, "COMMUNITY", "its id or name"}},
+	 "Ties are the relations (family, friend, colleague, referred by) between two members."},
+
+	{"community health", "cooperation by month, members let down, contagion alerts", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/communities/{community}/health", op_community_health,
+	 {{"community", ARG_STR, ARG_POS | ARG_REQ, "COMMUNITY", "its id or name"}},
+	 "Cooperation share: of the members' acts (both sides) each month of the last twelve, the\n"
+	 "share that cooperated.  Let down: members with a defection of ours in the last 90 days not\n"
+	 "made good.  Alerts: such a member, or one whose own defection in the last 90 days stands,\n"
+	 "who is tied to other members (they are at risk), most ties first."},
+
 	{"panel add", "put a client on the panel, interviewed on a cadence (or change the cadence)", ROLE_STAFF, OP_WRITE,
 	 "PUT", "/api/v1/panel/{contact}", op_panel_add,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},

@@ -180,6 +180,14 @@ static void fill(db *d)
 	run_ok(d, "INSERT INTO value_score(contact_id, fit_id, clv, p_alive, p_alive_before, expected_margin, segment, detail)"
 		  " VALUES (1, 1, 1234567, 873000, NULL, -34000, 'at risk', '{\"rfm\": {\"r\": 2}}')");
 	run_ok(d, "INSERT INTO cadence_stop(contact_id, at, by_user, note_interaction) VALUES (2, 1790000200, 'tester', 2)");
+	/* an act of the client in the trust ledger (the complaint above wrote
+	** the company's, linked to its interaction), and a community with a member */
+	trust_in t = {.contact_id = b, .by = "client", .act = "cooperate", .text = "paid early", .on = "2026-09-01",
+		      .user = "tester"};
+	int64_t tid = 0, cid = 0;
+	assert_int_equal(trust_record(d, &t, &tid, &e), 0);
+	assert_int_equal(community_add(d, "Книжный клуб", "приходим вовремя", "tester", &cid, &e), 0);
+	assert_int_equal(community_join(d, cid, b, "founder", "2026-09-02", &e), 0);
 }
 
 static int64_t total_rows(db *d)
