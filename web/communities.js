@@ -88,7 +88,8 @@ async function communityView(root, ctx, ref) {
 	root.replaceChildren(h('header', { class: 'view-head' }, crumbs, heading), slot, healthSlot);
 	ctx.focus(heading);
 	const base = `/communities/${enc(ref)}`;
-	const [doc, health] = await Promise.all([viewData(ctx, slot, base, null, t('communities.unavailable')), viewData(ctx, healthSlot, `${base}/health`, null, t('health.unavailable'))]);
+	// A 404 here is most likely no such community: the server says which.
+	const [doc, health] = await Promise.all([viewData(ctx, slot, base), viewData(ctx, healthSlot, `${base}/health`, null, t('health.unavailable'))]);
 	if (!ctx.alive()) return;
 	heading.textContent = doc ? doc.name : health && health.community ? health.community.name : t('err.title');
 	if (doc) {
@@ -134,8 +135,8 @@ function memberRow(m, ctx, base, canWrite) {
 		'tr',
 		{ dataset: { contactId: String(c.id) } },
 		h('th', { scope: 'row' }, h('a', { href: `#/contact/${enc(c.id)}` }, c.name)),
-		h('td', { class: 'role' }, m.role || t('none')),
-		h('td', { class: 'joined' }, m.joined_on ? h('time', { datetime: m.joined_on }, fmtDay(m.joined_on)) : t('none')),
+		h('td', { class: 'role', dataset: { label: t('communities.role') } }, m.role || t('none')),
+		h('td', { class: 'joined', dataset: { label: t('communities.joined') } }, m.joined_on ? h('time', { datetime: m.joined_on }, fmtDay(m.joined_on)) : t('none')),
 		h('td', { class: 'trust' }, trustBadge(m.trust_state) || t('none')),
 	);
 	if (canWrite) {

@@ -62,6 +62,9 @@ export function trustSection(c, ctx) {
 		list.replaceChildren(...acts.map((a) => actItem(a)));
 		if (fresh !== undefined) list.querySelector(`[data-act-id="${CSS.escape(String(fresh))}"]`)?.classList.add('fresh');
 		none.hidden = acts.length > 0;
+		ledgerSlot.replaceChildren(none, list);
+		// The form stays where it is while the ledger is drawn again, so
+		// that it keeps the focus for the next act.
 		if (ctx.canWrite() && !form) {
 			form = recordForm(c, {
 				onSaved: (res) => {
@@ -69,8 +72,8 @@ export function trustSection(c, ctx) {
 					load(res && res.id !== undefined ? res.id : undefined);
 				},
 			});
+			s.appendChild(form);
 		}
-		ledgerSlot.replaceChildren(...[none, list, form].filter(Boolean));
 	};
 	load();
 	return s;
