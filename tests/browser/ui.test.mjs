@@ -2294,6 +2294,147 @@ describe('with the value and complaints backends', () => {
 	});
 });
 
+// ---- against the trust, communities and simulator backends ----------------------------
+// These need the ledger (the card's "trust", GET and POST
+// /contacts/{id}/trust, the agenda's "trust"), the communities routes
+// (GET and POST /communities, GET /communities/{c}, /communities/{c}/health,
+// POST and DELETE /communities/{c}/members) and GET /simulate/tournament,
+// /simulate/lattice and /simulate/community: they fail where those are not
+// there yet.
+
+describe('with the trust, communities and simulator backends', () => {
+	let communityName;
+
+	step('26a-trust-record-and-agenda', async () => {
+		assert.equal((await apiGet(`/contacts/${zedId}/trust`)).status, 200, 'GET /contacts/{id}/trust answers');
+		await page.goto(`${BASE}/#/contact/${zedId}`);
+		const s = page.locator('.trust-section');
+		const form = s.locator('form.trust-form');
+		await form.waitFor();
+		// We let them down: the ledger, the card and the agenda say so.
+		const words = `Delivered the coat late and said nothing ${XSS} ${Date.now()}`;
+		await form.getByLabel('Who acted').selectOption('company');
+		await form.getByLabel('What it was').selectOption('defect');
+		await form.getByLabel('What happened').fill(words);
+		await form.getByRole('button', { name: 'Record' }).click();
+		await s.locator('.trust-acts > li', { hasText: 'Delivered the coat late' }).waitFor();
+		let doc = (await apiGet(`/contacts/${zedId}/trust`)).body;
+		assert.equal(doc.acts[0].text, words, 'newest first');
+		assert.equal(doc.acts[0].by, 'company');
+		assert.equal(doc.acts[0].act, 'defect');
+		assert.equal(doc.state, 'we let them down');
+		assert.ok(doc.open_letdown, 'an open let-down');
+		await s.locator('.trust-letdown').waitFor();
+		assert.equal(await s.locator('.trust-acts > li').count(), doc.acts.length);
+		assert.equal(await s.locator('.trust-facts [data-trust=state] dd').innerText(), 'We let them down');
+		assert.equal(await s.locator('meter').getAttribute('value'), String(Math.max(-1, Math.min(1, doc.score))));
+		assert.equal(await s.locator('img').count(), 0);
+		const card = (await apiGet(`/contacts/${zedId}`)).body;
+		assert.equal(card.trust.state, doc.state, 'the card has its "trust"');
+		assert.ok(!('acts' in card.trust), 'without the acts');
+		const agenda = (await apiGet('/agenda?limit=30')).body;
+		const entry = (agenda.trust || []).find((x) => x.contact.id === zedId);
+		assert.ok(entry, 'the let-down is on the agenda');
+		await page.goto(`${BASE}/#/agenda`);
+		const item = page.locator('.agenda-trust-section .trust-item', { has: page.getByRole('link', { name: MARKUP_NAME, exact: true }) });
+		await item.waitFor();
+		assert.equal(await item.locator('.trust-reason').innerText(), entry.reason);
+		// Made good: the state moves on and the let-down is closed.
+		await page.goto(`${BASE}/#/contact/${zedId}`);
+		await form.waitFor();
+		await form.getByLabel('Who acted').selectOption('company');
+		await form.getByLabel('What it was').selectOption('cooperate');
+		await form.getByLabel('What happened').fill('Apologised and sent a replacement at once');
+		await form.getByRole('button', { name: 'Record' }).click();
+		await s.locator('.trust-acts > li', { hasText: 'Apologised and sent' }).waitFor();
+		doc = (await apiGet(`/contacts/${zedId}/trust`)).body;
+		assert.equal(doc.open_letdown, null, 'made good');
+		await s.locator('.trust-letdown').waitFor({ state: 'detached' });
+		assert.equal(await s.locator('.trust-facts [data-trust=state] dd').innerText(), await page.evaluate((st) => ({ 'mutual cooperation': 'Mutual cooperation', 'we let them down': 'We let them down', 'they let us down': 'They let us down', 'mutual defection': 'Mutual defection', 'no history': 'No history' })[st], doc.state));
+		assert.ok(!((await apiGet('/agenda?limit=30')).body.trust || []).some((x) => x.contact.id === zedId), 'off the agenda');
+	});
+
+	step('26b-community-found-join-health-leave', async () => {
+		assert.equal((await apiGet('/communities')).status, 200, 'GET /communities answers');
+		communityName = `Tailors circle ${Date.now()}`;
+		await page.goto(`${BASE}/#/communities`);
+		const add = page.locator('form.community-form');
+		await add.getByLabel('Name').fill(communityName);
+		await add.getByLabel('Rules').fill('Pay on time; <b>tell us</b> first');
+		await add.getByRole('button', { name: 'Found it' }).click();
+		await page.getByRole('heading', { level: 1, name: communityName }).waitFor();
+		assert.equal(await page.locator('.community-rules').innerText(), 'Pay on time; <b>tell us</b> first');
+		// Zed joins, by number, as the founder.
+		const join = page.locator('form.join-form');
+		await join.getByLabel('Client').fill(String(zedId));
+		await join.getByLabel('Role').fill('founder');
+		await join.getByRole('button', { name: 'Add' }).click();
+		const row = page.locator(`table.members tbody tr[data-contact-id="${zedId}"]`);
+		await row.waitFor();
+		const show = (await apiGet(`/communities/${encodeURIComponent(communityName)}`)).body;
+		const m = show.members.find((x) => x.contact.id === zedId);
+		assert.ok(m, 'stored as a member');
+		assert.equal(m.role, 'founder');
+		assert.equal(await row.locator('td.role').innerText(), 'founder');
+		// Health, as the server measures it.
+		const health = (await apiGet(`/communities/${encodeURIComponent(communityName)}/health`)).body;
+		await page.locator('.health-section').waitFor();
+		assert.equal(await page.locator('.contagion-alert').count(), health.alerts.length);
+		assert.equal(await page.locator('.letdown-item').count(), health.let_down.length);
+		if (health.periods.length) await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.cooperation-chart canvas')));
+		await noGaps();
+		// In the list.
+		await nav('Communities').click();
+		await page.locator('.community-item', { hasText: communityName }).waitFor();
+		// Leaving.
+		await page.locator('.community-item', { hasText: communityName }).getByRole('link').click();
+		await row.getByRole('button', { name: `Leave: ${MARKUP_NAME}` }).click();
+		await row.waitFor({ state: 'detached' });
+		assert.ok(!(await apiGet(`/communities/${encodeURIComponent(communityName)}`)).body.members.some((x) => x.contact.id === zedId), 'left');
+		// Back in, for the simulation.
+		assert.equal((await apiSend('POST', `/communities/${encodeURIComponent(communityName)}/members`, { contact: String(zedId) })).status, 200);
+	});
+
+	step('26c-simulator', async () => {
+		// The bounds checked in the page are the server's.
+		for (const q of ['lattice?size=1001&b=1.9&generations=10', 'lattice?size=50&b=1.9&generations=1001', 'lattice?size=50&b=1&generations=10', 'tournament?rounds=10001', 'tournament?w=1', 'tournament?noise=0.5', 'tournament?payoffs=3,5,1,0']) {
+			assert.equal((await apiGet(`/simulate/${q}`)).status, 400, `${q} is refused`);
+		}
+		const doc = (await apiGet('/simulate/tournament?rounds=200&payoffs=5%2C3%2C1%2C0')).body;
+		await nav('Simulator').click();
+		await page.locator('form.tournament-form').getByRole('button', { name: 'Run' }).click();
+		const rows = page.locator('table.scores tbody tr');
+		await rows.first().waitFor();
+		assert.equal(await rows.count(), doc.strategies.length);
+		const best = doc.strategies.slice().sort((a, b) => b.mean_per_round - a.mean_per_round)[0];
+		assert.equal(await rows.first().getAttribute('data-strategy'), best.name);
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.scores-chart canvas')));
+		// Nowak & May: the chart is the server's share per generation.
+		const lattice = (await apiGet('/simulate/lattice?size=50&b=1.9&generations=20&seed=3')).body;
+		const lf = page.locator('form.lattice-form');
+		await lf.getByLabel('Side').fill('50');
+		await lf.getByLabel('b (a defector’s gain)').fill('1.9');
+		await lf.getByLabel('Generations').fill('20');
+		await lf.getByLabel('Seed (optional)').fill('3');
+		await lf.getByRole('button', { name: 'Run' }).click();
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.lattice-chart canvas')));
+		const data = await page.evaluate(() => window.Chart.getChart(document.querySelector('.lattice-chart canvas')).data.datasets[0].data);
+		assert.deepEqual(data, lattice.share);
+		// The community with one member starting to cheat, answered by a policy.
+		const cf = page.locator('form.community-sim-form');
+		await cf.getByLabel('Community').selectOption(communityName);
+		await cf.getByLabel('Our policy').selectOption('tft');
+		await cf.getByLabel('Generations').fill('10');
+		await cf.getByRole('button', { name: 'Run' }).click();
+		const outcome = page.locator('.community-result .sim-outcome');
+		await outcome.waitFor();
+		const sim = (await apiGet(`/simulate/community?name=${encodeURIComponent(communityName)}&policy=tft&generations=10`)).body;
+		assert.equal(sim.policy, 'tft');
+		assert.match(await page.locator('.community-result .sim-head').innerText(), new RegExp(`${sim.members} members?, our policy Tit-for-tat`));
+		await noGaps();
+	});
+});
+
 step('22-session-ends', async () => {
 	await page.goto(`${BASE}/#/agenda`);
 	await page.locator('.agenda-item').first().waitFor();
