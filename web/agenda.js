@@ -1,6 +1,7 @@
 // Today's agenda: complaints waiting for an answer on top of everything;
 // the people to reach, each with the reasons, and one-click actions (log a
-// touch; mark a follow-up done); beside them valuable clients drifting away,
+// touch; mark a follow-up done); beside them the clients we let down and
+// have not made it good, valuable clients drifting away,
 // the panel clients whose turn to be asked has come, and the lessons under
 // way.
 
@@ -13,6 +14,7 @@ import { filterForm, touchForm } from './forms.js';
 import { t, tn } from './i18n.js';
 import { lessonItem } from './lessons.js';
 import { kindBadge } from './stories.js';
+import { agendaTrust } from './trust.js';
 import { agendaValue } from './value.js';
 
 export async function agendaView(root, ctx, params) {
@@ -51,9 +53,9 @@ export async function agendaView(root, ctx, params) {
 	// Complaints waiting for an answer come before anything else.
 	const complaints = agendaComplaints(doc.complaints, ctx);
 	if (complaints) complaintsSlot.replaceChildren(complaints);
-	// The clients drifting away, the panel and the lessons stand apart
+	// The let-downs, the clients drifting away, the panel and the lessons stand apart
 	// from the people to reach.
-	const blocks = [agendaValue(doc.value), panelBlock(doc.panel), lessonsBlock(doc.lessons, ctx)].filter(Boolean);
+	const blocks = [agendaTrust(doc.trust), agendaValue(doc.value), panelBlock(doc.panel), lessonsBlock(doc.lessons, ctx)].filter(Boolean);
 	side.prepend(...blocks);
 	side.classList.toggle('has-blocks', blocks.length > 0);
 	const items = doc.items || [];

@@ -3,10 +3,12 @@
 //   #/funnel[?from=&to=]  #/stories[?kind=&contact=&limit=]  #/stories/report[?since=&by=]
 //   #/stories/themes[?since=]  #/lessons[?status=&mine=1]  #/lessons/ID
 //   #/contact/ID?letgo=1  #/complaints[?since=]  #/value
+//   #/communities  #/communities/NAME-or-ID  #/simulate[?community=]
 
 import { agendaView } from './agenda.js';
 import { api, setCsrf, whenUnauthenticated } from './api.js';
 import { cardView } from './card.js';
+import { communitiesView } from './communities.js';
 import { complaintsView } from './complaints.js';
 import { destroyCharts } from './charts.js';
 import { contactsView } from './contacts.js';
@@ -17,6 +19,7 @@ import { LANGS, lang, setLang, t, waitText } from './i18n.js';
 import { lessonsView } from './lessons.js';
 import { reportView, themesView } from './report.js';
 import { searchView } from './search.js';
+import { simulateView } from './simulate.js';
 import { storiesView } from './stories.js';
 import { valueView } from './value.js';
 
@@ -43,6 +46,8 @@ function renderShell(route) {
 		['lessons', '#/lessons', t('nav.lessons')],
 		['complaints', '#/complaints', t('nav.complaints')],
 		['value', '#/value', t('nav.value')],
+		['communities', '#/communities', t('nav.communities')],
+		['simulate', '#/simulate', t('nav.simulate')],
 		['funnel', '#/funnel', t('nav.funnel')],
 	];
 	const langSelect = h('select', { id: 'lang', name: 'lang' }, Object.entries(LANGS).map(([k, name]) => h('option', { value: k, lang: k }, name)));
@@ -125,7 +130,7 @@ function render() {
 	};
 	renderShell(route.name);
 	main.className = `view view-${route.name}`;
-	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title', stories: 'stories.title', lessons: 'lessons.title', complaints: 'complaints.title', value: 'value.title' };
+	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title', stories: 'stories.title', lessons: 'lessons.title', complaints: 'complaints.title', value: 'value.title', communities: 'communities.title', simulate: 'sim.title' };
 	document.title = `${t(titles[route.name] || 'app.name')} · rapport`;
 	switch (route.name) {
 		case 'login':
@@ -150,6 +155,10 @@ function render() {
 			return complaintsView(main, ctx, route.params);
 		case 'value':
 			return valueView(main, ctx);
+		case 'communities':
+			return communitiesView(main, ctx, route.params, route.arg);
+		case 'simulate':
+			return simulateView(main, ctx, route.params);
 		default: {
 			const hd = h('h1', { tabindex: '-1' }, t('err.title'));
 			main.replaceChildren(hd, errorBox({ status: 404, code: 'not_found', message: t('err.notFound') }));

@@ -11,6 +11,7 @@ import { privacySection } from './privacy.js';
 import { ladderSections } from './ladder.js';
 import { storiesSection } from './stories.js';
 import { complaintsSection } from './complaints.js';
+import { cardCommunities, trustSection } from './trust.js';
 import { valueSection } from './value.js';
 
 // params: letgo=1 opens the graceful let-go form of a negative client.
@@ -113,8 +114,8 @@ export async function cardView(root, ctx, contactRef, params) {
 		h(
 			'div',
 			{ class: 'card-layout' },
-			h('div', { class: 'card-main' }, factsSection, complaintsSection(c, ctx), storiesSection(c, ctx), timelineSection),
-			h('div', { class: 'card-side' }, value, ...ladderSections(c, ctx), channels(c), datesSection(c), relations(c), privacySection(c, ctx)),
+			h('div', { class: 'card-main' }, factsSection, trustSection(c, ctx), complaintsSection(c, ctx), storiesSection(c, ctx), timelineSection),
+			h('div', { class: 'card-side' }, value, ...ladderSections(c, ctx), channels(c), datesSection(c), relations(c), cardCommunities(c), privacySection(c, ctx)),
 		),
 	);
 	if (params && params.get('letgo') === '1' && value && value.openLetgo) value.openLetgo();

@@ -236,3 +236,46 @@ export async function drawDistribution(parts, edges, counts, currency) {
 	parts.canvas.setAttribute('aria-label', sentence);
 	return bars(parts.canvas, labels, counts, { label: t('value.clients') });
 }
+
+// Shares from 0 to 1 along a line, one per label (a period, a generation);
+// null leaves a gap.  series: [{label, data}]; sentence says it in words.
+const LINE_COLORS = ['#2f6f5e', '#c2410c', '#2563eb', '#7c3aed'];
+
+export async function drawShares(parts, labels, series, sentence) {
+	parts.summary.textContent = sentence;
+	parts.canvas.setAttribute('aria-label', sentence);
+	const pct = new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 0 });
+	const scales = axes({});
+	scales.y = { ...scales.y, min: 0, max: 1, ticks: { ...scales.y.ticks, precision: undefined, callback: (v) => pct.format(v) } };
+	return draw(parts.canvas, {
+		type: 'line',
+		data: {
+			labels,
+			datasets: series.map((s, i) => ({
+				label: s.label,
+				data: s.data,
+				borderColor: LINE_COLORS[i % LINE_COLORS.length],
+				backgroundColor: LINE_COLORS[i % LINE_COLORS.length],
+				pointRadius: labels.length > 60 ? 0 : 2,
+				borderWidth: 2,
+				spanGaps: false,
+				tension: 0,
+			})),
+		},
+		options: {
+			responsive: true,
+			maintainAspectRatio: false,
+			animation: false,
+			locale: locale(),
+			plugins: { legend: { display: series.length > 1, position: 'bottom' }, tooltip: { enabled: true } },
+			scales,
+		},
+	});
+}
+
+// Scores side by side, the best on top.
+export async function drawScores(parts, labels, values, sentence, label) {
+	parts.summary.textContent = sentence;
+	parts.canvas.setAttribute('aria-label', sentence);
+	return bars(parts.canvas, labels, values, { horizontal: true, label });
+}

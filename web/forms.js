@@ -20,14 +20,14 @@ export function missing(...inputs) {
 	return empty.length > 0;
 }
 
-// Runs a submission: disables the form while the request runs and shows the
-// error inside the form.
-export async function submitting(form, errSlot, run) {
+// Runs a submission: disables the form while the request runs (its button
+// saying busy) and shows the error inside the form.
+export async function submitting(form, errSlot, run, busy = t('saving')) {
 	const buttons = form.querySelectorAll('button, input, select, textarea');
 	const submit = form.querySelector('button[type=submit]');
 	const label = submit ? submit.textContent : '';
 	buttons.forEach((b) => (b.disabled = true));
-	if (submit) submit.textContent = t('saving');
+	if (submit) submit.textContent = busy;
 	errSlot.replaceChildren();
 	try {
 		return await run();

@@ -1532,6 +1532,583 @@ step('17f-phone-and-russian', async () => {
 	}
 }, { autoShot: false });
 
+// ---- trust, communities and the simulator, drawn -------------------------------------
+// The ledger, the communities and the simulator are built alongside: here
+// the page's requests for them are answered by a stand-in keeping its
+// documents in the shapes agreed for them (docs of issue 8), so that the
+// drawing, the forms and the checks are tested whatever this server has.
+// The same pages against the real routes are in the group further down.
+
+// fake.trust[id]: the card's "trust" (absent: the card as the server has
+// it); fake.acts[id]: the ledger; fake.communities, fake.shows[ref],
+// fake.health[ref], fake.agenda, fake.sim[kind]; fake.sent every change,
+// fake.asked every read; fake.fail[path] answers that path with {status, error}.
+function issue8Fake() {
+	const fake = { trust: {}, acts: {}, communities: [], shows: {}, health: {}, agenda: null, sim: {}, sent: [], asked: [], fail: {}, nextId: 700 };
+	const json = (route, body, status = 200) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+	const mine = (url) => /^\/api\/v1\/(agenda|communities(\/.*)?|simulate\/.*|contacts\/\d+(\/trust)?)$/.test(url.pathname);
+	const handler = async (route) => {
+		const req = route.request();
+		const url = new URL(req.url());
+		const path = url.pathname.replace(/^\/api\/v1/, '');
+		const method = req.method();
+		const failure = fake.fail[path];
+		if (method !== 'GET') fake.sent.push({ method, path, body: req.postDataJSON() });
+		else fake.asked.push(`${path}${url.search}`);
+		if (failure) return json(route, { error: failure.error }, failure.status);
+		let m;
+		if (method === 'GET' && (m = /^\/contacts\/(\d+)$/.exec(path))) {
+			const res = await route.fetch();
+			const card = await res.json();
+			if (m[1] in fake.trust) card.trust = fake.trust[m[1]];
+			return route.fulfill({ response: res, json: card });
+		}
+		if (method === 'GET' && path === '/agenda') {
+			const res = await route.fetch();
+			return route.fulfill({ response: res, json: { ...(await res.json()), ...(fake.agenda || {}) } });
+		}
+		if ((m = /^\/contacts\/(\d+)\/trust$/.exec(path))) {
+			const id = m[1];
+			const acts = (fake.acts[id] = fake.acts[id] || []);
+			if (method === 'POST') {
+				const body = req.postDataJSON();
+				const act = { id: fake.nextId++, on: body.on || '2026-11-20', by: body.by, act: body.act, text: body.text, interaction: null, complaint: null };
+				acts.unshift(act);
+				// A company defect not made good: we let them down.
+				if (body.by === 'company' && body.act === 'defect') fake.trust[id] = { ...(fake.trust[id] || {}), state: 'we let them down', score: -0.4, recommendation: { act: 'make good', why: 'we let them down and have not made it good' }, open_letdown: { on: act.on, text: act.text } };
+				return json(route, { id: act.id, ...act });
+			}
+			const tr = fake.trust[id];
+			return json(route, { contact: { id: Number(id), name: 'someone' }, ...(tr || { state: 'no history', score: 0, recommendation: { act: 'cooperate', why: 'nothing yet' }, open_letdown: null }), acts });
+		}
+		if (path === '/communities') {
+			if (method === 'POST') {
+				const body = req.postDataJSON();
+				const c = { id: fake.nextId++, name: body.name, rules: body.rules || null, members: 0 };
+				fake.communities.push(c);
+				fake.shows[String(c.id)] = { id: c.id, name: c.name, rules: c.rules, members: [], ties: [] };
+				fake.health[String(c.id)] = { community: { id: c.id, name: c.name }, periods: [], cooperation_share: [], let_down: [], alerts: [] };
+				return json(route, { id: c.id, name: c.name });
+			}
+			return json(route, { communities: fake.communities });
+		}
+		if ((m = /^\/communities\/([^/]+)(\/health|\/members(?:\/(\d+))?)?$/.exec(path))) {
+			const ref = decodeURIComponent(m[1]);
+			const show = fake.shows[ref];
+			if (!show) return json(route, { error: { code: 'not_found', message: `no community "${ref}"` } }, 404);
+			if (method === 'GET' && !m[2]) return json(route, show);
+			if (method === 'GET' && m[2] === '/health') return json(route, fake.health[ref]);
+			if (method === 'POST' && m[2] === '/members') {
+				const body = req.postDataJSON();
+				show.members.push({ contact: { id: 1, name: body.contact }, role: body.role || null, joined_on: body.on || '2026-11-20', trust_state: 'no history' });
+				return json(route, { community: show.id, contact: 1 });
+			}
+			if (method === 'DELETE' && m[3]) {
+				show.members = show.members.filter((x) => String(x.contact.id) !== m[3]);
+				return json(route, { left: true });
+			}
+		}
+		if (method === 'GET' && (m = /^\/simulate\/(tournament|lattice|community)$/.exec(path))) {
+			const doc = fake.sim[m[1]];
+			return json(route, typeof doc === 'function' ? doc(url.searchParams) : doc);
+		}
+		return route.fallback();
+	};
+	fake.start = () => page.route(mine, handler);
+	fake.stop = () => page.unroute(mine, handler);
+	return fake;
+}
+
+// Where trust stands with a client we let down.
+function letDownTrust(name) {
+	return {
+		contact: { id: zedId, name },
+		state: 'we let them down',
+		score: -0.35,
+		recommendation: { act: 'make good', why: `Generous tit-for-tat: always make good our own defection ${XSS}` },
+		open_letdown: { on: '2026-11-03', text: `Delivered the coat late and said nothing <b>at all</b>` },
+	};
+}
+
+function ledgerActs() {
+	return [
+		{ id: 51, on: '2026-11-03', by: 'company', act: 'defect', text: 'Delivered the coat late and said nothing <b>at all</b>', interaction: null, complaint: 812 },
+		{ id: 50, on: '2026-10-01', by: 'client', act: 'cooperate', text: `Paid early ${XSS}`, interaction: 4242, complaint: null },
+	];
+}
+
+function communityFixture() {
+	const zed = { id: zedId, name: MARKUP_NAME };
+	const ada = { id: 1, name: 'Ada <i>Second</i>' };
+	const bo = { id: 2, name: 'Bo Third' };
+	return {
+		show: {
+			id: 31,
+			name: 'Tailors’ <b>circle</b>',
+			rules: `Pay on time; tell us first when something is wrong.\nNo <script>alert(3)</script> in the rules`,
+			members: [
+				{ contact: zed, role: 'founder', joined_on: '2026-01-15', trust_state: 'we let them down' },
+				{ contact: ada, role: 'member <i>x</i>', joined_on: '2026-03-02', trust_state: 'mutual cooperation' },
+				{ contact: bo, role: null, joined_on: '2026-05-20', trust_state: 'they let us down' },
+			],
+			ties: [
+				{ a: zedId, b: 1, kind: 'friend' },
+				{ a: zedId, b: 2, kind: 'referred-by' },
+			],
+		},
+		health: {
+			community: { id: 31, name: 'Tailors’ <b>circle</b>' },
+			periods: ['2026-08', '2026-09', '2026-10', '2026-11'],
+			cooperation_share: [1, null, 0.75, 0.5],
+			let_down: [{ contact: zed, on: '2026-11-03', text: `Late coat ${XSS}` }],
+			// Deliberately not in order: the page ranks them by touches.
+			alerts: [
+				{ contact: bo, why: 'they defected', on: '2026-10-10', touches: 1, at_risk: [zed] },
+				{ contact: zed, why: 'we let them down', on: '2026-11-03', touches: 2, at_risk: [ada, bo] },
+			],
+		},
+	};
+}
+
+const TOURNAMENT = {
+	strategies: [
+		{ name: 'alld', score: 520.4, mean_per_round: 2.602 },
+		{ name: 'tft', score: 600, mean_per_round: 3 },
+		{ name: 'gtft', score: 598.5, mean_per_round: 2.9925 },
+		{ name: 'random', score: 410, mean_per_round: 2.05 },
+	],
+	payoffs: { T: 5, R: 3, P: 1, S: 0 },
+	rounds: 200,
+	matches: 280,
+	gtft_forgiveness: 1 / 3,
+};
+
+step('25a-card-trust-drawn', async () => {
+	const fake = issue8Fake();
+	fake.trust[zedId] = letDownTrust(MARKUP_NAME);
+	fake.acts[zedId] = ledgerActs();
+	await fake.start();
+	try {
+		await visit(`#/contact/${zedId}`);
+		const s = page.locator('.trust-section');
+		await s.getByRole('heading', { level: 2, name: 'Trust' }).waitFor();
+		await s.locator('.trust-acts > li').first().waitFor();
+		assert.ok(fake.asked.includes(`/contacts/${zedId}/trust`), 'the ledger is asked for');
+		const fact = (k) => s.locator(`.trust-facts [data-trust=${k}] dd`).innerText();
+		assert.equal(await fact('state'), 'We let them down');
+		assert.equal(await s.locator('.badge.trust-we-let-them-down').count(), 1);
+		assert.equal(await fact('score'), '-0.35');
+		assert.equal(await s.locator('meter').getAttribute('value'), '-0.35');
+		assert.equal(await s.locator('meter').getAttribute('min'), '-1');
+		assert.match(await s.locator('meter').getAttribute('aria-label'), /from −1 to \+1/);
+		assert.equal(await fact('advice'), `Make it good\nGenerous tit-for-tat: always make good our own defection ${XSS}`);
+		// The let-down not made good stands out, with what happened as text.
+		const letdown = s.locator('.trust-letdown');
+		assert.equal(await letdown.locator('.letdown-line').innerText(), 'We let them down on 3 November 2026 and have not made it good');
+		assert.equal(await letdown.locator('.letdown-text').innerText(), 'Delivered the coat late and said nothing <b>at all</b>');
+		// The ledger, newest first: who, what, where it came from.
+		const acts = s.locator('.trust-acts > li');
+		assert.equal(await acts.count(), 2);
+		assert.match(await acts.nth(0).getAttribute('class'), /by-company act-defect/);
+		assert.match(await acts.nth(0).locator('.act-meta').innerText(), /3 November 2026\s*We\s*let down\s*from complaint 812/);
+		assert.match(await acts.nth(1).locator('.act-meta').innerText(), /1 October 2026\s*Client\s*kept faith\s*from touch 4242/);
+		assert.equal(await acts.nth(1).locator('.act-text').innerText(), `Paid early ${XSS}`);
+		assert.equal(await s.locator('img, b, script').count(), 0, 'words from data are text');
+		await noGaps('.trust-section');
+		await shot('25a-card-trust');
+
+		// Recording an act: what happened is required.
+		const form = s.locator('form.trust-form');
+		await form.getByRole('button', { name: 'Record' }).click();
+		assert.equal(await form.getByLabel('What happened').getAttribute('aria-invalid'), 'true');
+		assert.equal(fake.sent.length, 0, 'nothing was sent');
+		// By keyboard: who, what, the words, the day.
+		await form.getByLabel('Who acted').focus();
+		await page.keyboard.press('ArrowDown');
+		assert.equal(await form.getByLabel('Who acted').inputValue(), 'client');
+		await form.getByLabel('Who acted').selectOption('company');
+		await form.getByLabel('What it was').selectOption('cooperate');
+		const words = `Apologised and sent a <b>replacement</b> at once ${Date.now()}`;
+		await form.getByLabel('What happened').fill(words);
+		await form.getByLabel('On (optional)').fill('2026-11-05');
+		await form.getByRole('button', { name: 'Record' }).click();
+		await acts.first().locator('.act-text', { hasText: 'Apologised and sent' }).waitFor();
+		assert.deepEqual(fake.sent, [{ method: 'POST', path: `/contacts/${zedId}/trust`, body: { by: 'company', act: 'cooperate', text: words, on: '2026-11-05' } }]);
+		assert.equal(await acts.count(), 3);
+		assert.match(await acts.first().getAttribute('class'), /fresh/);
+		assert.equal(await form.getByLabel('What happened').inputValue(), '', 'ready for the next one');
+		assert.equal(await form.getByLabel('What happened').evaluate((el) => el === document.activeElement), true);
+		assert.equal(await s.locator('b').count(), 0);
+		// A company defect: the summary is drawn again from the server's answer.
+		fake.trust[zedId] = null;
+		fake.acts[zedId] = [];
+		await page.reload();
+		await s.locator('.trust-none', { hasText: 'No history yet' }).waitFor();
+		await s.locator('.trust-ledger-slot .empty', { hasText: 'No acts recorded yet.' }).waitFor();
+		assert.equal(await s.locator('.trust-facts, .trust-letdown, [role=alert]').count(), 0);
+		await form.getByLabel('What it was').selectOption('defect');
+		await form.getByLabel('What happened').fill('Delivered late and said nothing');
+		await form.getByRole('button', { name: 'Record' }).click();
+		await s.locator('.trust-letdown').waitFor();
+		assert.equal(await fact('state'), 'We let them down');
+		assert.equal(await s.locator('.trust-none').count(), 0);
+
+		// A refusal is shown in the form, and what was typed is kept.
+		fake.fail[`/contacts/${zedId}/trust`] = { status: 400, error: { code: 'invalid', message: '--on must be a day such as 2026-11-03' } };
+		await form.getByLabel('What happened').fill('Paid early');
+		await form.getByRole('button', { name: 'Record' }).click();
+		const alert = form.locator('[role=alert]');
+		await alert.waitFor();
+		assert.match(await alert.innerText(), /--on must be a day such as 2026-11-03[\s\S]*HTTP 400 · invalid/);
+		assert.equal(await form.getByLabel('What happened').inputValue(), 'Paid early');
+	} finally {
+		await fake.stop();
+	}
+	// A server without the ledger: the card says so calmly, with no form.
+	const without = issue8Fake();
+	without.trust[zedId] = null;
+	without.fail[`/contacts/${zedId}/trust`] = { status: 404, error: { code: 'not_found', message: 'no such route; see docs/API.md' } };
+	await without.start();
+	try {
+		await page.reload();
+		await page.locator('.trust-section .unavailable', { hasText: 'This server does not keep the trust ledger yet.' }).waitFor();
+		assert.equal(await page.locator('.trust-section [role=alert], form.trust-form').count(), 0);
+	} finally {
+		await without.stop();
+	}
+	// A card without "trust" (a server that keeps no ledger): no section.
+	const real = (await apiGet(`/contacts/${zedId}`)).body;
+	if (!('trust' in real)) {
+		await page.reload();
+		await page.getByRole('heading', { level: 2, name: 'Facts' }).waitFor();
+		assert.equal(await page.locator('.trust-section').count(), 0);
+	}
+});
+
+step('25b-agenda-trust-drawn', async () => {
+	const fake = issue8Fake();
+	fake.agenda = {
+		trust: [
+			{ contact: { id: zedId, name: MARKUP_NAME }, state: 'we let them down', on: '2026-11-03', text: `Late coat ${XSS}`, reason: 'we let her down on 3 Nov and have not made it good' },
+			{ contact: { id: 1, name: 'Ada Second' }, state: 'mutual defection', on: '2026-11-10', text: 'Wrong size', reason: 'we let him down on 10 Nov and have not made it good' },
+		],
+	};
+	await fake.start();
+	try {
+		await visit('#/agenda');
+		const block = page.locator('.agenda-side .agenda-trust-section');
+		await block.getByRole('heading', { level: 2, name: 'Let down and not made good' }).waitFor();
+		const items = block.locator('.trust-item');
+		assert.equal(await items.count(), 2);
+		assert.equal(await items.nth(0).getByRole('link').innerText(), MARKUP_NAME);
+		assert.equal(await items.nth(0).getByRole('link').getAttribute('href'), `#/contact/${zedId}`);
+		assert.equal(await items.nth(0).locator('.trust-reason').innerText(), 'we let her down on 3 Nov and have not made it good');
+		assert.equal(await items.nth(0).locator('.trust-text').innerText(), `Late coat ${XSS}`);
+		assert.match(await items.nth(1).locator('.item-head').innerText(), /Mutual defection/);
+		assert.equal(await block.locator('img, b').count(), 0);
+		await noGaps('.agenda-trust-section');
+		await shot('25b-agenda-trust');
+		fake.agenda = { trust: [] };
+		await page.reload();
+		await page.locator('.agenda-main:not([aria-busy])').waitFor();
+		assert.equal(await page.locator('.agenda-trust-section').count(), 0, 'empty: nothing');
+	} finally {
+		await fake.stop();
+	}
+});
+
+step('25c-communities-drawn', async () => {
+	const fake = issue8Fake();
+	const fx = communityFixture();
+	fake.communities = [{ id: 31, name: fx.show.name, rules: 'Pay on time', members: 3 }];
+	fake.shows['31'] = fx.show;
+	fake.health['31'] = fx.health;
+	await fake.start();
+	try {
+		await nav('Communities').click();
+		await page.waitForURL(/#\/communities$/);
+		await page.getByRole('heading', { level: 1, name: 'Communities' }).waitFor();
+		const item = page.locator('.community-item').first();
+		await item.waitFor();
+		assert.match(await item.innerText(), /Tailors’ <b>circle<\/b>\s*3 members\s*Pay on time/);
+		// Founding one: the name is required; then its page.
+		const add = page.locator('form.community-form');
+		await add.getByRole('button', { name: 'Found it' }).click();
+		assert.equal(await add.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+		assert.equal(fake.sent.length, 0);
+		await add.getByLabel('Name').fill('Brides of <i>2027</i>');
+		await add.getByLabel('Rules').fill('Recommend only what you wore');
+		await add.getByRole('button', { name: 'Found it' }).click();
+		await page.waitForURL(/#\/communities\/700$/);
+		await page.getByRole('heading', { level: 1, name: 'Brides of <i>2027</i>' }).waitFor();
+		assert.deepEqual(fake.sent, [{ method: 'POST', path: '/communities', body: { name: 'Brides of <i>2027</i>', rules: 'Recommend only what you wore' } }]);
+		await page.locator('.members-section .empty', { hasText: 'Nobody has joined yet.' }).waitFor();
+		await page.locator('.health-section .empty', { hasText: 'No acts between the members and us yet.' }).waitFor();
+
+		// One community: rules, members, health.
+		await visit('#/communities/31');
+		await page.getByRole('heading', { level: 1, name: fx.show.name }).waitFor();
+		assert.equal(await page.locator('.community-rules').innerText(), fx.show.rules);
+		assert.match(await page.locator('.community-links').innerText(), /3 members · 2 ties/);
+		const rows = page.locator('table.members tbody tr');
+		assert.equal(await rows.count(), 3);
+		assert.deepEqual((await rows.nth(0).locator('th, td').allInnerTexts()).slice(0, 4), [MARKUP_NAME, 'founder', '15 January 2026', 'We let them down']);
+		assert.deepEqual((await rows.nth(1).locator('th, td').allInnerTexts()).slice(0, 4), ['Ada <i>Second</i>', 'member <i>x</i>', '2 March 2026', 'Mutual cooperation']);
+		assert.equal((await rows.nth(2).locator('td.role').innerText()).trim(), '—');
+		// Health: the share of cooperative acts per period, a gap where none.
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.cooperation-chart canvas')));
+		const chart = await page.evaluate(() => {
+			const c = window.Chart.getChart(document.querySelector('.cooperation-chart canvas'));
+			return { type: c.config.type, labels: c.data.labels, data: c.data.datasets[0].data };
+		});
+		assert.deepEqual(chart, { type: 'line', labels: fx.health.periods, data: [1, null, 0.75, 0.5] });
+		assert.equal(await page.locator('.cooperation-chart .chart-summary').innerText(), 'Cooperative acts per period: 2026-08 100%, 2026-09 no acts, 2026-10 75%, 2026-11 50%');
+		assert.equal(await page.locator('.health-last').innerText(), 'Latest period: 50% of acts cooperative.');
+		// Contagion alerts, the one touching most first, with who is at risk.
+		const alerts = page.locator('.contagion-alert');
+		assert.equal(await alerts.count(), 2);
+		assert.match(await alerts.nth(0).locator('.item-head').innerText(), new RegExp(`${MARKUP_NAME.replace(/[<>/]/g, '.')}\\s*We let them down\\s*touches 2 members`));
+		assert.equal(await alerts.nth(0).locator('.at-risk').innerText(), 'At risk: Ada <i>Second</i>, Bo Third');
+		assert.equal(await alerts.nth(0).locator('.at-risk a').nth(1).getAttribute('href'), '#/contact/2');
+		assert.match(await alerts.nth(1).locator('.item-head').innerText(), /Bo Third\s*They defected\s*touches 1 member$/);
+		assert.match(await page.locator('.letdown-item').innerText(), /3 November 2026[\s\S]*Late coat <img/);
+		assert.equal(await page.locator('main img, main b, main i, main script').count(), 0, 'names, roles and rules are text');
+		await noGaps();
+		await shot('25c-community');
+
+		// Leaving, by its labelled button; joining, with the contact required.
+		await rows.nth(2).getByRole('button', { name: 'Leave: Bo Third' }).click();
+		await page.locator('table.members tbody tr').nth(2).waitFor({ state: 'detached' });
+		assert.deepEqual(fake.sent.at(-1), { method: 'DELETE', path: '/communities/31/members/2', body: null });
+		const join = page.locator('form.join-form');
+		await join.getByRole('button', { name: 'Add' }).click();
+		assert.equal(await join.getByLabel('Client').getAttribute('aria-invalid'), 'true');
+		await join.getByLabel('Client').fill('Bo');
+		await join.getByLabel('Role').fill('host');
+		await join.getByLabel('Joined on (optional)').fill('2026-11-01');
+		await join.getByRole('button', { name: 'Add' }).click();
+		await page.locator('table.members tbody tr', { hasText: 'host' }).waitFor();
+		assert.deepEqual(fake.sent.at(-1), { method: 'POST', path: '/communities/31/members', body: { contact: 'Bo', role: 'host', on: '2026-11-01' } });
+		// A refusal (no such client) is shown in the form.
+		fake.fail['/communities/31/members'] = { status: 404, error: { code: 'not_found', message: 'no contact matches "Nobody"' } };
+		await join.getByLabel('Client').fill('Nobody');
+		await join.getByRole('button', { name: 'Add' }).click();
+		await join.locator('[role=alert]', { hasText: 'no contact matches "Nobody"' }).waitFor();
+		assert.equal(await join.getByLabel('Client').inputValue(), 'Nobody');
+		delete fake.fail['/communities/31/members'];
+		// No such community: the server's 404, not a blank page.
+		await visit('#/communities/nowhere');
+		await page.locator('.community-slot [role=alert]', { hasText: 'no community "nowhere"' }).waitFor();
+	} finally {
+		await fake.stop();
+	}
+	await withoutRoutes(['/communities'], async () => {
+		await visit('#/communities');
+		await page.locator('.communities-slot .unavailable', { hasText: 'This server does not keep communities yet.' }).waitFor();
+		assert.equal(await page.locator('main [role=alert], form.community-form').count(), 0);
+	});
+});
+
+step('25d-simulator-drawn', async () => {
+	const fake = issue8Fake();
+	fake.communities = [{ id: 31, name: 'Tailors’ circle' }, { id: 32, name: 'Brides <b>2027</b>' }];
+	fake.sim.tournament = TOURNAMENT;
+	fake.sim.lattice = (q) => ({ size: Number(q.get('size')), b: Number(q.get('b')), generations: Number(q.get('generations')), share: Array.from({ length: Number(q.get('generations')) + 1 }, (_, i) => Math.max(0.32, 0.9 - i * 0.1)) });
+	fake.sim.community = { community: 'Tailors’ circle', policy: 'tft', members: 12, generations: 4, share: [1, 0.92, 0.92, 1, 1] };
+	await fake.start();
+	const simAsked = () => fake.asked.filter((x) => x.startsWith('/simulate/'));
+	try {
+		await nav('Simulator').click();
+		await page.waitForURL(/#\/simulate$/);
+		await page.getByRole('heading', { level: 1, name: 'Cooperation simulator' }).waitFor();
+
+		// The tournament: every bound checked before anything is asked.
+		const tf = page.locator('form.tournament-form');
+		const tries = [
+			['Rounds per match', '10001', /Rounds per match: at most 10,000/],
+			['Rounds per match', '2.5', /not a whole number/],
+			['w (chance of another round)', '1', /w \(chance of another round\): must be below 1/],
+			['w (chance of another round)', '-0.1', /at least 0/],
+			['Noise', '0.5', /Noise: must be below 0\.5/],
+			['Noise', 'lots', /“lots” is not a number/],
+		];
+		for (const [label, value, message] of tries) {
+			const input = tf.getByLabel(label, { exact: true });
+			const was = await input.inputValue();
+			await input.fill(value);
+			await tf.getByRole('button', { name: 'Run' }).click();
+			const alert = tf.locator('[role=alert]');
+			await alert.waitFor();
+			assert.match(await alert.innerText(), message);
+			assert.equal(await input.getAttribute('aria-invalid'), 'true');
+			assert.equal(await input.evaluate((el) => el === document.activeElement), true, 'the focus goes to the field to fix');
+			await input.fill(was);
+		}
+		await tf.getByLabel('T (temptation)').fill('3');
+		await tf.getByLabel('R (reward)').fill('5');
+		await tf.getByRole('button', { name: 'Run' }).click();
+		assert.match(await tf.locator('[role=alert]').innerText(), /not a prisoner’s dilemma/);
+		await tf.getByLabel('T (temptation)').fill('7');
+		await tf.getByLabel('R (reward)').fill('3');
+		await tf.getByRole('button', { name: 'Run' }).click();
+		assert.match(await tf.locator('[role=alert]').innerText(), /2R > T \+ S/);
+		assert.deepEqual(simAsked(), [], 'nothing out of bounds was asked');
+		await tf.getByLabel('T (temptation)').fill('5');
+		await tf.getByLabel('w (chance of another round)').fill('0.99');
+		await tf.getByLabel('Noise').fill('0.05');
+		await tf.getByLabel('Rounds per match').fill('2000');
+		await tf.getByRole('button', { name: 'Run' }).click();
+		const rows = page.locator('table.scores tbody tr');
+		await rows.first().waitFor();
+		assert.equal(await tf.locator('[role=alert]').count(), 0);
+		assert.deepEqual(simAsked(), ['/simulate/tournament?rounds=2000&w=0.99&noise=0.05&payoffs=5%2C3%2C1%2C0']);
+		// Ranked, best per round first.
+		assert.deepEqual(await rows.nth(0).locator('th, td').allInnerTexts(), ['1', 'Tit-for-tat', '600', '3']);
+		assert.deepEqual(await rows.nth(1).locator('th, td').allInnerTexts(), ['2', 'Generous tit-for-tat', '598.5', '2.993']);
+		assert.deepEqual(await rows.nth(3).locator('th, td').allInnerTexts(), ['4', 'Random', '410', '2.05']);
+		assert.match(await page.locator('.sim-notes').innerText(), /280 matches played · generous tit-for-tat forgives with probability 0\.333/);
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.scores-chart canvas')));
+		const bars = await page.evaluate(() => {
+			const c = window.Chart.getChart(document.querySelector('.scores-chart canvas'));
+			return { type: c.config.type, axis: c.options.indexAxis, labels: c.data.labels, data: c.data.datasets[0].data };
+		});
+		assert.deepEqual(bars, { type: 'bar', axis: 'y', labels: ['Tit-for-tat', 'Generous tit-for-tat', 'Always defect', 'Random'], data: [600, 598.5, 520.4, 410] });
+		// The server's refusal, as it said it.
+		fake.fail['/simulate/tournament'] = { status: 400, error: { code: 'invalid', message: '--rounds 2000 x --repetitions 10 is more than 2000000 rounds per match in all; ask for fewer' } };
+		await tf.getByRole('button', { name: 'Run' }).click();
+		const refused = tf.locator('[role=alert]');
+		await refused.waitFor();
+		assert.match(await refused.innerText(), /ask for fewer[\s\S]*HTTP 400 · invalid/);
+		assert.equal(await tf.getByRole('button', { name: 'Run' }).isEnabled(), true, 'the form can be sent again');
+		delete fake.fail['/simulate/tournament'];
+		await shot('25d-simulator-tournament');
+
+		// The lattice: the side, the generations and their product checked.
+		const lf = page.locator('form.lattice-form');
+		await lf.getByLabel('Side').fill('1001');
+		await lf.getByRole('button', { name: 'Run' }).click();
+		assert.match(await lf.locator('[role=alert]').innerText(), /Side: at most 1,000/);
+		await lf.getByLabel('Side').fill('1000');
+		await lf.getByLabel('Generations').fill('1000');
+		await lf.getByRole('button', { name: 'Run' }).click();
+		assert.match(await lf.locator('[role=alert]').innerText(), /more than 100,000,000 cell updates/);
+		await lf.getByLabel('b (a defector’s gain)').fill('1');
+		await lf.getByLabel('Generations').fill('1001');
+		await lf.getByRole('button', { name: 'Run' }).click();
+		const both = await lf.locator('[role=alert] li').allInnerTexts();
+		assert.deepEqual(both, ['b (a defector’s gain): must be above 1', 'Generations: at most 1,000'], 'every mistake at once');
+		assert.equal(simAsked().filter((x) => x.startsWith('/simulate/lattice')).length, 0);
+		await lf.getByLabel('Side').fill('200');
+		await lf.getByLabel('b (a defector’s gain)').fill('1.9');
+		await lf.getByLabel('Generations').fill('8');
+		await lf.getByLabel('Seed (optional)').fill('7');
+		await lf.getByRole('button', { name: 'Run' }).click();
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.lattice-chart canvas')));
+		assert.equal(simAsked().at(-1), '/simulate/lattice?size=200&b=1.9&generations=8&seed=7');
+		const line = await page.evaluate(() => {
+			const c = window.Chart.getChart(document.querySelector('.lattice-chart canvas'));
+			return { type: c.config.type, labels: c.data.labels, data: c.data.datasets[0].data.map((v) => Math.round(v * 100) / 100) };
+		});
+		assert.deepEqual(line, { type: 'line', labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8'], data: [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.32, 0.32, 0.32] });
+		assert.equal(await page.locator('.lattice-result .sim-outcome').innerText(), 'Cooperators: 90% at the start, 32% after 8 generations.');
+
+		// A community answered by a policy.
+		const cf = page.locator('form.community-sim-form');
+		await cf.waitFor();
+		assert.deepEqual(await cf.getByLabel('Community').locator('option').allInnerTexts(), ['Tailors’ circle', 'Brides <b>2027</b>']);
+		await cf.getByLabel('Our policy').selectOption('tft');
+		await cf.getByLabel('Generations').fill('4');
+		await cf.getByRole('button', { name: 'Run' }).click();
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.community-chart canvas')));
+		assert.equal(simAsked().at(-1), '/simulate/community?name=Tailors%E2%80%99+circle&policy=tft&generations=4');
+		assert.equal(await page.locator('.community-result .sim-head').innerText(), 'Tailors’ circle: 12 members, our policy Tit-for-tat.');
+		assert.equal(await page.locator('.community-result .sim-outcome').innerText(), 'Cooperators: 100% at the start, 100% after 4 generations.');
+		assert.equal(await page.locator('main b, main img').count(), 0);
+		await noGaps();
+		await shot('25d-simulator');
+		// From a community's page, that community is chosen.
+		await visit(`#/simulate?community=${encodeURIComponent('Brides <b>2027</b>')}`);
+		await page.locator('form.community-sim-form').waitFor();
+		assert.equal(await page.locator('form.community-sim-form').getByLabel('Community').inputValue(), 'Brides <b>2027</b>');
+	} finally {
+		await fake.stop();
+	}
+	// Without the communities list, the name is typed.
+	await withoutRoutes(['/communities'], async () => {
+		await visit('#/simulate');
+		const cf = page.locator('form.community-sim-form');
+		await cf.getByText('This server cannot list the communities: type the name.').waitFor();
+		await cf.getByRole('button', { name: 'Run' }).click();
+		assert.match(await cf.locator('[role=alert]').innerText(), /Community: required/);
+	});
+});
+
+step('25e-phone-and-russian', async () => {
+	const fake = issue8Fake();
+	const fx = communityFixture();
+	fake.trust[zedId] = letDownTrust(MARKUP_NAME);
+	fake.acts[zedId] = ledgerActs();
+	fake.communities = [{ id: 31, name: fx.show.name, members: 3 }];
+	fake.shows['31'] = fx.show;
+	fake.health['31'] = fx.health;
+	fake.sim.tournament = TOURNAMENT;
+	fake.agenda = { trust: [{ contact: { id: zedId, name: MARKUP_NAME }, state: 'we let them down', on: '2026-11-03', text: 'A very long story of a late coat '.repeat(6), reason: 'we let her down on 3 Nov and have not made it good' }] };
+	await fake.start();
+	await page.setViewportSize({ width: 375, height: 740 });
+	try {
+		await visit(`#/contact/${zedId}`);
+		await page.locator('.trust-acts > li').first().waitFor();
+		await fitsPhone('card with trust');
+		await shot('25e-phone-card-trust');
+		await visit('#/communities/31');
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.cooperation-chart canvas')));
+		await fitsPhone('community');
+		await shot('25e-phone-community');
+		await visit('#/simulate');
+		await page.locator('form.tournament-form').getByRole('button', { name: 'Run' }).click();
+		await page.locator('table.scores tbody tr').first().waitFor();
+		await page.locator('form.lattice-form').getByLabel('Side').fill('5000');
+		await page.locator('form.lattice-form').getByRole('button', { name: 'Run' }).click();
+		await page.locator('form.lattice-form [role=alert]').waitFor();
+		await fitsPhone('simulator');
+		await shot('25e-phone-simulator');
+		await visit('#/agenda');
+		await page.locator('.agenda-trust-section').waitFor();
+		await fitsPhone('agenda');
+		// In Russian.
+		await page.getByLabel('Language').selectOption('ru');
+		await page.locator('.agenda-trust-section').getByRole('heading', { level: 2, name: 'Подвели и не загладили вину' }).waitFor();
+		await nav('Сообщества').click();
+		await page.getByRole('heading', { level: 1, name: 'Сообщества' }).waitFor();
+		await page.locator('.community-item').first().waitFor();
+		assert.match(await page.locator('.community-item').first().innerText(), /3 участника/);
+		await visit('#/communities/31');
+		await page.locator('.alerts-section').getByRole('heading', { level: 2, name: 'Угроза заражения' }).waitFor();
+		assert.match(await page.locator('.contagion-alert').first().innerText(), /Мы подвели\s*связан с 2 участниками[\s\S]*Под угрозой: Ada/);
+		await nav('Симулятор').click();
+		await page.getByRole('heading', { level: 1, name: 'Симулятор сотрудничества' }).waitFor();
+		const lf = page.locator('form.lattice-form');
+		await lf.getByLabel('Сторона').fill('5000');
+		await lf.getByRole('button', { name: 'Запустить' }).click();
+		assert.match(await lf.locator('[role=alert]').innerText(), /Сторона: не больше 1\s000/);
+		await visit(`#/contact/${zedId}`);
+		const s = page.locator('.trust-section');
+		await s.getByRole('heading', { level: 2, name: 'Доверие' }).waitFor();
+		assert.equal(await s.locator('.letdown-line').innerText(), 'Мы подвели клиента 3 ноября 2026 г. и ещё не загладили вину');
+		assert.equal(await s.locator('.trust-facts [data-trust=state] dd').innerText(), 'Мы подвели клиента');
+		await s.locator('form.trust-form').getByLabel('Кто поступил').waitFor();
+		await fitsPhone('card in Russian');
+		await shot('25e-phone-card-russian');
+	} finally {
+		await page.setViewportSize({ width: 1280, height: 900 });
+		await fake.stop();
+		if ((await page.evaluate(() => document.documentElement.lang)) !== 'en') {
+			await page.evaluate(() => localStorage.setItem('rapport.lang', 'en'));
+			await page.reload();
+		}
+	}
+}, { autoShot: false });
+
 // ---- against the routes built alongside ------------------------------------------
 // These need GET /agenda's "panel", GET /stories/{id}/similar,
 // GET /stories/report and GET /stories/themes from the server: they fail
@@ -1714,6 +2291,147 @@ describe('with the value and complaints backends', () => {
 			const after = (await apiGet(`/contacts/${n.id}/interactions?limit=5`)).body.interactions;
 			assert.ok(after.some((it) => (it.summary || '').includes(note)), 'the note is on the timeline');
 		}
+	});
+});
+
+// ---- against the trust, communities and simulator backends ----------------------------
+// These need the ledger (the card's "trust", GET and POST
+// /contacts/{id}/trust, the agenda's "trust"), the communities routes
+// (GET and POST /communities, GET /communities/{c}, /communities/{c}/health,
+// POST and DELETE /communities/{c}/members) and GET /simulate/tournament,
+// /simulate/lattice and /simulate/community: they fail where those are not
+// there yet.
+
+describe('with the trust, communities and simulator backends', () => {
+	let communityName;
+
+	step('26a-trust-record-and-agenda', async () => {
+		assert.equal((await apiGet(`/contacts/${zedId}/trust`)).status, 200, 'GET /contacts/{id}/trust answers');
+		await page.goto(`${BASE}/#/contact/${zedId}`);
+		const s = page.locator('.trust-section');
+		const form = s.locator('form.trust-form');
+		await form.waitFor();
+		// We let them down: the ledger, the card and the agenda say so.
+		const words = `Delivered the coat late and said nothing ${XSS} ${Date.now()}`;
+		await form.getByLabel('Who acted').selectOption('company');
+		await form.getByLabel('What it was').selectOption('defect');
+		await form.getByLabel('What happened').fill(words);
+		await form.getByRole('button', { name: 'Record' }).click();
+		await s.locator('.trust-acts > li', { hasText: 'Delivered the coat late' }).waitFor();
+		let doc = (await apiGet(`/contacts/${zedId}/trust`)).body;
+		assert.equal(doc.acts[0].text, words, 'newest first');
+		assert.equal(doc.acts[0].by, 'company');
+		assert.equal(doc.acts[0].act, 'defect');
+		assert.equal(doc.state, 'we let them down');
+		assert.ok(doc.open_letdown, 'an open let-down');
+		await s.locator('.trust-letdown').waitFor();
+		assert.equal(await s.locator('.trust-acts > li').count(), doc.acts.length);
+		assert.equal(await s.locator('.trust-facts [data-trust=state] dd').innerText(), 'We let them down');
+		assert.equal(await s.locator('meter').getAttribute('value'), String(Math.max(-1, Math.min(1, doc.score))));
+		assert.equal(await s.locator('img').count(), 0);
+		const card = (await apiGet(`/contacts/${zedId}`)).body;
+		assert.equal(card.trust.state, doc.state, 'the card has its "trust"');
+		assert.ok(!('acts' in card.trust), 'without the acts');
+		const agenda = (await apiGet('/agenda?limit=30')).body;
+		const entry = (agenda.trust || []).find((x) => x.contact.id === zedId);
+		assert.ok(entry, 'the let-down is on the agenda');
+		await page.goto(`${BASE}/#/agenda`);
+		const item = page.locator('.agenda-trust-section .trust-item', { has: page.getByRole('link', { name: MARKUP_NAME, exact: true }) });
+		await item.waitFor();
+		assert.equal(await item.locator('.trust-reason').innerText(), entry.reason);
+		// Made good: the state moves on and the let-down is closed.
+		await page.goto(`${BASE}/#/contact/${zedId}`);
+		await form.waitFor();
+		await form.getByLabel('Who acted').selectOption('company');
+		await form.getByLabel('What it was').selectOption('cooperate');
+		await form.getByLabel('What happened').fill('Apologised and sent a replacement at once');
+		await form.getByRole('button', { name: 'Record' }).click();
+		await s.locator('.trust-acts > li', { hasText: 'Apologised and sent' }).waitFor();
+		doc = (await apiGet(`/contacts/${zedId}/trust`)).body;
+		assert.equal(doc.open_letdown, null, 'made good');
+		await s.locator('.trust-letdown').waitFor({ state: 'detached' });
+		assert.equal(await s.locator('.trust-facts [data-trust=state] dd').innerText(), await page.evaluate((st) => ({ 'mutual cooperation': 'Mutual cooperation', 'we let them down': 'We let them down', 'they let us down': 'They let us down', 'mutual defection': 'Mutual defection', 'no history': 'No history' })[st], doc.state));
+		assert.ok(!((await apiGet('/agenda?limit=30')).body.trust || []).some((x) => x.contact.id === zedId), 'off the agenda');
+	});
+
+	step('26b-community-found-join-health-leave', async () => {
+		assert.equal((await apiGet('/communities')).status, 200, 'GET /communities answers');
+		communityName = `Tailors circle ${Date.now()}`;
+		await page.goto(`${BASE}/#/communities`);
+		const add = page.locator('form.community-form');
+		await add.getByLabel('Name').fill(communityName);
+		await add.getByLabel('Rules').fill('Pay on time; <b>tell us</b> first');
+		await add.getByRole('button', { name: 'Found it' }).click();
+		await page.getByRole('heading', { level: 1, name: communityName }).waitFor();
+		assert.equal(await page.locator('.community-rules').innerText(), 'Pay on time; <b>tell us</b> first');
+		// Zed joins, by number, as the founder.
+		const join = page.locator('form.join-form');
+		await join.getByLabel('Client').fill(String(zedId));
+		await join.getByLabel('Role').fill('founder');
+		await join.getByRole('button', { name: 'Add' }).click();
+		const row = page.locator(`table.members tbody tr[data-contact-id="${zedId}"]`);
+		await row.waitFor();
+		const show = (await apiGet(`/communities/${encodeURIComponent(communityName)}`)).body;
+		const m = show.members.find((x) => x.contact.id === zedId);
+		assert.ok(m, 'stored as a member');
+		assert.equal(m.role, 'founder');
+		assert.equal(await row.locator('td.role').innerText(), 'founder');
+		// Health, as the server measures it.
+		const health = (await apiGet(`/communities/${encodeURIComponent(communityName)}/health`)).body;
+		await page.locator('.health-section').waitFor();
+		assert.equal(await page.locator('.contagion-alert').count(), health.alerts.length);
+		assert.equal(await page.locator('.letdown-item').count(), health.let_down.length);
+		if (health.periods.length) await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.cooperation-chart canvas')));
+		await noGaps();
+		// In the list.
+		await nav('Communities').click();
+		await page.locator('.community-item', { hasText: communityName }).waitFor();
+		// Leaving.
+		await page.locator('.community-item', { hasText: communityName }).getByRole('link').click();
+		await row.getByRole('button', { name: `Leave: ${MARKUP_NAME}` }).click();
+		await row.waitFor({ state: 'detached' });
+		assert.ok(!(await apiGet(`/communities/${encodeURIComponent(communityName)}`)).body.members.some((x) => x.contact.id === zedId), 'left');
+		// Back in, for the simulation.
+		assert.equal((await apiSend('POST', `/communities/${encodeURIComponent(communityName)}/members`, { contact: String(zedId) })).status, 200);
+	});
+
+	step('26c-simulator', async () => {
+		// The bounds checked in the page are the server's.
+		for (const q of ['lattice?size=1001&b=1.9&generations=10', 'lattice?size=50&b=1.9&generations=1001', 'lattice?size=50&b=1&generations=10', 'tournament?rounds=10001', 'tournament?w=1', 'tournament?noise=0.5', 'tournament?payoffs=3,5,1,0']) {
+			assert.equal((await apiGet(`/simulate/${q}`)).status, 400, `${q} is refused`);
+		}
+		const doc = (await apiGet('/simulate/tournament?rounds=200&payoffs=5%2C3%2C1%2C0')).body;
+		await nav('Simulator').click();
+		await page.locator('form.tournament-form').getByRole('button', { name: 'Run' }).click();
+		const rows = page.locator('table.scores tbody tr');
+		await rows.first().waitFor();
+		assert.equal(await rows.count(), doc.strategies.length);
+		const best = doc.strategies.slice().sort((a, b) => b.mean_per_round - a.mean_per_round)[0];
+		assert.equal(await rows.first().getAttribute('data-strategy'), best.name);
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.scores-chart canvas')));
+		// Nowak & May: the chart is the server's share per generation.
+		const lattice = (await apiGet('/simulate/lattice?size=50&b=1.9&generations=20&seed=3')).body;
+		const lf = page.locator('form.lattice-form');
+		await lf.getByLabel('Side').fill('50');
+		await lf.getByLabel('b (a defector’s gain)').fill('1.9');
+		await lf.getByLabel('Generations').fill('20');
+		await lf.getByLabel('Seed (optional)').fill('3');
+		await lf.getByRole('button', { name: 'Run' }).click();
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.lattice-chart canvas')));
+		const data = await page.evaluate(() => window.Chart.getChart(document.querySelector('.lattice-chart canvas')).data.datasets[0].data);
+		assert.deepEqual(data, lattice.share);
+		// The community with one member starting to cheat, answered by a policy.
+		const cf = page.locator('form.community-sim-form');
+		await cf.getByLabel('Community').selectOption(communityName);
+		await cf.getByLabel('Our policy').selectOption('tft');
+		await cf.getByLabel('Generations').fill('10');
+		await cf.getByRole('button', { name: 'Run' }).click();
+		const outcome = page.locator('.community-result .sim-outcome');
+		await outcome.waitFor();
+		const sim = (await apiGet(`/simulate/community?name=${encodeURIComponent(communityName)}&policy=tft&generations=10`)).body;
+		assert.equal(sim.policy, 'tft');
+		assert.match(await page.locator('.community-result .sim-head').innerText(), new RegExp(`${sim.members} members?, our policy Tit-for-tat`));
+		await noGaps();
 	});
 });
 
