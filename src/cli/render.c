@@ -38,14 +38,13 @@ static void simulate_tournament_text(FILE *f, json_t *r)
 }
 
 /* One line per generation: the share of cooperators, and as a bar. */
-static void simulate_lattice_text(FILE *f, json_t *r)
+/* The cooperators' share per generation, a bar each. */
+static void share_rows(FILE *f, json_t *share)
 {
 	json_t *v;
 	size_t i;
-	fprintf(f, "%lld x %lld lattice, b = %g, %g defectors at the start (seed %lld)\n", I(r, "size"), I(r, "size"),
-		F(r, "b"), F(r, "defectors"), I(r, "seed"));
 	fprintf(f, "%10s  %s\n", "generation", "cooperators");
-	json_array_foreach(json_object_get(r, "share"), i, v)
+	json_array_foreach(share, i, v)
 	{
 		double x = json_number_value(v);
 		fprintf(f, "%10zu  %.4f ", i, x);
@@ -53,6 +52,22 @@ static void simulate_lattice_text(FILE *f, json_t *r)
 			fputc('#', f);
 		fputc('\n', f);
 	}
+}
+
+static void simulate_lattice_text(FILE *f, json_t *r)
+{
+	fprintf(f, "%lld x %lld lattice, b = %g, %g defectors at the start (seed %lld)\n", I(r, "size"), I(r, "size"),
+		F(r, "b"), F(r, "defectors"), I(r, "seed"));
+	share_rows(f, json_object_get(r, "share"));
+}
+
+static void simulate_community_text(FILE *f, json_t *r)
+{
+	json_t *who = json_object_get(r, "cheater");
+	fprintf(f, "%s: %lld members; %s (#%lld) starts to cheat, we answer with %s (b = %g)\n",
+		S(json_object_get(r, "community"), "name"), I(r, "members"), S(who, "name"), I(who, "id"),
+		S(r, "policy"), F(r, "b"));
+	share_rows(f, json_object_get(r, "share"));
 }
 
 /* One story: its id, day, kind and tone, who told it, tags, then the words. */
@@ -796,6 +811,8 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		simulate_tournament_text(f, r);
 	} else if (!strcmp(n, "simulate lattice")) {
 		simulate_lattice_text(f, r);
+	} else if (!strcmp(n, "simulate community")) {
+		simulate_community_text(f, r);
 	} else if (!strcmp(n, "story report")) {
 		story_report_text(f, r);
 	} else if (!strcmp(n, "complaint open")) {

@@ -198,6 +198,7 @@ int op_privacy_export(op_ctx *, json_t *, json_t **, rp_err *);
 int op_privacy_erase(op_ctx *, json_t *, json_t **, rp_err *);
 int op_simulate_tournament(op_ctx *, json_t *, json_t **, rp_err *);
 int op_simulate_lattice(op_ctx *, json_t *, json_t **, rp_err *);
+int op_simulate_community(op_ctx *, json_t *, json_t **, rp_err *);
 
 /* A run's cooperator share per generation as a JSON array of numbers. */
 json_t *simulate_share_json(const double *share, int n);

@@ -145,3 +145,113 @@ int op_simulate_lattice(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	free(share);
 	return rc;
 }
+
+/* The question of a community: if one member starts to cheat and the
+** company answers with policy, how does cooperation among the members go?
+** The members' ties (any relation, either way) are the graph; everyone
+** cooperates at the start but the cheater: the member named, else the one
+** tied to the most others (the worst case). */
+int op_simulate_community(op_ctx *c, json_t *args, json_t **result, rp_err *e)
+{
+	int64_t cid, gens, seed, rounds, cheater_contact = 0;
+	double b, weight;
+	const char *pname = arg_str(args, "policy");
+	int policy = pname ? game_strategy_parse(pname) : GAME_GTFT;
+	if (policy < 0 || policy >= GAME_TOURNAMENT_N) {
+		char names[200] = "";
+		for (int i = 0; i < GAME_TOURNAMENT_N; i++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+				 game_strategy_name((game_strategy)i));
+		return rp_errf(e, RP_EINVAL, "--policy \"%s\" is not one of %s", pname, names);
+	}
+	if (int_arg(args, "generations", 30, 1, SIM_MAX_GENERATIONS, &gens, e) ||
+	    int_arg(args, "seed", 1, INT64_MIN, INT64_MAX, &seed, e) ||
+	    int_arg(args, "rounds", 10, 1, 1000, &rounds, e) ||
+	    num_arg(args, "b", "--b (what a cheater earns from an honest member)", 1.6, &b, e) ||
+	    num_arg(args, "weight", "--weight (how many ties dealings with us weigh)", 1, &weight, e))
+		return e->code;
+	if (!(weight >= 0 && weight <= 100))
+		return rp_errf(e, RP_EINVAL, "--weight must be 0 to 100, not %g", weight);
+	if (community_resolve(c->db, arg_str(args, "name"), &cid, e) ||
+	    (arg_str(args, "cheater") && arg_contact(c, args, "cheater", &cheater_contact, e)))
+		return e->code;
+	int64_t *ids = NULL;
+	size_t n = 0, *rowptr = NULL, *col = NULL;
+	if (community_graph(c->db, cid, &ids, &n, &rowptr, &col, e))
+		return e->code;
+	int rc = 0, *row = NULL, *cl = NULL, cheater = -1;
+	double *share = NULL;
+	if (n < 2) {
+		rc = rp_errf(e, RP_EINVAL, "the community has %zu member%s; a simulation needs at least two", n,
+			     n == 1 ? "" : "s");
+		goto out;
+	}
+	if (n > SIM_MAX_CELL_UPDATES / (size_t)gens) {
+		rc = rp_errf(e, RP_EINVAL, "%zu members for %lld generations is too much work; ask for fewer", n,
+			     (long long)gens);
+		goto out;
+	}
+	row = malloc((n + 1) * sizeof *row);
+	cl = malloc((rowptr[n] ? rowptr[n] : 1) * sizeof *cl);
+	share = malloc(((size_t)gens + 1) * sizeof *share);
+	if (!row || !cl || !share) {
+		rc = rp_errf(e, RP_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i <= n; i++)
+		row[i] = (int)rowptr[i];
+	for (size_t k = 0; k < rowptr[n]; k++)
+		cl[k] = (int)col[k];
+	size_t most = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t ties = rowptr[i + 1] - rowptr[i];
+		if (cheater_contact ? ids[i] == cheater_contact : cheater < 0 || ties > most) {
+			cheater = (int)i;
+			most = ties;
+		}
+	}
+	if (cheater < 0) {
+		if (cheater_contact) {
+			rc = rp_errf(e, RP_EINVAL, "contact %lld is not a member of this community; name a member with"
+				     " --cheater", (long long)cheater_contact);
+			goto out;
+		}
+	}
+	game_graph g = {(int)n, row, cl};
+	game_company company = {(game_strategy)policy, (int)rounds, weight};
+	if ((rc = game_community_run(&g, NULL, cheater, b, &company, (int)gens, (uint64_t)seed, share, e)))
+		goto out;
+	/* Who cheats and where, by name. */
+	json_t *who = NULL, *where = NULL;
+	db_stmt *s = db_query(c->db, e,
+			      "SELECT c.name, m.name FROM contact c, community m WHERE c.id = $1 AND m.id = $2", "ii",
+			      ids[cheater], cid);
+	if (!s) {
+		rc = e->code;
+		goto out;
+	}
+	if ((rc = db_step(s, e)) == DB_ROW) {
+		who = json_pack("{s:I,s:s}", "id", (json_int_t)ids[cheater], "name", db_col_text(s, 0));
+		where = json_pack("{s:I,s:s}", "id", (json_int_t)cid, "name", db_col_text(s, 1));
+		rc = 0;
+	}
+	db_reset(s);
+	if (rc) {
+		rc = rc == DB_DONE ? rp_errf(e, RP_ECONFLICT, "the community changed while it was read; ask again") : rc;
+		goto out;
+	}
+	*result = json_pack("{s:o,s:s,s:I,s:o,s:f,s:I,s:f,s:I,s:I,s:o}", "community", where, "policy",
+			    game_strategy_name((game_strategy)policy), "members", (json_int_t)n, "cheater", who, "b",
+			    b, "rounds", (json_int_t)rounds, "weight", weight, "generations", (json_int_t)gens, "seed",
+			    (json_int_t)seed, "share", simulate_share_json(share, (int)gens + 1));
+	if (!*result)
+		rc = rp_errf(e, RP_ENOMEM, "out of memory");
+out:
+	free(row);
+	free(cl);
+	free(share);
+	free(ids);
+	free(rowptr);
+	free(col);
+	return rc;
+}

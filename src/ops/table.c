@@ -657,6 +657,24 @@ const op ops_table[] = {
 	 "generation.  Example:\n"
 	 "  rapport simulate lattice --size 200 --b 1.9 --generations 100"},
 
+	{"simulate community", "if one member starts to cheat and we answer with a policy: cooperation per generation",
+	 ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/simulate/community", op_simulate_community,
+	 {{"name", ARG_STR, ARG_POS | ARG_REQ, "COMMUNITY", "the community, by name or id"},
+	  {"policy", ARG_STR, 0, "P", "how we answer: allc, alld, tft, gtft, grim, wsls or random (default gtft)"},
+	  {"cheater", ARG_STR, 0, "CONTACT", "the member who starts to cheat (default: the one tied to the most others)"},
+	  {"generations", ARG_INT, 0, "G", "generations to run, 1 to 1000 (default 30)"},
+	  {"b", ARG_STR, 0, "B", "what a cheater earns from an honest member, above 1 (default 1.6)"},
+	  {"rounds", ARG_INT, 0, "N", "rounds of each member's dealings with us per generation, 1 to 1000 (default 10)"},
+	  {"weight", ARG_STR, 0, "W", "how many ties those dealings weigh, 0 to 100 (default 1)"},
+	  {"seed", ARG_INT, 0, "S", "the random seed of our random moves (default 1)"}},
+	 "The members' ties (any relation between them) are the graph of Nowak & May's game: each\n"
+	 "generation everyone plays each tie and themselves (cooperators earn 1 from each other, a\n"
+	 "cheater b from a cooperator), and deals with us: we play the policy in a match of --rounds\n"
+	 "rounds, a member as they are (honest or cheating); then all at once each member copies\n"
+	 "the best paid among themselves and their ties.  Everyone starts honest but the cheater.\n"
+	 "share has G + 1 numbers: the start, then each generation.  Example:\n"
+	 "  rapport simulate community \"Book club\" --policy tft --generations 50"},
+
 	{"config get", "show the settings", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/config", op_config_get, {{0}}, NULL},
 
 	{"config set", "change a setting", ROLE_OWNER, OP_WRITE, "PUT", "/api/v1/config/{key}", op_config_set,

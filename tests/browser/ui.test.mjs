@@ -1902,11 +1902,16 @@ step('25c-communities-drawn', async () => {
 	} finally {
 		await fake.stop();
 	}
-	await withoutRoutes(['/communities'], async () => {
+	// A server made before communities: its 404, said calmly.
+	const gone = (route) => route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'not_found', message: 'no such route; see docs/API.md' } }) });
+	await page.route('**/api/v1/communities', gone);
+	try {
 		await visit('#/communities');
 		await page.locator('.communities-slot .unavailable', { hasText: 'This server does not keep communities yet.' }).waitFor();
 		assert.equal(await page.locator('main [role=alert], form.community-form').count(), 0);
-	});
+	} finally {
+		await page.unroute('**/api/v1/communities', gone);
+	}
 });
 
 step('25d-simulator-drawn', async () => {
@@ -2420,7 +2425,10 @@ describe('with the trust, communities and simulator backends', () => {
 		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.lattice-chart canvas')));
 		const data = await page.evaluate(() => window.Chart.getChart(document.querySelector('.lattice-chart canvas')).data.datasets[0].data);
 		assert.deepEqual(data, lattice.share);
-		// The community with one member starting to cheat, answered by a policy.
+		// The community with one member starting to cheat, answered by a policy:
+		// it takes two.
+		const other = (await apiGet('/contacts?limit=5')).body.contacts.find((c) => c.id !== zedId);
+		assert.equal((await apiSend('POST', `/communities/${encodeURIComponent(communityName)}/members`, { contact: String(other.id) })).status, 200);
 		const cf = page.locator('form.community-sim-form');
 		await cf.getByLabel('Community').selectOption(communityName);
 		await cf.getByLabel('Our policy').selectOption('tft');

@@ -47,4 +47,31 @@ run "$R" community leave 1 Orlov
 ok "leaving twice is refused" has "$err" "not a member"
 run "$R" community show 9
 ok "an unknown id is refused" test "$rc" = 1
+
+# ---- the question of a community: one member starts to cheat ----
+"$R" community add "Reading circle" >/dev/null
+for i in $(seq 1 8); do
+	"$R" contact add "Reader $i" >/dev/null
+	"$R" community join "Reading circle" "Reader $i" >/dev/null
+done
+# a ring of friends, each tied to the next two
+for i in $(seq 1 8); do
+	"$R" relate "Reader $i" "Reader $(( i % 8 + 1 ))" --kind friend >/dev/null
+	"$R" relate "Reader $i" "Reader $(( (i + 1) % 8 + 1 ))" --kind friend >/dev/null
+done
+run "$R" simulate community "Reading circle" --policy tft --cheater "Reader 3" --weight 20 --generations 5 --json
+ok "simulate community: the cheater named, everyone else honest at the start" \
+	json 'd["cheater"]["name"]=="Reader 3" and d["members"]==8 and d["share"][0]==7/8 and len(d["share"])==6'
+ok "answered in kind, cheating does not pay and cooperation comes back" json 'd["share"][-1]==1'
+run "$R" simulate community "Reading circle" --policy allc --cheater "Reader 3" --weight 20 --generations 5 --json
+ok "served whatever they do, the cheater is copied" json 'd["share"][-1] < 0.5'
+run "$R" simulate community "Reading circle" --policy tft --cheater "Reader 3" --weight 20 --generations 5
+ok "as text, a row per generation" has "$out" "Reader 3 (#" && has "$out" "         5  1.0000"
+run "$R" simulate community "Reading circle" --policy nice
+ok "an unknown policy is refused, naming the policies" test "$rc" = 1 && has "$err" "allc, alld, tft, gtft"
+run "$R" simulate community "Reading circle" --cheater Petrov
+ok "a cheater who is not a member is refused" test "$rc" = 1 && has "$err" "not a member"
+"$R" community add Alone >/dev/null
+run "$R" simulate community Alone
+ok "a community of fewer than two is refused" test "$rc" = 1 && has "$err" "at least two"
 finish
