@@ -738,6 +738,106 @@ int optin_confirm(db *d, const char *token, const char *address, const char *lan
 /* Follow a withdrawal link: revokes the consent (how 'link'); again is fine. */
 int optin_withdraw(db *d, const char *token, const char *address, const char *lang, json_t **out, rp_err *e);
 
+/* ---- align (core/align.c, core/intake.c): values and triage (seed 001) -- */
+
+/* One dimension: the company's position (-1 left pole .. 1 right) and
+** weight (0..1), and a client's value when known. */
+typedef struct align_dim {
+	char *key, *left, *right, *question;
+	double position, weight;
+	int known;
+	double client;
+} align_dim;
+typedef struct align_profile {
+	align_dim *dims;
+	size_t n;
+} align_profile;
+typedef struct align_result {
+	double score, coverage; /* score only when has_score */
+	int has_score;
+	const char *verdict; /* "ours", "maybe", "not ours", "unknown" (static) */
+} align_result;
+/* The score, coverage and verdict of dims (definition in core/align.c). */
+void align_score(const align_dim *dims, size_t n, align_result *r);
+/* The top reasons for (against = 0) or against, in words, as a JSON array. */
+json_t *align_reasons(const align_dim *dims, size_t n, int against, const char *lang);
+/* {"score", "coverage", "verdict", "for", "against", "dimensions": [{"key",
+** "company", "client", "weight", "agreement"}]}. */
+json_t *align_explain(const align_dim *dims, size_t n, const char *lang);
+/* The same for answers {dimension: value} under p (its client values set). */
+json_t *align_answers(align_profile *p, json_t *answers, const char *lang);
+int align_check_number(const char *what, double v, double lo, double hi, rp_err *e);
+/* The profile with its texts in lang (a preset's) or as typed. */
+int align_profile_load(db *d, const char *lang, align_profile *p, rp_err *e);
+void align_profile_free(align_profile *p);
+
+typedef struct profile_in {
+	const char *key;
+	double position, weight;
+	int has_position, has_weight;
+	const char *left, *right, *question; /* NULL: unchanged; "": back to the preset's */
+	const char *by;
+} profile_in;
+/* {"dimensions": [{"key", "left", "right", "question", "position",
+** "weight"}], "presets": [{"key", "name", "dimensions"}]}. */
+int profile_show(db *d, const char *lang, json_t **out, rp_err *e);
+int profile_set(db *d, const profile_in *in, const char *lang, json_t **out, rp_err *e);
+int profile_rm(db *d, const char *key, rp_err *e);
+/* Replace the profile with preset name's dimensions. */
+int profile_preset(db *d, const char *name, const char *by, const char *lang, json_t **out, rp_err *e);
+
+typedef struct trait_in {
+	int64_t contact;
+	const char *dimension;
+	double value;
+	const char *source; /* person (NULL), questionnaire or tag */
+	const char *by;
+} trait_in;
+/* *out (may be NULL): {"contact": {"id", "name"}, "dimension", "value",
+** "source", "set_at", "by"}. */
+int trait_set(db *d, const trait_in *in, json_t **out, rp_err *e);
+int trait_rm(db *d, int64_t contact, const char *dimension, rp_err *e);
+/* {"contact", "traits": [...]}: those set, then those of trait.tags. */
+int trait_list(db *d, int64_t contact, json_t **out, rp_err *e);
+/* Whether value may be the setting trait.tags ("TAG:DIM=V[,DIM=V]; ..."). */
+int align_tags_check(const char *key, const char *value, rp_err *e);
+/* The contact's alignment (align_explain with "contact"); RP_ENOTFOUND
+** when there is no profile.  align_card: the same or JSON null, for the card. */
+int align_contact(db *d, int64_t contact, const char *lang, json_t **out, rp_err *e);
+int align_card(db *d, int64_t contact, const char *lang, json_t **out, rp_err *e);
+/* Mark (on) or unmark a client as one of the best: {"contact", "best"}. */
+int align_mark(db *d, int64_t contact, int on, const char *by, json_t **out, rp_err *e);
+/* {"from", "clients", "suggested": [{"key", "position", "weight",
+** "clients"}], "sorted": [{"verdict", "clients", "mean_clv",
+** "complaints_per_client", "mean_trust"}]}. */
+int align_suggest(db *d, const char *lang, json_t **out, rp_err *e);
+/* {"profile", "distribution": {"edges", "counts"}, "groups": [as sorted]}. */
+int align_report(db *d, const char *lang, json_t **out, rp_err *e);
+
+/* The public intake form's request. */
+typedef struct intake_in {
+	const char *name, *email, *phone, *message;
+	const char *website; /* the hidden field: a person leaves it empty */
+	json_t *answers;     /* {dimension: number in [-1, 1]} */
+	json_t *consent;     /* {"email": bool, "phone": bool} or NULL */
+	const char *address, *lang;
+} intake_in;
+/* {"questions": [{"key", "question", "left", "right"}]}. */
+int intake_questions(db *d, const char *lang, json_t **out, rp_err *e);
+/* Check, score and keep a request: {"received": true, "id"}.  Throttled
+** per address (RP_ETHROTTLE); malformed input and spam are RP_EINVAL, and
+** a refused request writes nothing but the throttle's count. */
+int intake_submit(db *d, const intake_in *in, json_t **out, rp_err *e);
+/* The same from an HTML form's urlencoded body. */
+int intake_submit_form(db *d, const char *body, const char *address, const char *lang, json_t **out, rp_err *e);
+/* The form page: {"title", "text", "button", "fields": [...]}. */
+int intake_form(db *d, const char *lang, json_t **out, rp_err *e);
+/* {"requests": [...]}, newest first; status NULL: every one. */
+int intake_list(db *d, const char *status, const char *lang, json_t **out, rp_err *e);
+/* Accept (stage attention or yes) or decline (a reply) a pending request. */
+int intake_accept(db *d, int64_t id, const char *stage, const char *by, json_t **out, rp_err *e);
+int intake_decline(db *d, int64_t id, const char *text, const char *by, json_t **out, rp_err *e);
+
 /* ---- copy (core/copy.c): a whole store into another engine ------------ */
 
 typedef struct copy_opts {

@@ -525,6 +525,68 @@ static const char m9_sql[] =
 	");"
 	"CREATE INDEX community_member_contact ON community_member(contact_id);";
 
+
+/* Alignment (seed 001): the company's value profile, each contact's traits
+** on the same dimensions, the clients a person marked as the best, and the
+** public intake form's requests.  Positions, trait values and weights are
+** thousandths (-1000..1000, 0..1000), the score too: the store copy moves
+** integers and text only.  A dimension from a preset keeps its texts NULL
+** and names the preset, so that it is shown in the reader's language; typed
+** texts override.  An intake request keeps the answers, the consent the
+** form recorded and the reasons (both languages) as JSON text; it is the
+** person's data: it goes with the contact it created, and a declined one
+** is purged intake.keep_days (default 90) after the decision. */
+static const char m10_sql[] =
+	"CREATE TABLE profile_dimension ("
+	"  key TEXT PRIMARY KEY,"
+	"  position INTEGER NOT NULL CHECK (position BETWEEN -1000 AND 1000),"
+	"  weight INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 1000),"
+	"  preset TEXT,"
+	"  left_label TEXT,"
+	"  right_label TEXT,"
+	"  question TEXT,"
+	"  sort INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  updated_by TEXT"
+	");"
+	"CREATE TABLE contact_trait ("
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  dimension TEXT NOT NULL,"
+	"  value INTEGER NOT NULL CHECK (value BETWEEN -1000 AND 1000),"
+	"  source TEXT NOT NULL CHECK (source IN ('person', 'questionnaire', 'tag')),"
+	"  set_at INTEGER NOT NULL,"
+	"  set_by TEXT,"
+	"  PRIMARY KEY (contact_id, dimension)"
+	");"
+	"CREATE TABLE best_client ("
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  marked_at INTEGER NOT NULL,"
+	"  marked_by TEXT,"
+	"  PRIMARY KEY (contact_id)"
+	");"
+	"CREATE TABLE intake_request ("
+	"  id INTEGER PRIMARY KEY,"
+	"  received_at INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT,"
+	"  phone TEXT,"
+	"  message TEXT NOT NULL,"
+	"  answers TEXT NOT NULL,"
+	"  consent TEXT NOT NULL,"
+	"  lang TEXT NOT NULL,"
+	"  score INTEGER,"
+	"  coverage INTEGER NOT NULL,"
+	"  verdict TEXT NOT NULL CHECK (verdict IN ('ours', 'maybe', 'not ours', 'unknown')),"
+	"  reasons TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'declined')),"
+	"  decided_at INTEGER,"
+	"  decided_by TEXT,"
+	"  reply TEXT,"
+	"  contact_id INTEGER REFERENCES contact(id) ON DELETE CASCADE"
+	");"
+	"CREATE INDEX intake_request_status ON intake_request(status, received_at);"
+	"CREATE INDEX intake_request_contact ON intake_request(contact_id);";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
@@ -535,6 +597,7 @@ const db_migration rp_migrations[] = {
 	{7, "complaints", m7_sql, {NULL}, {NULL}},
 	{8, "customer value", m8_sql, {NULL}, {NULL}},
 	{9, "trust ledger, communities", m9_sql, {NULL}, {NULL}},
+	{10, "value profile, traits, intake", m10_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
 
@@ -583,5 +646,9 @@ const rp_table rp_tables[] = {
 	{"consent_link", {"id"}, {"id", "contact_id", "created_at", "expires_at", "used_at"}},
 	{"outbox", {"id"}, {"id", "contact_id", "created_at", "sent_at"}},
 	{"suppression", {"hash"}, {"at"}},
+	{"profile_dimension", {"key"}, {"position", "weight", "sort", "updated_at"}},
+	{"contact_trait", {"contact_id", "dimension"}, {"contact_id", "value", "set_at"}},
+	{"best_client", {"contact_id"}, {"contact_id", "marked_at"}},
+	{"intake_request", {"id"}, {"id", "received_at", "score", "coverage", "decided_at", "contact_id"}},
 };
 const int rp_ntables = sizeof rp_tables / sizeof rp_tables[0];
