@@ -53,6 +53,26 @@ static int put_value(const op *o, const op_arg *a, json_t *args, const char *v, 
 		json_object_set_new(args, a->name, json_integer(n));
 		return 0;
 	}
+	case ARG_NUM: {
+		char *end;
+		errno = 0;
+		double x = strtod(v, &end);
+		if (!*v || *end || errno || x != x)
+			return rp_errf(e, RP_EUSAGE, "%s %s: \"%s\" is not a number (e.g. 0.8 or -0.5)", o->name,
+				       a->flags & ARG_POS ? a->meta : opt, v);
+		json_object_set_new(args, a->name, json_real(x));
+		return 0;
+	}
+	case ARG_OBJ: {
+		json_t *j = json_loads(v, 0, NULL);
+		if (!json_is_object(j)) {
+			json_decref(j);
+			return rp_errf(e, RP_EUSAGE, "%s %s: give a JSON object, e.g. '{\"price\": 0.8}'", o->name,
+				       a->flags & ARG_POS ? a->meta : opt);
+		}
+		json_object_set_new(args, a->name, j);
+		return 0;
+	}
 	case ARG_LIST: {
 		json_t *l = json_object_get(args, a->name);
 		if (!l) {

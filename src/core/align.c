@@ -460,7 +460,7 @@ int trait_set(db *d, const trait_in *in, json_t **out, rp_err *e)
 		rc = db_run(d, e,
 			    "INSERT INTO contact_trait(contact_id, dimension, value, source, set_at, set_by)"
 			    " VALUES ($1, $2, $3, $4, $5, $6)",
-			    "itttit", in->contact, in->dimension, milli(in->value), source,
+			    "ititit", in->contact, in->dimension, milli(in->value), source,
 			    rp_now(), in->by);
 	if (rc) {
 		db_rollback(d);
@@ -914,13 +914,14 @@ int align_suggest(db *d, const char *lang, json_t **out, rp_err *e)
 		db_stmt *s = db_query(d, e, "SELECT contact_id FROM best_client ORDER BY contact_id", "");
 		if (!s)
 			rc = e->code;
-		while (!rc && (rc = db_step(s, e)) == DB_ROW)
-			if (nb < n)
-				best[nb++] = db_col_int(s, 0);
-		if (s)
+		else {
+			while ((rc = db_step(s, e)) == DB_ROW)
+				if (nb < n)
+					best[nb++] = db_col_int(s, 0);
 			db_reset(s);
-		if (rc == DB_DONE)
-			rc = 0;
+			if (rc == DB_DONE)
+				rc = 0;
+		}
 	}
 	/* Per dimension (the profile's, then any the best have traits on): the
 	** mean of their traits, and a weight that is higher where they agree. */

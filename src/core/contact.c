@@ -461,6 +461,14 @@ static const char *const merge_sql[] = {
 	"DELETE FROM value_score WHERE contact_id = $2",
 	"UPDATE cadence_stop SET contact_id = $1 WHERE contact_id = $2"
 	" AND NOT EXISTS (SELECT 1 FROM cadence_stop k WHERE k.contact_id = $1)",
+	/* A trait keep has stays keep's (the person kept is the one looked
+	** at); the duplicate's others move.  A best-client mark moves; the
+	** intake request that made the duplicate now names keep. */
+	"UPDATE contact_trait SET contact_id = $1 WHERE contact_id = $2 AND NOT EXISTS (SELECT 1 FROM"
+	" contact_trait k WHERE k.contact_id = $1 AND k.dimension = contact_trait.dimension)",
+	"UPDATE best_client SET contact_id = $1 WHERE contact_id = $2"
+	" AND NOT EXISTS (SELECT 1 FROM best_client k WHERE k.contact_id = $1)",
+	"UPDATE intake_request SET contact_id = $1 WHERE contact_id = $2",
 	"UPDATE contact SET"
 	" address = coalesce(contact.address, o.address), owner = coalesce(contact.owner, o.owner),"
 	" note = CASE WHEN contact.note IS NULL THEN o.note WHEN o.note IS NULL THEN contact.note"
@@ -744,6 +752,12 @@ int contact_card(db *d, int64_t id, json_t **out, rp_err *e)
 	if ((rc = trust_card(d, id, json_string_value(json_object_get(c, "name")), NULL, &trust, e)))
 		goto fail;
 	json_object_set_new(c, "trust", trust);
+
+	/* How well they share the company's values: null without a profile. */
+	json_t *alignment;
+	if ((rc = align_card(d, id, NULL, &alignment, e)))
+		goto fail;
+	json_object_set_new(c, "alignment", alignment);
 
 	json_t *tl;
 	if ((rc = timeline_list(d, id, 20, &tl, e)))

@@ -21,7 +21,9 @@
 **     message goes;
 **   - then the contact goes, and with it (foreign keys, ON DELETE CASCADE)
 **     channels, dates, tags, relations, facts, interactions, stories, their
-**     place on the panel, complaints, consent history and consent links;
+**     place on the panel, complaints, traits, best-client mark, intake
+**     requests, consent history and consent links (and intake requests
+**     from their emails or phones that no one accepted);
 **   - after the commit the engine's leftovers go (db_erase_traces): old
 **     search-index segments, freed space in the file, the WAL.
 ** Out of scope, and said so in docs/API.md: what other clients'
@@ -709,6 +711,19 @@ static const section sections[] = {
 	 "SELECT m.community_id AS id, c.name, m.role, m.joined_on FROM community_member m"
 	 " JOIN community c ON c.id = m.community_id WHERE m.contact_id = $1 ORDER BY m.joined_on, c.id",
 	 "ittt", NULL},
+	/* Their traits on the company's value dimensions (values in thousandths
+	** of the scale -1..1), whether they were marked one of the best clients,
+	** and the intake requests they sent (the form's answers and consent as
+	** JSON text, the score in thousandths). */
+	{"traits",
+	 "SELECT dimension, value, source, set_at, set_by AS \"by\" FROM contact_trait WHERE contact_id = $1"
+	 " ORDER BY dimension",
+	 "titTt", NULL},
+	{"best_client", "SELECT marked_at, marked_by AS \"by\" FROM best_client WHERE contact_id = $1", "Tt", NULL},
+	{"intake_requests",
+	 "SELECT id, received_at, name, email, phone, message, answers, consent, lang, score, coverage, verdict, reasons,"
+	 " status, decided_at, decided_by AS \"by\", reply FROM intake_request WHERE contact_id = $1 ORDER BY id",
+	 "iTtttttttiitttTtt", NULL},
 	{"consent",
 	 "SELECT id, channel, purpose, state, at, how, evidence, by_user AS \"by\" FROM consent WHERE contact_id = $1"
 	 " ORDER BY id",
@@ -763,7 +778,8 @@ int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e)
 ** commit. */
 static const char *const person_tables[] = {
 	"contact", "contact_channel", "contact_date", "contact_tag", "relation", "fact", "interaction",
-	"story", "story_tag", "panel", "complaint", "value_score", "cadence_stop", "trust_act", "community_member", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
+	"story", "story_tag", "panel", "complaint", "value_score", "cadence_stop", "trust_act", "community_member",
+	"contact_trait", "best_client", "intake_request", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
 
 typedef struct idv {
 	int64_t *v;
@@ -884,6 +900,14 @@ int privacy_erase(db *d, int64_t contact, int rewrite, json_t **report, rp_err *
 		moves = db_changes(d);
 	if (!rc)
 		rc = audit_redact(d, &p, &audit, e);
+	/* Requests they sent through the intake form that no one accepted
+	** carry their address too (an accepted one goes with the contact). */
+	if (!rc)
+		rc = db_run(d, e,
+			    "DELETE FROM intake_request WHERE email IN (SELECT value FROM contact_channel WHERE contact_id = $1"
+			    " AND kind = 'email') OR phone IN (SELECT value FROM contact_channel WHERE contact_id = $1"
+			    " AND kind = 'phone')",
+			    "i", contact);
 	if (!rc)
 		rc = db_run(d, e, "DELETE FROM contact WHERE id = $1", "i", contact);
 	person_free(&p);

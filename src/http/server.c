@@ -228,6 +228,16 @@ static int put_text(const op *o, json_t *args, const char *key, const char *v, r
 		j = json_integer(n);
 		break;
 	}
+	case ARG_NUM: {
+		char *end;
+		double x = strtod(v, &end);
+		if (!*v || *end || x != x)
+			return rp_errf(e, RP_EINVAL, "argument \"%s\" must be a number", key);
+		j = json_real(x);
+		break;
+	}
+	case ARG_OBJ:
+		return rp_errf(e, RP_EINVAL, "argument \"%s\" is a JSON object: send it in the body", key);
 	case ARG_FLAG:
 		if (!strcmp(v, "true") || !strcmp(v, "1") || !*v)
 			j = json_true();

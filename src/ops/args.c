@@ -68,6 +68,8 @@ int ops_check_args(const op *o, json_t *args, rp_err *e)
 		case ARG_STR: ok = json_is_string(v); break;
 		case ARG_INT: ok = json_is_integer(v); break;
 		case ARG_FLAG: ok = json_is_boolean(v); break;
+		case ARG_NUM: ok = json_is_number(v); break;
+		case ARG_OBJ: ok = json_is_object(v); break;
 		case ARG_LIST:
 			ok = json_is_array(v) && json_array_size(v) <= ARG_LIST_MAX;
 			for (size_t i = 0; ok && i < json_array_size(v); i++)
@@ -79,6 +81,8 @@ int ops_check_args(const op *o, json_t *args, rp_err *e)
 				       a->type == ARG_STR    ? "a string"
 				       : a->type == ARG_INT  ? "a whole number"
 				       : a->type == ARG_FLAG ? "true or false"
+				       : a->type == ARG_NUM  ? "a number"
+				       : a->type == ARG_OBJ  ? "a JSON object"
 							     : "a list of at most 32 strings");
 	}
 	for (const op_arg *a = o->args; a->name; a++)
@@ -100,6 +104,15 @@ int64_t arg_int(json_t *args, const char *key, int64_t dflt)
 }
 
 int arg_flag(json_t *args, const char *key) { return json_is_true(json_object_get(args, key)); }
+
+int arg_num(json_t *args, const char *key, double *v)
+{
+	json_t *j = json_object_get(args, key);
+	if (!json_is_number(j))
+		return 0;
+	*v = json_number_value(j);
+	return 1;
+}
 
 rp_strs arg_list(json_t *args, const char *key, const char **slots, size_t max)
 {

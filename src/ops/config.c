@@ -38,6 +38,9 @@ static const struct {
 	 1, 3650, NULL},
 	{"trust.policy", "the response to a client's acts: gtft (generous tit-for-tat, default), tft or"
 	 " always-cooperate", 0, 0, trust_setting_check},
+	{"trait.tags", "traits from tags: TAG:DIMENSION=VALUE[,DIMENSION=VALUE]; ... (e.g. bargain:price=-0.8)", 0, 0,
+	 align_tags_check},
+	{"intake.keep_days", "days a declined intake request is kept after the decision (default 90)", 1, 3650, NULL},
 	{"optin.hours", "hours a signup's confirmation link works (default 48)", 1, 720, NULL},
 	{"public.url", "the address clients reach this server at, for the links in messages", 0, 0,
 	 outbox_setting_check},

@@ -11,6 +11,8 @@ static json_t *schema_of(const op_arg *a)
 	switch (a->type) {
 	case ARG_INT: return json_pack("{s:s}", "type", "integer");
 	case ARG_FLAG: return json_pack("{s:s}", "type", "boolean");
+	case ARG_NUM: return json_pack("{s:s}", "type", "number");
+	case ARG_OBJ: return json_pack("{s:s}", "type", "object");
 	case ARG_LIST: return json_pack("{s:s,s:{s:s},s:i}", "type", "array", "items", "type", "string", "maxItems", ARG_LIST_MAX);
 	default: return json_pack("{s:s}", "type", "string");
 	}

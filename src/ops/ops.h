@@ -13,7 +13,9 @@
 
 #include "rapport.h"
 
-typedef enum { ARG_STR, ARG_INT, ARG_FLAG, ARG_LIST } arg_type;
+/* ARG_NUM: a decimal number (JSON number; text on the command line);
+** ARG_OBJ: a JSON object (JSON text on the command line). */
+typedef enum { ARG_STR, ARG_INT, ARG_FLAG, ARG_LIST, ARG_NUM, ARG_OBJ } arg_type;
 
 enum {
 	ARG_POS = 1,    /* positional on the command line, in table order */
@@ -100,6 +102,8 @@ int ops_needs_store(const op *o, json_t *args);
 const char *arg_str(json_t *args, const char *key);
 int64_t arg_int(json_t *args, const char *key, int64_t dflt);
 int arg_flag(json_t *args, const char *key);
+/* A number argument into *v; 0 when it was not given. */
+int arg_num(json_t *args, const char *key, double *v);
 /* Borrow a list argument into slots (at most max); returns the list. */
 rp_strs arg_list(json_t *args, const char *key, const char **slots, size_t max);
 #define ARG_LIST_MAX 32
@@ -199,6 +203,25 @@ int op_privacy_erase(op_ctx *, json_t *, json_t **, rp_err *);
 int op_simulate_tournament(op_ctx *, json_t *, json_t **, rp_err *);
 int op_simulate_lattice(op_ctx *, json_t *, json_t **, rp_err *);
 int op_simulate_community(op_ctx *, json_t *, json_t **, rp_err *);
+int op_profile_show(op_ctx *, json_t *, json_t **, rp_err *);
+int op_profile_set(op_ctx *, json_t *, json_t **, rp_err *);
+int op_profile_rm(op_ctx *, json_t *, json_t **, rp_err *);
+int op_profile_preset(op_ctx *, json_t *, json_t **, rp_err *);
+int op_profile_suggest(op_ctx *, json_t *, json_t **, rp_err *);
+int op_trait_set(op_ctx *, json_t *, json_t **, rp_err *);
+int op_trait_list(op_ctx *, json_t *, json_t **, rp_err *);
+int op_trait_rm(op_ctx *, json_t *, json_t **, rp_err *);
+int op_align(op_ctx *, json_t *, json_t **, rp_err *);
+int op_align_mark(op_ctx *, json_t *, json_t **, rp_err *);
+int op_align_unmark(op_ctx *, json_t *, json_t **, rp_err *);
+int op_align_report(op_ctx *, json_t *, json_t **, rp_err *);
+int op_intake_form(op_ctx *, json_t *, json_t **, rp_err *);
+int op_intake_form_send(op_ctx *, json_t *, json_t **, rp_err *);
+int op_intake_questions(op_ctx *, json_t *, json_t **, rp_err *);
+int op_intake_send(op_ctx *, json_t *, json_t **, rp_err *);
+int op_intake_list(op_ctx *, json_t *, json_t **, rp_err *);
+int op_intake_accept(op_ctx *, json_t *, json_t **, rp_err *);
+int op_intake_decline(op_ctx *, json_t *, json_t **, rp_err *);
 
 /* A run's cooperator share per generation as a JSON array of numbers. */
 json_t *simulate_share_json(const double *share, int n);

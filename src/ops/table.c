@@ -675,6 +675,122 @@ const op ops_table[] = {
 	 "share has G + 1 numbers: the start, then each generation.  Example:\n"
 	 "  rapport simulate community \"Book club\" --policy tft --generations 50"},
 
+	{"profile show", "the company's value profile: its dimensions, positions and weights", ROLE_VIEWER, OP_READ | OP_CACHE,
+	 "GET", "/api/v1/profile", op_profile_show, {{0}},
+	 "Each dimension has two poles (left at -1, right at 1), the company's position between\n"
+	 "them and a weight from 0 to 1; the presets listed are starting points ('profile preset')."},
+
+	{"profile set", "add or change a dimension of the value profile", ROLE_MANAGER, OP_WRITE | OP_JSON, "PUT",
+	 "/api/v1/profile/{dimension}", op_profile_set,
+	 {{"dimension", ARG_STR, ARG_POS | ARG_REQ, "DIMENSION", "its key: lower-case letters, digits, - or _ (e.g. price)"},
+	  {"position", ARG_NUM, 0, "X", "where the company stands, -1 (the left pole) to 1 (the right)"},
+	  {"weight", ARG_NUM, 0, "W", "how much it matters, 0 to 1"},
+	  {"left", ARG_STR, 0, "TEXT", "what the left pole means, e.g. \"lowest price\""},
+	  {"right", ARG_STR, 0, "TEXT", "what the right pole means, e.g. \"quality first\""},
+	  {"question", ARG_STR, 0, "TEXT", "the intake form's question for it"}},
+	 "A new dimension needs all but --question; an empty text goes back to the preset's.  Example:\n"
+	 "  rapport profile set price --position 0.8 --weight 0.9 --left \"lowest price\" --right \"quality first\""},
+
+	{"profile rm", "remove a dimension from the value profile", ROLE_MANAGER, OP_WRITE, "DELETE",
+	 "/api/v1/profile/{dimension}", op_profile_rm,
+	 {{"dimension", ARG_STR, ARG_POS | ARG_REQ, "DIMENSION", "its key"}},
+	 "Traits on it are kept: they count again if the dimension comes back."},
+
+	{"profile preset", "replace the value profile with a preset: atelier, clinic or camp", ROLE_MANAGER,
+	 OP_WRITE | OP_JSON, "POST", "/api/v1/profile/preset", op_profile_preset,
+	 {{"preset", ARG_STR, ARG_POS | ARG_REQ, "NAME", "atelier (craft), clinic (care) or camp (community)"}},
+	 "The preset's dimensions are shown in the reader's language (English or Russian)."},
+
+	{"profile suggest", "suggest the profile from the best clients, and how it sorts past clients", ROLE_VIEWER,
+	 OP_READ, "GET", "/api/v1/profile/suggest", op_profile_suggest, {{0}},
+	 "The best clients are the top fifth by lifetime value whose trust score is not negative\n"
+	 "('value fit', 'trust record'); with no values fitted, the clients marked with 'align mark'.\n"
+	 "Each dimension's suggested position is the mean of their traits, its weight 1 minus their\n"
+	 "spread (standard deviation): high where they agree.  sorted groups the clients with traits\n"
+	 "or values by the current profile's verdict, with their mean lifetime value, complaints per\n"
+	 "client and mean trust score."},
+
+	{"trait set", "set a contact's trait on a value dimension", ROLE_STAFF, OP_WRITE | OP_JSON, "PUT",
+	 "/api/v1/contacts/{contact}/traits/{dimension}", op_trait_set,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"dimension", ARG_STR, ARG_POS | ARG_REQ, "DIMENSION", "the dimension's key"},
+	  {"value", ARG_NUM, ARG_POS | ARG_REQ, "VALUE", "-1 (the left pole) to 1 (the right)"},
+	  {"source", ARG_STR, 0, "SOURCE", "person (default), questionnaire or tag"}},
+	 "Tags give traits too, without a row here: config set trait.tags \"bargain:price=-0.8\".\n"
+	 "Example:\n  rapport trait set Иванова price 0.9"},
+
+	{"trait list", "a contact's traits, each with its source", ROLE_VIEWER, OP_READ | OP_CACHE, "GET",
+	 "/api/v1/contacts/{contact}/traits", op_trait_list,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}}, NULL},
+
+	{"trait rm", "remove a contact's trait", ROLE_STAFF, OP_WRITE, "DELETE",
+	 "/api/v1/contacts/{contact}/traits/{dimension}", op_trait_rm,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
+	  {"dimension", ARG_STR, ARG_POS | ARG_REQ, "DIMENSION", "the dimension's key"}}, NULL},
+
+	{"align", "how well a contact shares the company's values: the score and the reasons", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/contacts/{contact}/alignment", op_align,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}},
+	 "Per dimension known, agreement = 1 - |company - client| (-1..1); the score is their mean\n"
+	 "weighted by the profile's weights, coverage the share of the weight known.  ours: score\n"
+	 "0.5 or more, not ours: 0 or less (both with coverage 0.5 or more), unknown: coverage\n"
+	 "below 0.25, maybe otherwise.  The reasons are the dimensions that weigh most."},
+
+	{"align mark", "mark a contact as one of the best clients (for 'profile suggest')", ROLE_MANAGER, OP_WRITE, "PUT",
+	 "/api/v1/contacts/{contact}/best", op_align_mark,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}}, NULL},
+
+	{"align unmark", "no longer count a contact among the best clients", ROLE_MANAGER, OP_WRITE, "DELETE",
+	 "/api/v1/contacts/{contact}/best", op_align_unmark,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"}}, NULL},
+
+	{"align report", "the client base's alignment, and how aligned clients fare against the rest", ROLE_VIEWER,
+	 OP_READ | OP_CACHE, "GET", "/api/v1/alignment/report", op_align_report, {{0}},
+	 "distribution counts the clients' scores in [-1,-0.5) [-0.5,0) [0,0.5) [0.5,1]; groups give\n"
+	 "per verdict the clients, mean lifetime value, complaints per client and mean trust score."},
+
+	{"intake form", "the public request form (HTML for a browser)", ROLE_ANYONE, OP_READ | OP_SERVE | OP_PAGE, "GET",
+	 "/intake", op_intake_form, {{0}},
+	 "The profile's questions, each on a scale between its poles, in the browser's language."},
+
+	{"intake form send", "a request sent from the public form", ROLE_ANYONE, OP_WRITE | OP_SERVE | OP_PAGE, "POST",
+	 "/intake", op_intake_form_send,
+	 {{"form", ARG_STR, 0, "BODY", "the form's fields, urlencoded (the browser sends them)"}},
+	 "The same checks as POST /api/v1/intake."},
+
+	{"intake questions", "the intake form's questions", ROLE_ANYONE, OP_READ | OP_SERVE | OP_CACHE, "GET",
+	 "/api/v1/intake/questions", op_intake_questions, {{0}}, NULL},
+
+	{"intake send", "send a request to the company (the public form's endpoint)", ROLE_ANYONE, OP_WRITE | OP_SERVE,
+	 "POST", "/api/v1/intake", op_intake_send,
+	 {{"name", ARG_STR, ARG_REQ, "NAME", "the person's name"},
+	  {"email", ARG_STR, 0, "EMAIL", "an email address (this or a phone is needed)"},
+	  {"phone", ARG_STR, 0, "PHONE", "a phone number"},
+	  {"message", ARG_STR, ARG_REQ, "TEXT", "what they ask for (no links)"},
+	  {"answers", ARG_OBJ, 0, "JSON", "{dimension: -1..1}: the answers to the questions"},
+	  {"consent", ARG_OBJ, 0, "JSON", "{\"email\": bool, \"phone\": bool}: may we write or call about it"},
+	  {"website", ARG_STR, 0, "TEXT", "leave empty (a field people do not see)"}},
+	 "Scored against the profile and queued for triage.  Refused, writing nothing: too many from one\n"
+	 "address (429 with Retry-After), malformed (400), spam (400: the hidden field filled, links)."},
+
+	{"intake list", "the intake requests, newest first, with verdicts and reasons", ROLE_VIEWER, OP_READ, "GET",
+	 "/api/v1/intake", op_intake_list,
+	 {{"status", ARG_STR, 0, "STATUS", "only pending, accepted or declined"}}, NULL},
+
+	{"intake accept", "accept a request: the person becomes a contact", ROLE_STAFF, OP_WRITE | OP_JSON, "POST",
+	 "/api/v1/intake/{request}/accept", op_intake_accept,
+	 {{"request", ARG_INT, ARG_POS | ARG_REQ, "ID", "the request's id (see 'rapport intake list')"},
+	  {"stage", ARG_STR, 0, "STAGE", "attention (default) or yes (needs the consent the form recorded)"}},
+	 "The contact gets the name, email and phone, the answers as traits (source questionnaire) and\n"
+	 "the consent the form recorded (service, how form), which lifts them to yes."},
+
+	{"intake decline", "decline a request politely", ROLE_STAFF, OP_WRITE | OP_JSON, "POST",
+	 "/api/v1/intake/{request}/decline", op_intake_decline,
+	 {{"request", ARG_INT, ARG_POS | ARG_REQ, "ID", "the request's id"},
+	  {"template", ARG_STR, 0, "TEXT", "the reply instead of the standard one"}},
+	 "The reply (in the request's language) is kept with it and shown for the team to send:\n"
+	 "rapport does not send it.  A declined request is purged intake.keep_days (default 90) later."},
+
 	{"config get", "show the settings", ROLE_VIEWER, OP_READ | OP_CACHE, "GET", "/api/v1/config", op_config_get, {{0}}, NULL},
 
 	{"config set", "change a setting", ROLE_OWNER, OP_WRITE, "PUT", "/api/v1/config/{key}", op_config_set,
