@@ -16,6 +16,8 @@ void cli_overview(FILE *f);
 
 /* Print a result for a person (not --json). */
 void cli_render(FILE *f, const op *o, json_t *result);
+/* Alignment's operations (cli/render_align.c); 0 when n is not one of them. */
+int cli_render_align(FILE *f, const char *n, json_t *r);
 
 /* A progress bar on a terminal's stderr; silent when stderr is not one. */
 void cli_progress(void *ctx, uint64_t done, uint64_t total);

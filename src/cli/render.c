@@ -962,7 +962,7 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		if (I(r, "refused"))
 			fprintf(f, "; refused %lld whose consent was withdrawn since", I(r, "refused"));
 		fputc('\n', f);
-	} else {
+	} else if (!cli_render_align(f, n, r)) {
 		json_dumpf(r, f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		fputc('\n', f);
 	}

@@ -165,8 +165,65 @@ static void html_put(rp_buf *b, const char *s)
 /* A person who followed a link from a message (OP_PAGE) gets a page: the
 ** result's title and text, and its button as a form that posts back to
 ** the same address; or the error. */
+/* A page's form fields (the intake form): text inputs, a scale of five
+** between two poles, check boxes, and a field hidden from people that
+** only a program fills in. */
+static void page_fields(rp_buf *b, json_t *fields)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f)
+	{
+		const char *name = json_string_value(json_object_get(f, "name"));
+		const char *kind = json_string_value(json_object_get(f, "kind"));
+		const char *label = json_string_value(json_object_get(f, "label"));
+		const char *req = json_is_true(json_object_get(f, "required")) ? " required" : "";
+		if (!name || !kind)
+			continue;
+		if (!strcmp(kind, "trap")) {
+			rp_buf_puts(b, "<p style=\"position:absolute;left:-10000px\" aria-hidden=\"true\"><label>");
+			html_put(b, label);
+			rp_buf_puts(b, " <input name=\"");
+			html_put(b, name);
+			rp_buf_puts(b, "\" tabindex=\"-1\" autocomplete=\"off\"></label></p>");
+		} else if (!strcmp(kind, "scale")) {
+			static const char *const steps[] = {"-1", "-0.5", "0", "0.5", "1"};
+			rp_buf_puts(b, "<fieldset><legend>");
+			html_put(b, label);
+			rp_buf_puts(b, "</legend>");
+			html_put(b, json_string_value(json_object_get(f, "left")));
+			for (int k = 0; k < 5; k++) {
+				rp_buf_puts(b, " <input type=\"radio\" name=\"");
+				html_put(b, name);
+				rp_buf_printf(b, "\" value=\"%s\" aria-label=\"%s\">", steps[k], steps[k]);
+			}
+			rp_buf_puts(b, " ");
+			html_put(b, json_string_value(json_object_get(f, "right")));
+			rp_buf_puts(b, "</fieldset>");
+		} else if (!strcmp(kind, "check")) {
+			rp_buf_puts(b, "<p><label><input type=\"checkbox\" name=\"");
+			html_put(b, name);
+			rp_buf_puts(b, "\" value=\"1\"> ");
+			html_put(b, label);
+			rp_buf_puts(b, "</label></p>");
+		} else {
+			rp_buf_puts(b, "<p><label>");
+			html_put(b, label);
+			rp_buf_puts(b, "<br>");
+			if (!strcmp(kind, "textarea"))
+				rp_buf_printf(b, "<textarea name=\"%s\" rows=\"5\" maxlength=\"4000\"%s></textarea>", name, req);
+			else {
+				rp_buf_printf(b, "<input type=\"%s\" name=\"", kind);
+				html_put(b, name);
+				rp_buf_printf(b, "\" maxlength=\"200\"%s>", req);
+			}
+			rp_buf_puts(b, "</label></p>");
+		}
+	}
+}
+
 static enum MHD_Result send_page(struct MHD_Connection *c, unsigned status, const char *lang, const char *title,
-				 const char *text, const char *button, int retry_after)
+				 const char *text, const char *button, json_t *fields, int retry_after)
 {
 	rp_buf b = {0};
 	rp_buf_printf(&b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
@@ -179,7 +236,9 @@ static enum MHD_Result send_page(struct MHD_Connection *c, unsigned status, cons
 	html_put(&b, text);
 	rp_buf_puts(&b, "</p>");
 	if (button) {
-		rp_buf_puts(&b, "<form method=\"post\"><button type=\"submit\">");
+		rp_buf_puts(&b, "<form method=\"post\">");
+		page_fields(&b, fields);
+		rp_buf_puts(&b, "<button type=\"submit\">");
 		html_put(&b, button);
 		rp_buf_puts(&b, "</button></form>");
 	}
@@ -313,8 +372,16 @@ static int gather(struct MHD_Connection *c, const op *o, json_t *path, req *r, j
 		return 0;
 	/* A page's button, or a mail program's one-click withdrawal (RFC
 	** 8058), posts a form: its fields are not arguments. */
-	if ((o->flags & OP_PAGE) && type && !strncasecmp(type, "application/x-www-form-urlencoded", 33))
+	if ((o->flags & OP_PAGE) && type && !strncasecmp(type, "application/x-www-form-urlencoded", 33)) {
+		/* ... except for a page whose form is its input: the body as it came. */
+		if (!arg_of(o, "form"))
+			return 0;
+		json_t *f = json_stringn(r->body.p, r->body.n);
+		if (!f)
+			return rp_errf(e, RP_EINVAL, "the form's data is not valid UTF-8 text");
+		json_object_set_new(args, "form", f);
 		return 0;
+	}
 	if (!type || strncasecmp(type, "application/json", 16))
 		return rp_errf(e, RP_EMEDIA, "send a JSON object with Content-Type: application/json");
 	json_error_t je;
@@ -439,7 +506,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	}
 	if (!strcmp(url, "/metrics"))
 		return send_metrics(sv, c);
-	if (strncmp(url, "/api/", 5)) {
+	/* The public intake form is a page of its own, served from the table. */
+	if (strncmp(url, "/api/", 5) && strcmp(url, "/intake")) {
 		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "only GET here", 0);
 		return send_asset(c, url);
@@ -546,14 +614,15 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 		free(key);
 		if (page)
 			return send_page(c, http_status(e.code), ctx.lang,
-					 !strcmp(ctx.lang, "ru") ? "Не получилось" : "This did not work", e.msg, NULL,
+					 !strcmp(ctx.lang, "ru") ? "Не получилось" : "This did not work", e.msg, NULL, NULL,
 					 e.retry_after);
 		return send_rp_error(c, &e);
 	}
 	if (page) {
 		enum MHD_Result ok = send_page(c, MHD_HTTP_OK, ctx.lang, json_string_value(json_object_get(result, "title")),
 					       json_string_value(json_object_get(result, "text")),
-					       json_string_value(json_object_get(result, "button")), 0);
+					       json_string_value(json_object_get(result, "button")),
+					       json_object_get(result, "fields"), 0);
 		json_decref(result);
 		free(key);
 		return ok;
