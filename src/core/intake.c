@@ -25,7 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define INTAKE_PER_ADDRESS 5 /* per 15 minutes, like the signup's throttle */
+#define INTAKE_PER_ADDRESS 10 /* per 15 minutes, as many as signups */
 #define NAME_MAX_BYTES 200
 #define MESSAGE_MAX_BYTES 4000
 
@@ -432,7 +432,7 @@ static int decide(db *d, int64_t id, const char *status, const char *by, const c
 	int rc = contact ? db_run(d, e,
 				  "UPDATE intake_request SET status = $2, decided_at = $3, decided_by = $4, contact_id = $5"
 				  " WHERE id = $1",
-				  "itiit", id, status, rp_now(), by, contact)
+				  "ititi", id, status, rp_now(), by, contact)
 			 : db_run(d, e,
 				  "UPDATE intake_request SET status = $2, decided_at = $3, decided_by = $4, reply = $5"
 				  " WHERE id = $1",
