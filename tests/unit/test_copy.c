@@ -188,6 +188,25 @@ static void fill(db *d)
 	assert_int_equal(trust_record(d, &t, &tid, &e), 0);
 	assert_int_equal(community_add(d, "Книжный клуб", "приходим вовремя", "tester", &cid, &e), 0);
 	assert_int_equal(community_join(d, cid, b, "founder", "2026-09-02", &e), 0);
+	/* a value profile, a trait (a negative value), a best client and an
+	** intake request accepted into a contact, and one still pending */
+	json_t *j = NULL;
+	assert_int_equal(profile_preset(d, "clinic", "tester", "en", &j, &e), 0);
+	json_decref(j);
+	trait_in tr = {.contact = a, .dimension = "price", .value = -0.25, .by = "tester"};
+	assert_int_equal(trait_set(d, &tr, NULL, &e), 0);
+	assert_int_equal(align_mark(d, b, 1, "tester", &j, &e), 0);
+	json_decref(j);
+	json_t *answers = json_pack("{s:f}", "term", 0.5);
+	intake_in ii = {.name = "Вера", .email = "vera@example.org", .message = "Нужна консультация", .answers = answers,
+			.address = "10.0.0.1", .lang = "ru"};
+	assert_int_equal(intake_submit(d, &ii, &j, &e), 0);
+	json_decref(j);
+	assert_int_equal(intake_submit(d, &ii, &j, &e), 0);
+	json_decref(j);
+	json_decref(answers);
+	assert_int_equal(intake_accept(d, 1, NULL, "tester", &j, &e), 0);
+	json_decref(j);
 }
 
 static int64_t total_rows(db *d)
@@ -231,10 +250,13 @@ static void test_copy(void **state)
 		assert_int_equal(strlen(json_string_value(json_object_get(t, "checksum"))), 64);
 	}
 	assert_int_equal(table_rows(b, "auth_failure"), 2);
-	assert_int_equal(one_int(b, "SELECT count(*) FROM contact WHERE note IS NULL"), 2);
+	/* two of fill's contacts and the one the accepted intake request made */
+	assert_int_equal(one_int(b, "SELECT count(*) FROM contact WHERE note IS NULL"), 3);
 	assert_int_equal(one_int(b, "SELECT cadence_days FROM panel WHERE contact_id = 1"), 21);
 	assert_int_equal(one_int(b, "SELECT make_good_cost FROM complaint WHERE interaction_id = 1"), 15050);
 	assert_int_equal(one_int(b, "SELECT count(*) FROM complaint WHERE answered_at IS NULL AND duty = 'anna'"), 1);
+	assert_int_equal(one_int(b, "SELECT value FROM contact_trait WHERE contact_id = 1 AND dimension = 'price'"), -250);
+	assert_int_equal(one_int(b, "SELECT count(*) FROM intake_request WHERE contact_id IS NULL AND score = 600"), 1);
 
 	rp_err e = {0};
 	json_t *again = NULL;
@@ -253,9 +275,9 @@ static void test_copy(void **state)
 	assert_int_equal(search_run(b, "УНИВЕРСИТЕТЕ", 10, &hits, &e), 0);
 	assert_int_equal(json_array_size(json_object_get(hits, "hits")), 1);
 	json_decref(hits);
-	assert_int_equal(add_contact(b, "Новый Клиент", NULL, NULL), 4);
+	assert_int_equal(add_contact(b, "Новый Клиент", NULL, NULL), 5);
 	int64_t id;
-	assert_int_equal(fact_add(b, 4, "Новый факт", NULL, NULL, &id, &e), 0);
+	assert_int_equal(fact_add(b, 5, "Новый факт", NULL, NULL, &id, &e), 0);
 	assert_int_equal(id, 3);
 	json_decref(rep);
 	test_store_close(b, pb);
