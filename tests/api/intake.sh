@@ -5,6 +5,8 @@
 "$R" init >/dev/null
 printf 'password-of-staff\n' | "$R" user add staff --role staff >/dev/null
 "$R" token create staff >token.staff
+printf 'password-of-manager\n' | "$R" user add boss --role manager >/dev/null
+"$R" token create boss >token.boss
 "$R" profile preset atelier >/dev/null
 serve
 S=$(auth "$(cat token.staff)")
@@ -93,6 +95,27 @@ ok "decline: a polite reply in the request's language" json 'd["status"]=="decli
 ok "no contact for a declined one" test "$(sql "SELECT count(*) FROM contact")" = 1
 call GET "/api/v1/intake?status=declined" -H "$S"
 ok "kept with its reply" json '[r["id"] for r in d["requests"]]==[2] and d["requests"][0]["reply"].startswith("Здравствуйте")'
+
+# the profile and traits over HTTP take numbers
+M=$(auth "$(cat token.boss)")
+call PUT /api/v1/profile/price -H "$S" -H "$J" -d '{"position":0.9,"weight":1}'
+ok "staff may not change the profile" test "$status" = 403
+call PUT /api/v1/profile/price -H "$M" -H "$J" -d '{"position":0.9,"weight":1}'
+ok "a manager may: numbers in, numbers out" json 'd["key"]=="price" and d["position"]==0.9 and d["weight"]==1'
+call PUT /api/v1/profile/price -H "$M" -H "$J" -d '{"position":"high"}'
+ok "a position that is not a number: 400" test "$status" = 400
+call PUT "/api/v1/contacts/$c/traits/novelty" -H "$S" -H "$J" -d '{"value":-0.5,"source":"person"}'
+ok "PUT a trait" json 'd["dimension"]=="novelty" and d["value"]==-0.5 and d["source"]=="person" and d["by"]=="staff" and d["contact"]["id"]=='"$c"
+call GET "/api/v1/contacts/$c/traits" -H "$S"
+ok "GET the traits" json 'len(d["traits"])==5'
+call DELETE "/api/v1/contacts/$c/traits/novelty" -H "$S"
+ok "DELETE a trait" test "$status" = 200
+call GET "/api/v1/contacts/$c" -H "$S"
+ok "the card has the alignment" json 'd["alignment"]["verdict"]=="ours"'
+call GET /api/v1/profile/suggest -H "$S"
+ok "GET /profile/suggest" json 'd["from"]=="marked" and d["clients"]==0 and len(d["sorted"])==4'
+call GET /api/v1/alignment/report -H "$S"
+ok "GET /alignment/report" json 'sum(d["distribution"]["counts"])==1'
 
 # the HTML form posts back (another address would be needed past the throttle: clear it)
 sql "DELETE FROM auth_failure" >/dev/null
