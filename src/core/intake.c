@@ -482,9 +482,12 @@ int intake_accept(db *d, int64_t id, const char *stage, const char *by, json_t *
 	** granted consent lifts them to yes. */
 	char *ev = NULL;
 	if (!rc && (by_email || by_phone)) {
+		/* What the form showed beside the boxes, in the language it was shown in. */
+		int r_ru = ru(json_string_value(json_object_get(r, "lang")));
 		json_t *j = json_pack("{s:s,s:I,s:O,s:s}", "how", "intake form", "request", (json_int_t)id, "at",
 				      json_object_get(r, "received_at"), "shown",
-				      "You may email me / call me about my request");
+				      r_ru ? "Можно написать мне на почту / позвонить мне по поводу моей заявки"
+					   : "You may email me / call me about my request");
 		ev = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(j);
 	}
