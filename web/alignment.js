@@ -307,18 +307,16 @@ function learnSection(ctx, current, applied) {
 				'tr',
 				{ dataset: { dimension: String(s.key) } },
 				h('th', { scope: 'row' }, d && d.left && d.right ? `${d.left} ↔ ${d.right}` : s.key),
-				h('td', { class: 'num now-position' }, d ? signed(d.position) : t('none')),
-				h('td', { class: 'num suggested-position' }, signed(s.position)),
-				h('td', { class: 'num now-weight' }, d ? fmtNum(d.weight, 2) : t('none')),
-				h('td', { class: 'num suggested-weight' }, fmtNum(s.weight, 2)),
+				h('td', { class: 'num position' }, `${d ? signed(d.position) : t('none')} → ${signed(s.position)}`),
+				h('td', { class: 'num weight' }, `${d ? fmtNum(d.weight, 2) : t('none')} → ${fmtNum(s.weight, 2)}`),
 				cell,
 			);
 		});
-		const cols = ['dimension', 'nowPosition', 'position', 'nowWeight', 'weight', 'action'];
+		const cols = ['dimension', 'position', 'weight', 'action'];
 		slot.replaceChildren(
 			h('p', { class: 'learn-from' }, t(doc.from === 'marked' ? 'learn.fromMarked' : 'learn.fromValue', { clients: tn('clients', doc.clients ?? 0) })),
 			sugg.length
-				? h('div', { class: 'table-scroll' }, h('table', { class: 'report suggestions' }, h('thead', null, h('tr', null, cols.map((k, i) => h('th', { scope: 'col', class: i && i < 5 ? 'num' : null }, t(`learn.col.${k}`))))), h('tbody', null, rows)))
+				? h('div', { class: 'table-scroll' }, h('table', { class: 'report suggestions' }, h('thead', null, h('tr', null, cols.map((k, i) => h('th', { scope: 'col', class: i && i < 3 ? 'num' : null }, t(`learn.col.${k}`))))), h('tbody', null, rows)))
 				: h('p', { class: 'empty' }, t('learn.noSuggestion')),
 			h('h3', null, t('learn.sorted')),
 			h('p', { class: 'hint' }, t('learn.sortedHint')),

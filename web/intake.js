@@ -18,16 +18,19 @@ export const STATUSES = ['pending', 'accepted', 'declined'];
 // again.
 const count = { n: null, at: 0, gone: false, asking: null };
 
-export function forgetIntakeCount() {
-	count.at = 0;
+// One request fewer to triage: the navigation says so at once.
+function triaged() {
+	if (count.n) count.n -= 1;
+	const into = document.querySelector('.nav-intake .nav-count');
+	if (into) intakeCount(into);
 }
 
 export function intakeCount(into) {
 	if (count.gone) return;
+	// The number to see, and what it means to hear.
 	const show = () => {
-		into.textContent = count.n ? String(count.n) : '';
+		into.replaceChildren(...(count.n ? [h('span', { 'aria-hidden': 'true' }, String(count.n)), h('span', { class: 'visually-hidden' }, ` (${tn('intake.pendingCount', count.n)})`)] : []));
 		into.hidden = !count.n;
-		into.setAttribute('aria-label', count.n ? tn('intake.pendingCount', count.n) : '');
 	};
 	if (count.n !== null) show();
 	if (Date.now() - count.at < 60000) return;
@@ -74,6 +77,7 @@ export async function intakeView(root, ctx, params) {
 	const doc = await viewData(ctx, slot, '/intake', { status }, t('intake.unavailable'));
 	if (!doc) return;
 	const reqs = doc.requests || [];
+	count.gone = false;
 	if (status === 'pending') {
 		count.n = reqs.length;
 		count.at = Date.now();
@@ -156,7 +160,7 @@ function actions(r, li, statusLine) {
 			if (e.status !== 401) err.replaceChildren(errorBox(e));
 			return;
 		}
-		forgetIntakeCount();
+		triaged();
 		done(res);
 	};
 	accept.addEventListener('click', () =>
