@@ -59,6 +59,22 @@ function slider(name, label, value, { min, max, left, right, disabled }) {
 	return { wrap: f.wrap, input, paint };
 }
 
+// The poles' labels beside a position slider follow what is typed.
+function followPoles(pos, left, right) {
+	const poles = () => {
+		pos.wrap.querySelector('.pole-left').textContent = left.value || '−1';
+		pos.wrap.querySelector('.pole-right').textContent = right.value || '+1';
+	};
+	left.addEventListener('input', poles);
+	right.addEventListener('input', poles);
+}
+
+// The reasons for and against, each list only when it has any.
+export function reasonLists(forList, against) {
+	const list = (cls, title, items) => (items && items.length ? h('div', { class: `align-reasons ${cls}` }, h('h3', null, title), h('ul', null, items.map((r) => h('li', null, r)))) : null);
+	return [list('reasons-for', t('align.for'), forList), list('reasons-against', t('align.against'), against)];
+}
+
 // The groups table of the suggestion and of the report: per verdict, how
 // many clients and how they fare.
 export function groupsTable(groups) {
@@ -125,13 +141,7 @@ export async function profileView(root, ctx) {
 		question.value = d.question || '';
 		const pos = slider('position', t('profile.position'), d.position, { min: -1, max: 1, left: d.left, right: d.right, disabled: ro });
 		const weight = slider('weight', t('profile.weight'), d.weight, { min: 0, max: 1, disabled: ro });
-		// The poles' labels follow what is typed.
-		const poles = () => {
-			pos.wrap.querySelector('.pole-left').textContent = left.value || '−1';
-			pos.wrap.querySelector('.pole-right').textContent = right.value || '+1';
-		};
-		left.addEventListener('input', poles);
-		right.addEventListener('input', poles);
+		followPoles(pos, left, right);
 		const err = h('div', { class: 'form-error' });
 		const fields = [pos.wrap, weight.wrap, h('div', { class: 'row' }, field(t('profile.left'), left).wrap, field(t('profile.right'), right).wrap), field(t('profile.question'), question, t('profile.questionHint')).wrap];
 		const legend = h('span', null, h('code', { class: 'dim-key' }, d.key));
@@ -176,12 +186,7 @@ export async function profileView(root, ctx) {
 		const question = h('textarea', { name: 'question', rows: '2', maxlength: '1000' });
 		const pos = slider('position', t('profile.position'), 0, { min: -1, max: 1, left: '', right: '' });
 		const weight = slider('weight', t('profile.weight'), 0.5, { min: 0, max: 1 });
-		const poles = () => {
-			pos.wrap.querySelector('.pole-left').textContent = left.value || '−1';
-			pos.wrap.querySelector('.pole-right').textContent = right.value || '+1';
-		};
-		left.addEventListener('input', poles);
-		right.addEventListener('input', poles);
+		followPoles(pos, left, right);
 		const err = h('div', { class: 'form-error' });
 		const form = quickForm('add-dimension-form', t('profile.add'), [field(t('profile.key'), key, t('profile.keyHint')).wrap, h('div', { class: 'row' }, field(t('profile.left'), left).wrap, field(t('profile.right'), right).wrap), field(t('profile.question'), question, t('profile.questionHint')).wrap, pos.wrap, weight.wrap], err, { submit: t('profile.addSubmit') });
 		form.addEventListener('submit', async (ev) => {
@@ -413,12 +418,10 @@ function paintAlignment(el, a) {
 		['score', t('align.score'), alignMeter(a.score), ' ', verdictBadge(a.verdict)],
 		['coverage', t('align.coverage'), fmtPct(a.coverage)],
 	];
-	const reasons = (cls, title, list) => (list && list.length ? h('div', { class: `align-reasons ${cls}` }, h('h3', null, title), h('ul', null, list.map((r) => h('li', null, r)))) : null);
 	const dims = a.dimensions || [];
 	el.replaceChildren(
 		h('dl', { class: 'trust-facts align-facts' }, rows.map(([k, label, ...v]) => h('div', { dataset: { align: k } }, h('dt', null, label), h('dd', null, v)))),
-		reasons('reasons-for', t('align.for'), a.for),
-		reasons('reasons-against', t('align.against'), a.against),
+		...reasonLists(a.for, a.against),
 		dims.length
 			? h(
 					'div',

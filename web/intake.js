@@ -5,7 +5,7 @@
 // pending requests beside the navigation's link.
 
 import { api, enc } from './api.js';
-import { alignMeter, signed, verdictBadge } from './alignment.js';
+import { alignMeter, reasonLists, signed, verdictBadge } from './alignment.js';
 import { announce, badge, field, fmtTime, h } from './dom.js';
 import { errorBox, viewData } from './errors.js';
 import { t, tn, word } from './i18n.js';
@@ -89,7 +89,6 @@ export async function intakeView(root, ctx, params) {
 
 function requestItem(r, dims, ctx) {
 	const answers = Object.entries(r.answers || {});
-	const reasons = (cls, title, list) => (list && list.length ? h('div', { class: `align-reasons ${cls}` }, h('h3', null, title), h('ul', null, list.map((x) => h('li', null, x)))) : null);
 	const statusLine = h('p', { class: 'intake-status' });
 	const li = h(
 		'li',
@@ -97,8 +96,7 @@ function requestItem(r, dims, ctx) {
 		h('div', { class: 'item-head' }, h('h2', { class: 'intake-name' }, r.name), verdictBadge(r.verdict), alignMeter(r.score)),
 		h('p', { class: 'intake-meta muted' }, [r.received_at ? fmtTime(r.received_at) : null, r.email, r.phone].filter(Boolean).join(' · ')),
 		r.message ? h('blockquote', { class: 'intake-message' }, r.message) : null,
-		reasons('reasons-for', t('align.for'), r.for),
-		reasons('reasons-against', t('align.against'), r.against),
+		...reasonLists(r.for, r.against),
 		answers.length
 			? h(
 					'details',

@@ -3153,7 +3153,9 @@ describe('with the alignment and intake backends', () => {
 	});
 
 	step('28d-alignment-report', async () => {
-		const doc = (await apiGet('/alignment/report')).body;
+		const res = await apiGet('/alignment/report');
+		assert.equal(res.status, 200, 'GET /alignment/report answers');
+		const doc = res.body;
 		await page.goto(`${BASE}/#/alignment`);
 		await page.getByRole('heading', { level: 1, name: 'Alignment report' }).waitFor();
 		const counts = doc.distribution.counts;
