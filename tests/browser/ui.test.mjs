@@ -2430,6 +2430,7 @@ step('27b-card-alignment-drawn', async () => {
 		assert.match(await traits.nth(1).innerText(), /long-term[\s\S]*set by a person[\s\S]*by anna <i>x<\/i>/);
 		assert.equal(await s.locator('b, i, img').count(), 0, 'words from data are text');
 		await noGaps('.alignment-section');
+		await s.scrollIntoViewIfNeeded();
 		await shot('27b-card-alignment');
 
 		// Setting a trait by hand: the dimension from the profile, a slider.
