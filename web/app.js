@@ -4,8 +4,10 @@
 //   #/stories/themes[?since=]  #/lessons[?status=&mine=1]  #/lessons/ID
 //   #/contact/ID?letgo=1  #/complaints[?since=]  #/value
 //   #/communities  #/communities/NAME-or-ID  #/simulate[?community=]
+//   #/profile  #/alignment  #/intake[?status=pending|accepted|declined]
 
 import { agendaView } from './agenda.js';
+import { alignmentView, profileView } from './alignment.js';
 import { api, setCsrf, whenUnauthenticated } from './api.js';
 import { cardView } from './card.js';
 import { communitiesView } from './communities.js';
@@ -15,6 +17,7 @@ import { contactsView } from './contacts.js';
 import { field, h } from './dom.js';
 import { errorBox, errorText } from './errors.js';
 import { funnelView } from './funnel.js';
+import { intakeCount, intakeView } from './intake.js';
 import { LANGS, lang, setLang, t, waitText } from './i18n.js';
 import { lessonsView } from './lessons.js';
 import { reportView, themesView } from './report.js';
@@ -49,6 +52,8 @@ function renderShell(route) {
 		['communities', '#/communities', t('nav.communities')],
 		['simulate', '#/simulate', t('nav.simulate')],
 		['funnel', '#/funnel', t('nav.funnel')],
+		['profile', '#/profile', t('nav.profile')],
+		['intake', '#/intake', t('nav.intake')],
 	];
 	const langSelect = h('select', { id: 'lang', name: 'lang' }, Object.entries(LANGS).map(([k, name]) => h('option', { value: k, lang: k }, name)));
 	langSelect.value = lang();
@@ -69,7 +74,16 @@ function renderShell(route) {
 			h(
 				'nav',
 				{ class: 'main-nav', 'aria-label': t('nav.label') },
-				navItems.map(([name, href, label]) => h('a', { href, 'aria-current': route === name || (name === 'contacts' && route === 'contact') ? 'page' : null, class: `nav-${name}` }, label)),
+				navItems.map(([name, href, label]) => {
+					const current = route === name || (name === 'contacts' && route === 'contact') || (name === 'profile' && route === 'alignment');
+					const a = h('a', { href, 'aria-current': current ? 'page' : null, class: `nav-${name}` }, label);
+					if (name === 'intake') {
+						const n = h('span', { class: 'count nav-count', hidden: true });
+						a.append(' ', n);
+						intakeCount(n);
+					}
+					return a;
+				}),
 			),
 		);
 	}
@@ -130,7 +144,7 @@ function render() {
 	};
 	renderShell(route.name);
 	main.className = `view view-${route.name}`;
-	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title', stories: 'stories.title', lessons: 'lessons.title', complaints: 'complaints.title', value: 'value.title', communities: 'communities.title', simulate: 'sim.title' };
+	const titles = { login: 'login.title', agenda: 'agenda.title', contacts: 'contacts.title', search: 'search.title', funnel: 'funnel.title', stories: 'stories.title', lessons: 'lessons.title', complaints: 'complaints.title', value: 'value.title', communities: 'communities.title', simulate: 'sim.title', profile: 'profile.title', alignment: 'align.title', intake: 'intake.title' };
 	document.title = `${t(titles[route.name] || 'app.name')} · rapport`;
 	switch (route.name) {
 		case 'login':
@@ -159,6 +173,12 @@ function render() {
 			return communitiesView(main, ctx, route.params, route.arg);
 		case 'simulate':
 			return simulateView(main, ctx, route.params);
+		case 'profile':
+			return profileView(main, ctx);
+		case 'alignment':
+			return alignmentView(main, ctx);
+		case 'intake':
+			return intakeView(main, ctx, route.params);
 		default: {
 			const hd = h('h1', { tabindex: '-1' }, t('err.title'));
 			main.replaceChildren(hd, errorBox({ status: 404, code: 'not_found', message: t('err.notFound') }));

@@ -1,6 +1,7 @@
 // The client card: everything remembered about one person, with quick entry
 // of interactions and facts that update the card in place.
 
+import { alignmentSection } from './alignment.js';
 import { api, enc } from './api.js';
 import { chartFigure, drawTouches } from './charts.js';
 import { addressBadge, announce, badge, fmtAgo, fmtDateOnly, fmtDay, fmtTime, h, section, tierBadge, years } from './dom.js';
@@ -114,7 +115,7 @@ export async function cardView(root, ctx, contactRef, params) {
 		h(
 			'div',
 			{ class: 'card-layout' },
-			h('div', { class: 'card-main' }, factsSection, trustSection(c, ctx), complaintsSection(c, ctx), storiesSection(c, ctx), timelineSection),
+			h('div', { class: 'card-main' }, factsSection, trustSection(c, ctx), alignmentSection(c, ctx), complaintsSection(c, ctx), storiesSection(c, ctx), timelineSection),
 			h('div', { class: 'card-side' }, value, ...ladderSections(c, ctx), channels(c), datesSection(c), relations(c), cardCommunities(c), privacySection(c, ctx)),
 		),
 	);

@@ -219,13 +219,19 @@ function moneyShort(v, currency) {
 	return new Intl.NumberFormat(locale(), o).format(n);
 }
 
-export function binLabels(edges, n, currency) {
+// "a–b" per bin of edges, each edge written by fmt; the last bin open
+// above when there are as many edges as bins.
+function rangeLabels(edges, n, fmt) {
 	const labels = [];
 	for (let i = 0; i < n; i++) {
-		const from = moneyShort(edges[i], currency);
-		labels.push(i + 1 < edges.length ? `${from}–${moneyShort(edges[i + 1], currency)}` : `≥ ${from}`);
+		const from = fmt(edges[i]);
+		labels.push(i + 1 < edges.length ? `${from}–${fmt(edges[i + 1])}` : `≥ ${from}`);
 	}
 	return labels;
+}
+
+export function binLabels(edges, n, currency) {
+	return rangeLabels(edges, n, (v) => moneyShort(v, currency));
 }
 
 export async function drawDistribution(parts, edges, counts, currency) {
@@ -278,4 +284,15 @@ export async function drawScores(parts, labels, values, sentence, label) {
 	parts.summary.textContent = sentence;
 	parts.canvas.setAttribute('aria-label', sentence);
 	return bars(parts.canvas, labels, values, { horizontal: true, label });
+}
+
+// How alignment scores spread from -1 to 1: one bar per bin of edges.
+export async function drawHistogram(parts, edges, counts) {
+	const fmt = new Intl.NumberFormat(locale(), { maximumFractionDigits: 2, signDisplay: 'exceptZero' });
+	const labels = rangeLabels(edges, counts.length, (v) => fmt.format(Number(v)));
+	const total = counts.reduce((a, b) => a + (Number(b) || 0), 0);
+	const sentence = t('align.distributionSummary', { clients: tn('clients', total), list: labels.map((l, i) => `${l}: ${counts[i]}`).join(', ') });
+	parts.summary.textContent = sentence;
+	parts.canvas.setAttribute('aria-label', sentence);
+	return bars(parts.canvas, labels, counts, { label: t('value.clients') });
 }

@@ -22,8 +22,8 @@ export function trustBadge(state) {
 }
 
 // The score from -1 (only let-downs) to 1 (only kept faith): a bar and the
-// number written with its sign.
-export function scoreMeter(score) {
+// number written with its sign.  label: the key of its spoken name.
+export function scoreMeter(score, label = 'trust.scoreOf') {
 	const n = Number(score);
 	if (!Number.isFinite(n)) return h('span', { class: 'trust-score' }, t('none'));
 	const v = Math.max(-1, Math.min(1, n));
@@ -31,7 +31,7 @@ export function scoreMeter(score) {
 	return h(
 		'span',
 		{ class: 'trust-score' },
-		h('meter', { min: '-1', max: '1', low: '-0.2', high: '0.2', optimum: '1', value: String(v), 'aria-label': t('trust.scoreOf', { score: text }) }, text),
+		h('meter', { min: '-1', max: '1', low: '-0.2', high: '0.2', optimum: '1', value: String(v), 'aria-label': t(label, { score: text }) }, text),
 		' ',
 		h('span', { class: 'trust-score-num' }, text),
 	);

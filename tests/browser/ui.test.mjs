@@ -2114,6 +2114,568 @@ step('25e-phone-and-russian', async () => {
 	}
 }, { autoShot: false });
 
+// ---- alignment: the value profile, the card's alignment, intake, the report ----------
+// Drawn from documents in the agreed shapes, answered here (page.route): the
+// pages are tested whether or not the server has the routes.  The same pages
+// against the real routes are in the group "with the alignment and intake
+// backends" further down.
+
+// fake.profile (GET /profile), fake.presetDims[key], fake.alignment[id] (the
+// card's "alignment"; absent: the card as the server has it), fake.traits[id],
+// fake.best[id], fake.suggest, fake.intake (every request), fake.questions,
+// fake.reply, fake.report; fake.sent every change, fake.asked every read;
+// fake.fail[path] answers that path with {status, error}.
+function issue9Fake() {
+	const fake = { profile: { dimensions: [], presets: [] }, presetDims: {}, alignment: {}, traits: {}, best: {}, suggest: null, intake: [], questions: [], reply: '', report: null, sent: [], asked: [], fail: {} };
+	const json = (route, body, status = 200) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+	const mine = (url) => /^\/api\/v1\/(profile(\/[^/]+)?|intake(\/.*)?|alignment\/report|contacts\/\d+(\/traits(\/[^/]+)?|\/alignment|\/best)?)$/.test(url.pathname);
+	const handler = async (route) => {
+		const req = route.request();
+		const url = new URL(req.url());
+		const path = url.pathname.replace(/^\/api\/v1/, '');
+		const method = req.method();
+		const failure = fake.fail[path];
+		if (method !== 'GET') fake.sent.push({ method, path, body: req.postDataJSON() });
+		else fake.asked.push(`${path}${url.search}`);
+		if (failure) return json(route, { error: failure.error }, failure.status);
+		const dims = fake.profile.dimensions;
+		let m;
+		if (method === 'GET' && (m = /^\/contacts\/(\d+)$/.exec(path))) {
+			const res = await route.fetch();
+			const card = await res.json();
+			if (m[1] in fake.alignment) card.alignment = fake.alignment[m[1]];
+			return route.fulfill({ response: res, json: card });
+		}
+		if (method === 'GET' && (m = /^\/contacts\/(\d+)\/alignment$/.exec(path))) return json(route, fake.alignment[m[1]]);
+		if (method === 'GET' && (m = /^\/contacts\/(\d+)\/traits$/.exec(path))) return json(route, { traits: fake.traits[m[1]] || [] });
+		if (method === 'PUT' && (m = /^\/contacts\/(\d+)\/traits\/([^/]+)$/.exec(path))) {
+			const body = req.postDataJSON();
+			const dim = decodeURIComponent(m[2]);
+			const tr = { dimension: dim, value: body.value, source: body.source || 'person', set_at: '2026-11-21T09:30:00Z', by: 'anna' };
+			fake.traits[m[1]] = [tr, ...(fake.traits[m[1]] || []).filter((x) => x.dimension !== dim)];
+			const a = fake.alignment[m[1]];
+			if (a) {
+				// What the server would say after: the trait counts.
+				const row = a.dimensions.find((d) => d.key === dim);
+				if (row) row.client = body.value;
+				a.coverage = 1;
+				a.for = [...a.for, `now known on ${dim}`];
+			}
+			return json(route, { contact: { id: Number(m[1]), name: 'someone' }, ...tr });
+		}
+		if ((m = /^\/contacts\/(\d+)\/best$/.exec(path))) {
+			fake.best[m[1]] = method === 'PUT';
+			return json(route, { contact: { id: Number(m[1]), name: 'someone' }, best: fake.best[m[1]] });
+		}
+		if (path === '/profile' && method === 'GET') return json(route, fake.profile);
+		if (path === '/profile/suggest' && method === 'GET') return json(route, fake.suggest);
+		if (path === '/profile/preset' && method === 'POST') {
+			fake.profile.dimensions = structuredClone(fake.presetDims[req.postDataJSON().preset] || []);
+			return json(route, fake.profile);
+		}
+		if ((m = /^\/profile\/([^/]+)$/.exec(path))) {
+			const key = decodeURIComponent(m[1]);
+			const i = dims.findIndex((d) => d.key === key);
+			if (method === 'DELETE') {
+				dims.splice(i, 1);
+				return json(route, { removed: key });
+			}
+			const d = { key, ...req.postDataJSON() };
+			if (i >= 0) dims[i] = d;
+			else dims.push(d);
+			return json(route, d);
+		}
+		if (path === '/intake' && method === 'GET') return json(route, { requests: fake.intake.filter((r) => r.status === (url.searchParams.get('status') || 'pending')) });
+		if (path === '/intake/questions') return json(route, { questions: fake.questions });
+		if (method === 'POST' && (m = /^\/intake\/(\d+)\/(accept|decline)$/.exec(path))) {
+			const r = fake.intake.find((x) => String(x.id) === m[1]);
+			if (m[2] === 'accept') {
+				r.status = 'accepted';
+				r.contact_id = 9001;
+				return json(route, { id: r.id, status: 'accepted', contact: { id: 9001, name: r.name } });
+			}
+			r.status = 'declined';
+			return json(route, { id: r.id, status: 'declined', reply: fake.reply });
+		}
+		if (path === '/alignment/report') return json(route, fake.report);
+		return route.fallback();
+	};
+	fake.start = () => page.route(mine, handler);
+	fake.stop = () => page.unroute(mine, handler);
+	return fake;
+}
+
+function profileFixture() {
+	return {
+		dimensions: [
+			{ key: 'price', left: 'lowest <b>price</b>', right: 'quality first', question: `What matters more to you? ${XSS}`, position: 0.8, weight: 0.9 },
+			{ key: 'horizon', left: 'one-off', right: 'long-term', question: 'Do you plan to come back?', position: 0.6, weight: 0.7 },
+		],
+		presets: [
+			{ key: 'craft', name: 'Craft workshop', dimensions: 3 },
+			{ key: 'fast', name: 'Fast <i>service</i>', dimensions: 2 },
+		],
+	};
+}
+
+const CRAFT = [
+	{ key: 'price', left: 'lowest price', right: 'quality first', question: 'Price or quality?', position: 0.9, weight: 1 },
+	{ key: 'novelty', left: 'classic', right: 'novelty', question: 'Classic or new?', position: -0.4, weight: 0.5 },
+	{ key: 'formality', left: 'formal', right: 'on first-name terms', question: 'Formal or friendly?', position: 0.5, weight: 0.6 },
+];
+
+const SORTED = [
+	{ verdict: 'ours', clients: 40, mean_clv: '1234.5', complaints_per_client: 0.2, mean_trust: 0.6 },
+	{ verdict: 'maybe', clients: 25, mean_clv: '610', complaints_per_client: 0.48, mean_trust: 0.1 },
+	{ verdict: 'not ours', clients: 12, mean_clv: '95.25', complaints_per_client: 1.5, mean_trust: -0.35 },
+];
+
+function zedAlignment() {
+	return {
+		contact: { id: zedId, name: MARKUP_NAME },
+		score: 0.42,
+		coverage: 0.5,
+		verdict: 'ours',
+		for: [`values long-term service like us ${XSS}`],
+		against: ['wants the lowest <b>price</b>, unlike us'],
+		dimensions: [
+			{ key: 'price', company: 0.8, client: -0.5, weight: 0.9, agreement: -0.3 },
+			{ key: 'horizon', company: 0.6, client: 0.9, weight: 0.7, agreement: 0.85 },
+			{ key: 'formality', company: 0.5, client: null, weight: 0.6, agreement: null },
+		],
+	};
+}
+
+function intakeFixture() {
+	return [
+		{ id: 11, received_at: '2026-11-20T08:15:00Z', name: 'Olga <b>Near</b>', email: 'olga@example.org', phone: null, message: `I want a coat that lasts ten years ${XSS}`, answers: { price: 0.9, horizon: 1 }, score: 0.86, verdict: 'ours', for: ['values quality over price like us', 'wants a long relationship like us'], against: [], status: 'pending', contact_id: null, consent: { email: true, phone: false } },
+		{ id: 12, received_at: '2026-11-20T09:00:00Z', name: 'Petr Middle', email: null, phone: '+7 900 000-00-00', message: 'Something for a wedding', answers: { price: 0 }, score: 0.1, verdict: 'maybe', for: [], against: [], status: 'pending', contact_id: null, consent: { email: false, phone: false } },
+		{ id: 13, received_at: '2026-11-20T10:30:00Z', name: 'Max Far', email: 'max@example.org', phone: null, message: 'Cheapest possible, today', answers: { price: -1, horizon: -1 }, score: -0.9, verdict: 'not ours', for: [], against: ['wants the lowest price, unlike us', 'a one-off, unlike us'], status: 'pending', contact_id: null },
+		{ id: 9, received_at: '2026-11-18T10:30:00Z', name: 'Ann Earlier', email: 'ann@example.org', phone: null, message: 'Hello', answers: {}, score: 0.5, verdict: 'ours', for: [], against: [], status: 'accepted', contact_id: 77 },
+		{ id: 8, received_at: '2026-11-17T10:30:00Z', name: 'Bob Declined', email: null, phone: null, message: 'Cheap', answers: {}, score: -0.7, verdict: 'not ours', for: [], against: [], status: 'declined', contact_id: null },
+	];
+}
+
+const QUESTIONS = [
+	{ key: 'price', question: 'What matters more to you: the price or the quality?', left: 'lowest price', right: 'quality first' },
+	{ key: 'horizon', question: 'Do you plan to come back?', left: 'one-off', right: 'long-term' },
+];
+
+// The value of a range input and the text shown beside it.
+async function sliderAt(form, label) {
+	const input = form.getByLabel(label, { exact: true });
+	const out = input.locator('xpath=ancestor::div[contains(@class,"slider-field")]//output');
+	return [await input.inputValue(), await out.innerText()];
+}
+
+step('27a-profile-drawn', async () => {
+	const fake = issue9Fake();
+	fake.profile = profileFixture();
+	fake.presetDims.craft = CRAFT;
+	fake.suggest = { from: 'marked', clients: 7, suggested: [{ key: 'price', position: 0.95, weight: 1 }, { key: 'horizon', position: 0.4, weight: 0.55 }], sorted: SORTED };
+	await fake.start();
+	try {
+		await visit('#/agenda');
+		await nav('Profile').click();
+		await page.waitForURL(/#\/profile$/);
+		await page.getByRole('heading', { level: 1, name: 'Value profile' }).waitFor();
+		const price = page.locator('form.dimension-form[data-dimension=price]');
+		await price.waitFor();
+		assert.equal(await page.locator('form.dimension-form').count(), 2);
+		assert.deepEqual(await sliderAt(price, 'Where we stand'), ['0.8', '+0.80']);
+		assert.deepEqual(await sliderAt(price, 'How much it matters'), ['0.9', '0.9']);
+		// The poles either side of the slider, as text.
+		assert.deepEqual(await price.locator('.pole').allInnerTexts(), ['lowest <b>price</b>', 'quality first']);
+		assert.equal(await price.getByLabel('Where we stand').getAttribute('aria-valuetext'), '+0.80, towards “quality first”');
+		assert.equal(await price.getByLabel('Question for the intake form').inputValue(), `What matters more to you? ${XSS}`);
+		assert.equal(await page.locator('main b, main img, main i').count(), 0, 'words from data are text');
+		// By keyboard: one step towards the left pole, then all the way right.
+		await price.getByLabel('Where we stand').focus();
+		await page.keyboard.press('ArrowLeft');
+		assert.deepEqual(await sliderAt(price, 'Where we stand'), ['0.75', '+0.75']);
+		await page.keyboard.press('End');
+		await price.getByLabel('How much it matters').focus();
+		await page.keyboard.press('ArrowLeft');
+		await price.getByLabel('Question for the intake form').fill('Price or quality?');
+		await price.getByLabel('Right pole (+1)').fill('quality, always');
+		assert.equal(await price.locator('.pole-right').innerText(), 'quality, always', 'the pole follows what is typed');
+		await price.getByRole('button', { name: 'Save' }).click();
+		await page.waitForFunction(() => !document.querySelector('form.dimension-form[data-dimension=price] button[type=submit]').disabled);
+		assert.deepEqual(fake.sent, [{ method: 'PUT', path: '/profile/price', body: { position: 1, weight: 0.85, left: 'lowest <b>price</b>', right: 'quality, always', question: 'Price or quality?' } }]);
+		// The server's refusal, in the form.
+		fake.fail['/profile/price'] = { status: 400, error: { code: 'invalid', message: '--weight must be between 0 and 1' } };
+		await price.getByRole('button', { name: 'Save' }).click();
+		await price.locator('[role=alert]').waitFor();
+		assert.match(await price.locator('[role=alert]').innerText(), /--weight must be between 0 and 1[\s\S]*HTTP 400 · invalid/);
+		delete fake.fail['/profile/price'];
+		fake.sent.length = 0;
+
+		// A new dimension: the key, both poles required and checked first.
+		const add = page.locator('form.add-dimension-form');
+		await add.getByRole('button', { name: 'Add' }).click();
+		assert.equal(await add.getByLabel('Key').getAttribute('aria-invalid'), 'true');
+		assert.equal(await add.getByLabel('Key').evaluate((el) => el === document.activeElement), true);
+		await add.getByLabel('Key').fill('Speed Up');
+		await add.getByLabel('Left pole (−1)').fill('take our time');
+		await add.getByLabel('Right pole (+1)').fill('fast');
+		await add.getByRole('button', { name: 'Add' }).click();
+		assert.match(await add.locator('[role=alert]').innerText(), /“Speed Up” cannot be a key/);
+		await add.getByLabel('Key').fill('price');
+		await add.getByRole('button', { name: 'Add' }).click();
+		assert.match(await add.locator('[role=alert]').innerText(), /already has a dimension price/);
+		assert.equal(fake.sent.length, 0, 'nothing was sent');
+		await add.getByLabel('Key').fill('speed');
+		await add.getByLabel('Where we stand').focus();
+		await page.keyboard.press('ArrowRight');
+		await page.keyboard.press('ArrowRight');
+		await add.getByRole('button', { name: 'Add' }).click();
+		const speed = page.locator('form.dimension-form[data-dimension=speed]');
+		await speed.waitFor();
+		assert.deepEqual(fake.sent, [{ method: 'PUT', path: '/profile/speed', body: { position: 0.1, weight: 0.5, left: 'take our time', right: 'fast', question: '' } }]);
+		assert.equal(await speed.getByLabel('Where we stand').evaluate((el) => el === document.activeElement), true, 'the new dimension takes the focus');
+		assert.equal(await add.getByLabel('Key').inputValue(), '', 'ready for the next one');
+		// Removing asks first; Escape says no.
+		await speed.getByRole('button', { name: 'Remove the dimension speed' }).click();
+		const confirm = speed.locator('.confirm');
+		await confirm.waitFor();
+		assert.match(await confirm.innerText(), /Remove the dimension speed\?/);
+		await page.keyboard.press('Escape');
+		await confirm.waitFor({ state: 'detached' });
+		assert.equal(await speed.getByRole('button', { name: 'Remove the dimension speed' }).evaluate((el) => el === document.activeElement), true);
+		assert.equal(fake.sent.length, 1, 'nothing removed');
+		await speed.getByRole('button', { name: 'Remove the dimension speed' }).click();
+		await speed.getByRole('button', { name: 'Remove it' }).click();
+		await speed.waitFor({ state: 'detached' });
+		assert.deepEqual(fake.sent.at(-1), { method: 'DELETE', path: '/profile/speed', body: null });
+
+		// A preset replaces the profile: asked first.
+		const pf = page.locator('form.preset-form');
+		assert.deepEqual(await pf.getByLabel('Preset').locator('option').allInnerTexts(), ['Craft workshop (3 dimensions)', 'Fast <i>service</i> (2 dimensions)']);
+		await pf.getByLabel('Preset').selectOption('craft');
+		await pf.getByRole('button', { name: 'Apply the preset…' }).click();
+		const sure = pf.locator('.confirm');
+		assert.match(await sure.innerText(), /Replace the profile \(2 dimensions now\) with the preset “Craft workshop”\?/);
+		assert.equal(fake.sent.filter((x) => x.path === '/profile/preset').length, 0, 'not before it is confirmed');
+		await sure.getByRole('button', { name: 'Replace the profile' }).click();
+		await page.locator('form.dimension-form[data-dimension=novelty]').waitFor();
+		assert.deepEqual(fake.sent.at(-1), { method: 'POST', path: '/profile/preset', body: { preset: 'craft' } });
+		assert.deepEqual(await page.locator('form.dimension-form').evaluateAll((fs) => fs.map((f) => f.dataset.dimension)), ['price', 'novelty', 'formality']);
+		assert.deepEqual(await sliderAt(page.locator('form.dimension-form[data-dimension=novelty]'), 'Where we stand'), ['-0.4', '-0.40']);
+		assert.equal(await sure.count(), 0);
+		await noGaps();
+		await shot('27a-profile');
+
+		// Learning from the best clients.
+		const learn = page.locator('.learn-section');
+		await learn.getByRole('button', { name: 'Learn from the best clients' }).click();
+		await learn.locator('table.suggestions tbody tr').first().waitFor();
+		assert.ok(fake.asked.includes('/profile/suggest'));
+		assert.equal(await learn.locator('.learn-from').innerText(), 'From the 7 clients marked as best.');
+		const row = learn.locator('table.suggestions tr[data-dimension=price]');
+		assert.deepEqual((await row.locator('th, td').allInnerTexts()).slice(0, 3), ['lowest price ↔ quality first', '+0.90 → +0.95', '1 → 1']);
+		assert.deepEqual((await learn.locator('table.suggestions tr[data-dimension=horizon] td').allInnerTexts()).slice(0, 2), ['— → +0.40', '— → 0.55']);
+		const hor = learn.locator('table.suggestions tr[data-dimension=horizon]');
+		assert.equal(await hor.getByRole('button').count(), 0, 'nothing to apply to a dimension the profile no longer has');
+		await row.getByRole('button', { name: 'Apply the suggestion for price' }).click();
+		await row.getByText('Applied').waitFor();
+		assert.deepEqual(fake.sent.at(-1), { method: 'PUT', path: '/profile/price', body: { position: 0.95, weight: 1, left: 'lowest price', right: 'quality first', question: 'Price or quality?' } });
+		assert.deepEqual(await sliderAt(page.locator('form.dimension-form[data-dimension=price]'), 'Where we stand'), ['0.95', '+0.95']);
+		// How the current profile sorts past clients.
+		const groups = learn.locator('table.align-groups tbody tr');
+		assert.equal(await groups.count(), 3);
+		assert.deepEqual(await groups.nth(0).locator('th, td').allInnerTexts(), ['Ours', '40', '1,234.50', '0.2', '+0.60']);
+		assert.deepEqual(await groups.nth(2).locator('th, td').allInnerTexts(), ['Not ours', '12', '95.25', '1.5', '-0.35']);
+		assert.equal(await learn.locator('.badge.verdict-not-ours').count(), 1);
+		await page.getByRole('link', { name: 'Alignment report' }).waitFor();
+		await noGaps();
+		await shot('27a-profile-learn');
+	} finally {
+		await fake.stop();
+	}
+	// A server made before the profile: said calmly.
+	await withoutRoutes(['/profile'], async () => {
+		await visit('#/profile');
+		await page.locator('.profile-slot .unavailable', { hasText: 'This server does not keep a value profile yet.' }).waitFor();
+	});
+}, { autoShot: false });
+
+step('27b-card-alignment-drawn', async () => {
+	const fake = issue9Fake();
+	fake.profile = { ...profileFixture(), dimensions: [...profileFixture().dimensions, { key: 'formality', left: 'formal', right: 'on first-name terms', question: 'Formal?', position: 0.5, weight: 0.6 }] };
+	fake.alignment[zedId] = zedAlignment();
+	fake.traits[zedId] = [
+		{ dimension: 'price', value: -0.5, source: 'questionnaire', set_at: '2026-11-02T10:00:00Z', by: null },
+		{ dimension: 'horizon', value: 0.9, source: 'person', set_at: '2026-11-03T10:00:00Z', by: 'anna <i>x</i>' },
+	];
+	await fake.start();
+	try {
+		await visit(`#/contact/${zedId}`);
+		const s = page.locator('.alignment-section');
+		await s.getByRole('heading', { level: 2, name: 'Alignment' }).waitFor();
+		const fact = (k) => s.locator(`.align-facts [data-align=${k}] dd`).innerText();
+		assert.match(await fact('score'), /^\+0\.42\s+Ours$/);
+		assert.equal(await s.locator('meter').getAttribute('value'), '0.42');
+		assert.match(await s.locator('meter').getAttribute('aria-label'), /Alignment \+0\.42 on a scale from −1 to \+1/);
+		assert.equal(await s.locator('.badge.verdict-ours').innerText(), 'Ours');
+		assert.equal(await fact('coverage'), '50%');
+		assert.deepEqual(await s.locator('.reasons-for li').allInnerTexts(), [`values long-term service like us ${XSS}`]);
+		assert.deepEqual(await s.locator('.reasons-against li').allInnerTexts(), ['wants the lowest <b>price</b>, unlike us']);
+		const rows = s.locator('table.align-dimensions tbody tr');
+		assert.deepEqual(await rows.nth(0).locator('th, td').allInnerTexts(), ['price', '+0.80', '-0.50', '0.9', '-0.30']);
+		assert.deepEqual(await rows.nth(2).locator('th, td').allInnerTexts(), ['formality', '+0.50', 'not known', '0.6', '—']);
+		// The traits, with where each came from.
+		const traits = s.locator('.trait-list .trait');
+		await traits.first().waitFor();
+		assert.match(await traits.nth(0).innerText(), /lowest <b>price<\/b> ↔ quality first\s+-0\.50, towards “lowest <b>price<\/b>”\s+from the questionnaire/);
+		assert.match(await traits.nth(1).innerText(), /long-term[\s\S]*set by a person[\s\S]*by anna <i>x<\/i>/);
+		assert.equal(await s.locator('b, i, img').count(), 0, 'words from data are text');
+		await noGaps('.alignment-section');
+		await s.scrollIntoViewIfNeeded();
+		await shot('27b-card-alignment');
+
+		// Setting a trait by hand: the dimension from the profile, a slider.
+		const form = s.locator('form.trait-form');
+		assert.deepEqual(await form.getByLabel('Dimension').locator('option').evaluateAll((os) => os.map((o) => o.value)), ['price', 'horizon', 'formality']);
+		await form.getByLabel('Dimension').selectOption('formality');
+		assert.deepEqual(await form.locator('.pole').allInnerTexts(), ['formal', 'on first-name terms']);
+		await form.getByLabel('Where the client stands').focus();
+		await page.keyboard.press('ArrowRight');
+		await page.keyboard.press('ArrowRight');
+		await form.getByRole('button', { name: 'Set' }).click();
+		await s.locator('.reasons-for li', { hasText: 'now known on formality' }).waitFor();
+		assert.deepEqual(fake.sent, [{ method: 'PUT', path: `/contacts/${zedId}/traits/formality`, body: { value: 0.1, source: 'person' } }]);
+		assert.ok(fake.asked.includes(`/contacts/${zedId}/alignment`), 'the alignment is drawn again from the server');
+		assert.equal(await rows.nth(2).locator('td.client').innerText(), '+0.10');
+		assert.equal(await fact('coverage'), '100%');
+		await s.locator('.trait[data-dimension=formality]').waitFor();
+		assert.equal(await form.getByLabel('Dimension').evaluate((el) => el === document.activeElement), true, 'ready for the next one');
+
+		// One of the best clients: a toggle.
+		const best = s.getByRole('button', { name: 'One of our best clients' });
+		assert.equal(await best.getAttribute('aria-pressed'), 'false');
+		await best.click();
+		await page.waitForFunction(() => document.querySelector('.best-toggle').getAttribute('aria-pressed') === 'true');
+		assert.deepEqual(fake.sent.at(-1), { method: 'PUT', path: `/contacts/${zedId}/best`, body: {} });
+		await best.press('Enter');
+		await page.waitForFunction(() => document.querySelector('.best-toggle').getAttribute('aria-pressed') === 'false');
+		assert.equal(fake.sent.at(-1).method, 'DELETE');
+		assert.equal(fake.sent.at(-1).path, `/contacts/${zedId}/best`);
+		// Refused: said, and the toggle stays as it was.
+		fake.fail[`/contacts/${zedId}/best`] = { status: 403, error: { code: 'forbidden', message: 'marking the best clients needs a manager' } };
+		await best.click();
+		await s.locator('.best [role=alert]').waitFor();
+		assert.match(await s.locator('.best [role=alert]').innerText(), /needs a manager[\s\S]*HTTP 403/);
+		assert.equal(await best.getAttribute('aria-pressed'), 'false');
+
+		// No profile yet: said, with the way to make one.
+		fake.alignment[zedId] = null;
+		await page.reload();
+		await s.locator('.align-none').waitFor();
+		assert.equal(await s.locator('.align-none').innerText(), 'No value profile yet, so nothing to compare with. Describe the company’s values');
+		assert.equal(await s.getByRole('link', { name: 'Describe the company’s values' }).getAttribute('href'), '#/profile');
+		assert.equal(await s.locator('form, meter').count(), 0);
+	} finally {
+		await fake.stop();
+	}
+	// A card without "alignment": no section.
+	if (!('alignment' in (await apiGet(`/contacts/${zedId}`)).body)) {
+		await page.reload();
+		await page.getByRole('heading', { level: 2, name: 'Facts' }).waitFor();
+		assert.equal(await page.locator('.alignment-section').count(), 0);
+	}
+}, { autoShot: false });
+
+step('27c-intake-drawn', async () => {
+	const fake = issue9Fake();
+	fake.intake = intakeFixture();
+	fake.questions = QUESTIONS;
+	fake.reply = 'Thank you for writing to us. We are not the right workshop for this, and we would rather say so <b>now</b>.';
+	await fake.start();
+	try {
+		await visit('#/agenda');
+		await page.reload();
+		// The navigation says how many wait.
+		const link = page.getByRole('navigation').getByRole('link', { name: 'Intake (3 requests to triage)' });
+		await link.waitFor();
+		assert.equal(await link.locator('[aria-hidden=true]').innerText(), '3');
+		await link.click();
+		await page.waitForURL(/#\/intake$/);
+		await page.getByRole('heading', { level: 1, name: 'Intake' }).waitFor();
+		const items = page.locator('.intake-item');
+		await items.first().waitFor();
+		assert.equal(await items.count(), 3, 'the pending ones');
+		assert.equal(await page.locator('.intake-tabs a[aria-current=page]').innerText(), 'To triage');
+		const olga = items.nth(0);
+		assert.equal(await olga.locator('.intake-name').innerText(), 'Olga <b>Near</b>');
+		assert.equal(await olga.locator('.badge.verdict-ours').innerText(), 'Ours');
+		assert.equal(await olga.locator('meter').getAttribute('value'), '0.86');
+		assert.match(await olga.locator('.intake-meta').innerText(), /^20 Nov 2026, \d\d:\d\d · olga@example\.org$/);
+		assert.equal(await olga.locator('.intake-message').innerText(), `I want a coat that lasts ten years ${XSS}`);
+		assert.deepEqual(await olga.locator('.reasons-for li').allInnerTexts(), ['values quality over price like us', 'wants a long relationship like us']);
+		assert.equal(await olga.locator('.reasons-against').count(), 0);
+		await olga.locator('.intake-answers summary').click();
+		assert.deepEqual(await olga.locator('.intake-answers dt').allInnerTexts(), ['What matters more to you: the price or the quality?', 'Do you plan to come back?']);
+		assert.deepEqual(await olga.locator('.intake-answers dd').allInnerTexts(), ['+0.90 (quality first)', '+1.00 (long-term)']);
+		assert.equal(await items.nth(1).locator('.badge.verdict-maybe').innerText(), 'Maybe');
+		const max = items.nth(2);
+		assert.equal(await max.locator('.badge.verdict-not-ours').innerText(), 'Not ours');
+		assert.deepEqual(await max.locator('.reasons-against li').allInnerTexts(), ['wants the lowest price, unlike us', 'a one-off, unlike us']);
+		assert.equal(await page.locator('main b, main img').count(), 0, 'words from data are text');
+		await noGaps();
+		await shot('27c-intake');
+
+		// "Yes" only where the form recorded a consent.
+		const petr = items.nth(1);
+		assert.equal(await petr.locator('option[value=yes]').isDisabled(), true);
+		assert.match(await petr.locator('.intake-actions').innerText(), /recorded no consent/);
+		assert.equal(await olga.locator('option[value=yes]').isDisabled(), false);
+		// A refusal is shown and the buttons come back.
+		fake.fail['/intake/11/accept'] = { status: 409, error: { code: 'conflict', message: 'request 11 was already triaged' } };
+		await olga.getByRole('button', { name: 'Accept the request of Olga <b>Near</b>' }).click();
+		await olga.locator('[role=alert]').waitFor();
+		assert.match(await olga.locator('[role=alert]').innerText(), /already triaged[\s\S]*HTTP 409 · conflict/);
+		assert.equal(await olga.getByRole('button', { name: /^Accept/ }).isEnabled(), true);
+		assert.equal(await olga.locator('option[value=yes]').isDisabled(), false);
+		delete fake.fail['/intake/11/accept'];
+		// Accept at "yes", by keyboard.
+		await olga.getByLabel('Accept at stage').selectOption('yes');
+		await olga.getByRole('button', { name: /^Accept/ }).focus();
+		await page.keyboard.press('Enter');
+		await olga.locator('.intake-status a').waitFor();
+		assert.deepEqual(fake.sent.at(-1), { method: 'POST', path: '/intake/11/accept', body: { stage: 'yes' } });
+		assert.equal(await olga.locator('.intake-status').innerText(), 'Accepted Open the card of Olga <b>Near</b>');
+		assert.equal(await olga.locator('.intake-status a').getAttribute('href'), '#/contact/9001');
+		assert.equal(await olga.locator('.intake-actions').count(), 0);
+		assert.equal(await olga.locator('.intake-status').evaluate((el) => el === document.activeElement), true);
+		// Decline: the polite reply to send, as text.
+		await max.getByRole('button', { name: 'Decline the request of Max Far' }).click();
+		await max.locator('.intake-reply').waitFor();
+		assert.deepEqual(fake.sent.at(-1), { method: 'POST', path: '/intake/13/decline', body: {} });
+		assert.equal(await max.locator('.reply-text').innerText(), fake.reply);
+		assert.equal(await max.locator('.intake-status').innerText(), 'Declined');
+		assert.equal(await page.locator('main b').count(), 0);
+		await page.getByRole('navigation').getByRole('link', { name: 'Intake (1 request to triage)' }).waitFor();
+		await shot('27c-intake-triaged');
+
+		// The tabs: accepted and declined.
+		await page.locator('.intake-tabs').getByRole('link', { name: 'Accepted' }).click();
+		await page.waitForURL(/#\/intake\?status=accepted$/);
+		await page.locator('.intake-item[data-request-id="9"]').waitFor();
+		assert.ok(fake.asked.includes('/intake?status=accepted'));
+		assert.deepEqual(await items.evaluateAll((li) => li.map((x) => x.dataset.requestId)), ['11', '9']);
+		assert.equal(await page.locator('.intake-actions').count(), 0, 'nothing to decide');
+		assert.equal(await page.locator('.intake-item[data-request-id="9"] .intake-status a').getAttribute('href'), '#/contact/77');
+		await page.locator('.intake-tabs').getByRole('link', { name: 'Declined' }).click();
+		await page.locator('.intake-item[data-request-id="8"]').waitFor();
+		assert.deepEqual(await items.evaluateAll((li) => li.map((x) => x.dataset.requestId)), ['13', '8']);
+		await page.locator('.intake-tabs').getByRole('link', { name: 'To triage' }).click();
+		await page.waitForURL(/#\/intake$/);
+		await page.locator('.intake-item[data-request-id="12"]').waitFor();
+		assert.equal(await items.count(), 1);
+		await page.getByRole('navigation').getByRole('link', { name: 'Intake (1 request to triage)' }).waitFor();
+		fake.intake = fake.intake.filter((r) => r.status !== 'pending');
+		await visit('#/intake');
+		await page.locator('.intake-slot .empty', { hasText: 'Nothing to triage.' }).waitFor();
+	} finally {
+		await fake.stop();
+	}
+	await withoutRoutes(['/intake'], async () => {
+		await visit('#/intake');
+		await page.locator('.intake-slot .unavailable', { hasText: 'This server does not take requests yet.' }).waitFor();
+	});
+}, { autoShot: false });
+
+step('27d-alignment-report-drawn', async () => {
+	const fake = issue9Fake();
+	fake.profile = profileFixture();
+	fake.report = { distribution: { edges: [-1, -0.5, 0, 0.5, 1], counts: [3, 10, 22, 7] }, groups: SORTED };
+	await fake.start();
+	try {
+		await visit('#/profile');
+		await page.getByRole('link', { name: 'Alignment report' }).click();
+		await page.waitForURL(/#\/alignment$/);
+		await page.getByRole('heading', { level: 1, name: 'Alignment report' }).waitFor();
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.align-chart canvas')));
+		const bars = await page.evaluate(() => {
+			const c = window.Chart.getChart(document.querySelector('.align-chart canvas'));
+			return { type: c.config.type, labels: c.data.labels, data: c.data.datasets[0].data };
+		});
+		assert.deepEqual(bars, { type: 'bar', labels: ['-1–-0.5', '-0.5–0', '0–+0.5', '+0.5–+1'], data: [3, 10, 22, 7] });
+		assert.equal(await page.locator('.align-chart .chart-summary').innerText(), '42 clients: -1–-0.5: 3, -0.5–0: 10, 0–+0.5: 22, +0.5–+1: 7');
+		const groups = page.locator('.align-groups-section table.align-groups tbody tr');
+		assert.equal(await groups.count(), 3);
+		assert.deepEqual(await groups.nth(1).locator('th, td').allInnerTexts(), ['Maybe', '25', '610.00', '0.48', '+0.10']);
+		assert.equal(await page.getByRole('navigation').getByRole('link', { name: 'Profile' }).getAttribute('aria-current'), 'page', 'the report belongs to the profile');
+		await noGaps();
+		await shot('27d-alignment-report');
+		fake.report = { distribution: { edges: [], counts: [] }, groups: [] };
+		await page.reload();
+		await page.locator('.align-slot .empty', { hasText: 'No client has a score yet.' }).waitFor();
+		assert.equal(await page.locator('.align-chart').count(), 0);
+	} finally {
+		await fake.stop();
+	}
+}, { autoShot: false });
+
+step('27e-phone-and-russian', async () => {
+	const fake = issue9Fake();
+	fake.profile = profileFixture();
+	fake.profile.dimensions[0].left = 'the lowest possible price, whatever the quality turns out to be';
+	fake.suggest = { from: 'value and trust', clients: 21, suggested: [{ key: 'price', position: 0.95, weight: 1 }], sorted: SORTED };
+	fake.alignment[zedId] = zedAlignment();
+	fake.intake = intakeFixture();
+	fake.intake[0].message = 'A very long message without spaces: '.repeat(3) + 'x'.repeat(120);
+	fake.questions = QUESTIONS;
+	fake.report = { distribution: { edges: [-1, -0.5, 0, 0.5, 1], counts: [3, 10, 22, 7] }, groups: SORTED };
+	await fake.start();
+	await page.setViewportSize({ width: 375, height: 740 });
+	try {
+		await visit('#/profile');
+		await page.locator('form.dimension-form').first().waitFor();
+		await page.locator('.learn-section').getByRole('button', { name: 'Learn from the best clients' }).click();
+		await page.locator('table.suggestions').waitFor();
+		assert.equal(await page.locator('.learn-from').innerText(), 'From the 21 clients with the highest value and trust.');
+		await fitsPhone('profile');
+		await shot('27e-phone-profile');
+		await visit(`#/contact/${zedId}`);
+		await page.locator('form.trait-form').waitFor();
+		await fitsPhone('card with alignment');
+		await shot('27e-phone-card-alignment');
+		await visit('#/intake');
+		await page.locator('.intake-item').first().waitFor();
+		await fitsPhone('intake');
+		await shot('27e-phone-intake');
+		await visit('#/alignment');
+		await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.align-chart canvas')));
+		await fitsPhone('alignment report');
+		// In Russian.
+		await page.getByLabel('Language').selectOption('ru');
+		await page.getByRole('heading', { level: 1, name: 'Отчёт о совпадении' }).waitFor();
+		assert.equal(await page.locator('table.align-groups tbody tr').first().locator('th').innerText(), 'Наш');
+		await visit('#/intake');
+		await page.getByRole('heading', { level: 1, name: 'Заявки' }).waitFor();
+		assert.equal(await page.locator('.intake-item .badge.verdict-not-ours').innerText(), 'Не наш');
+		assert.match(await page.locator('.intake-item').nth(1).locator('.intake-actions').innerText(), /не записала согласия/);
+		await page.getByRole('navigation').getByRole('link', { name: /^Заявки \(3 заявки ждут разбора\)$/ }).waitFor();
+		await visit('#/profile');
+		await page.getByRole('heading', { level: 1, name: 'Профиль ценностей' }).waitFor();
+		assert.equal(await page.locator('form.dimension-form').first().getByLabel('Где мы стоим').getAttribute('aria-valuetext'), '+0,80, ближе к «quality first»');
+		await visit(`#/contact/${zedId}`);
+		await page.locator('.alignment-section').getByRole('heading', { level: 2, name: 'Совпадение ценностей' }).waitFor();
+		assert.match(await page.locator('.align-facts [data-align=score] dd').innerText(), /^\+0,42\s+Наш$/);
+		await page.locator('form.trait-form').getByLabel('Где стоит клиент').waitFor();
+		await fitsPhone('card in Russian');
+		await shot('27e-phone-card-russian');
+	} finally {
+		await page.setViewportSize({ width: 1280, height: 900 });
+		await fake.stop();
+		if ((await page.evaluate(() => document.documentElement.lang)) !== 'en') {
+			await page.evaluate(() => localStorage.setItem('rapport.lang', 'en'));
+			await page.reload();
+		}
+	}
+}, { autoShot: false });
+
 // ---- against the routes built alongside ------------------------------------------
 // These need GET /agenda's "panel", GET /stories/{id}/similar,
 // GET /stories/report and GET /stories/themes from the server: they fail
@@ -2439,6 +3001,172 @@ describe('with the trust, communities and simulator backends', () => {
 		const sim = (await apiGet(`/simulate/community?name=${encodeURIComponent(communityName)}&policy=tft&generations=10`)).body;
 		assert.equal(sim.policy, 'tft');
 		assert.match(await page.locator('.community-result .sim-head').innerText(), new RegExp(`${sim.members} members?, our policy Tit-for-tat`));
+		await noGaps();
+	});
+});
+
+// ---- against the alignment and intake backends ------------------------------------------
+// These need GET /profile, PUT and DELETE /profile/{dimension}, POST
+// /profile/preset, GET /profile/suggest, the card's "alignment", GET and PUT
+// /contacts/{id}/traits[/{dimension}], GET /contacts/{id}/alignment, PUT and
+// DELETE /contacts/{id}/best, the public POST /intake and GET
+// /intake/questions, GET /intake, POST /intake/{id}/accept|decline and GET
+// /alignment/report: they fail where those are not there yet.
+
+describe('with the alignment and intake backends', () => {
+	const near = (a, b) => Math.abs(Number(a) - Number(b)) < 1e-6;
+
+	step('28a-profile-preset-edit-learn', async () => {
+		let doc = (await apiGet('/profile')).body;
+		assert.ok(Array.isArray(doc.dimensions) && Array.isArray(doc.presets), 'GET /profile answers');
+		assert.ok(doc.presets.length >= 1, 'presets to start from');
+		await page.goto(`${BASE}/#/profile`);
+		const pf = page.locator('form.preset-form');
+		await pf.getByLabel('Preset').selectOption(doc.presets[0].key);
+		await pf.getByRole('button', { name: 'Apply the preset…' }).click();
+		await pf.getByRole('button', { name: 'Replace the profile' }).click();
+		await pf.locator('.confirm').waitFor({ state: 'detached' });
+		doc = (await apiGet('/profile')).body;
+		assert.equal(doc.dimensions.length, doc.presets[0].dimensions, 'the preset replaced the profile');
+		assert.deepEqual(await page.locator('form.dimension-form').evaluateAll((fs) => fs.map((f) => f.dataset.dimension)), doc.dimensions.map((d) => d.key));
+		// Where we stand on the first dimension, by keyboard.
+		const first = doc.dimensions[0];
+		const form = page.locator(`form.dimension-form[data-dimension="${first.key}"]`);
+		await form.getByLabel('Where we stand').focus();
+		await page.keyboard.press('Home');
+		await page.keyboard.press('ArrowRight');
+		await page.keyboard.press('ArrowRight');
+		await form.getByLabel('Question for the intake form').fill(`Price or <b>quality</b>? ${Date.now()}`);
+		const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/api/v1/profile/${encodeURIComponent(first.key)}`));
+		await form.getByRole('button', { name: 'Save' }).click();
+		assert.equal((await saved).status(), 200);
+		let now = (await apiGet('/profile')).body.dimensions.find((d) => d.key === first.key);
+		assert.ok(near(now.position, -0.9), `position stored as -0.9 (got ${now.position})`);
+		assert.match(now.question, /^Price or <b>quality<\/b>\?/);
+		// Back where the preset had it, for the scores further on.
+		assert.equal((await apiSend('PUT', `/profile/${encodeURIComponent(first.key)}`, { position: first.position, weight: first.weight })).status, 200);
+		// A dimension of our own, then gone.
+		const add = page.locator('form.add-dimension-form');
+		await add.getByLabel('Key').fill('uitest');
+		await add.getByLabel('Left pole (−1)').fill('by the book');
+		await add.getByLabel('Right pole (+1)').fill('improvised');
+		await add.getByRole('button', { name: 'Add' }).click();
+		const mine = page.locator('form.dimension-form[data-dimension=uitest]');
+		await mine.waitFor();
+		now = (await apiGet('/profile')).body.dimensions.find((d) => d.key === 'uitest');
+		assert.ok(now, 'stored');
+		assert.equal(now.right, 'improvised');
+		await mine.getByRole('button', { name: 'Remove the dimension uitest' }).click();
+		await mine.getByRole('button', { name: 'Remove it' }).click();
+		await mine.waitFor({ state: 'detached' });
+		assert.ok(!(await apiGet('/profile')).body.dimensions.some((d) => d.key === 'uitest'), 'removed');
+		// What the best clients suggest, and how the profile sorts past clients.
+		const suggest = (await apiGet('/profile/suggest')).body;
+		const learn = page.locator('.learn-section');
+		await learn.getByRole('button', { name: 'Learn from the best clients' }).click();
+		await learn.locator('.learn-from').waitFor();
+		assert.equal(await learn.locator('table.suggestions tbody tr').count(), (suggest.suggested || []).length);
+		assert.equal(await learn.locator('table.align-groups tbody tr').count(), (suggest.sorted || []).length);
+		await noGaps();
+	});
+
+	step('28b-card-trait-and-best', async () => {
+		const card = (await apiGet(`/contacts/${zedId}`)).body;
+		assert.ok(card.alignment && typeof card.alignment === 'object', 'the card has its "alignment"');
+		const dims = (await apiGet('/profile')).body.dimensions;
+		await page.goto(`${BASE}/#/contact/${zedId}`);
+		const s = page.locator('.alignment-section');
+		const form = s.locator('form.trait-form');
+		await form.waitFor();
+		await form.getByLabel('Dimension').selectOption(dims[0].key);
+		await form.getByLabel('Where the client stands').focus();
+		await page.keyboard.press('Home');
+		await form.getByRole('button', { name: 'Set' }).click();
+		await s.locator(`.trait[data-dimension="${dims[0].key}"]`).waitFor();
+		const tr = (await apiGet(`/contacts/${zedId}/traits`)).body.traits.find((x) => x.dimension === dims[0].key);
+		assert.ok(near(tr.value, -1));
+		assert.equal(tr.source, 'person');
+		const a = (await apiGet(`/contacts/${zedId}/alignment`)).body;
+		await page.waitForFunction(([key]) => document.querySelector(`.align-dimensions tr[data-dimension="${key}"] td.client`)?.textContent === '-1.00', [dims[0].key]);
+		assert.equal(await s.locator('meter').getAttribute('value'), a.score === null ? null : String(Math.max(-1, Math.min(1, a.score))));
+		assert.equal(await s.locator('.align-facts .badge.verdict').innerText(), await page.evaluate((v) => ({ ours: 'Ours', maybe: 'Maybe', 'not ours': 'Not ours', unknown: 'Unknown' })[v], a.verdict));
+		// Marked as one of the best clients, and unmarked.
+		const best = s.getByRole('button', { name: 'One of our best clients' });
+		const wasPressed = (await best.getAttribute('aria-pressed')) === 'true';
+		const first = page.waitForResponse((r) => r.url().endsWith(`/api/v1/contacts/${zedId}/best`));
+		await best.click();
+		const r1 = await first;
+		assert.equal(r1.status(), 200);
+		assert.equal(r1.request().method(), wasPressed ? 'DELETE' : 'PUT');
+		const second = page.waitForResponse((r) => r.url().endsWith(`/api/v1/contacts/${zedId}/best`));
+		await best.click();
+		assert.equal((await second).status(), 200);
+		assert.equal(await s.locator('[role=alert]').count(), 0);
+		await noGaps('.alignment-section');
+	});
+
+	step('28c-intake-triage', async () => {
+		const qs = await page.evaluate(async () => (await fetch('/api/v1/intake/questions')).json());
+		assert.ok(Array.isArray(qs.questions) && qs.questions.length, 'the public questions');
+		const dims = (await apiGet('/profile')).body.dimensions;
+		const stamp = Date.now();
+		const close = Object.fromEntries(dims.map((d) => [d.key, d.position]));
+		const far = Object.fromEntries(dims.map((d) => [d.key, d.position >= 0 ? -1 : 1]));
+		const post = (body) => page.evaluate(async (b) => {
+			const r = await fetch('/api/v1/intake', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(b) });
+			return { status: r.status, body: await r.json() };
+		}, body);
+		const ours = await post({ name: `Near <b>Client</b> ${stamp}`, email: `near${stamp}@example.org`, message: `A coat for ten years ${XSS}`, answers: close, consent: { email: true, phone: false } });
+		const theirs = await post({ name: `Far Client ${stamp}`, email: `far${stamp}@example.org`, message: 'The cheapest, today', answers: far });
+		assert.equal(ours.body.received, true);
+		assert.equal(theirs.body.received, true);
+		const pending = (await apiGet('/intake?status=pending')).body.requests;
+		const rOurs = pending.find((r) => r.id === ours.body.id);
+		const rFar = pending.find((r) => r.id === theirs.body.id);
+		assert.equal(rOurs.verdict, 'ours');
+		assert.equal(rFar.verdict, 'not ours');
+		await page.goto(`${BASE}/#/intake`);
+		const itemOurs = page.locator(`.intake-item[data-request-id="${rOurs.id}"]`);
+		const itemFar = page.locator(`.intake-item[data-request-id="${rFar.id}"]`);
+		await itemOurs.waitFor();
+		assert.equal(await itemOurs.locator('.intake-name').innerText(), `Near <b>Client</b> ${stamp}`);
+		assert.equal(await itemOurs.locator('.badge.verdict-ours').count(), 1);
+		assert.equal(await itemFar.locator('.badge.verdict-not-ours').count(), 1);
+		assert.deepEqual(await itemOurs.locator('.reasons-for li').allInnerTexts(), rOurs.for);
+		assert.deepEqual(await itemFar.locator('.reasons-against li').allInnerTexts(), rFar.against);
+		assert.equal(await page.locator('main b, main img').count(), 0);
+		// Accepted at "yes" (the form recorded the consent), declined politely.
+		await itemOurs.getByLabel('Accept at stage').selectOption('yes');
+		await itemOurs.getByRole('button', { name: /^Accept/ }).click();
+		await itemOurs.locator('.intake-status a').waitFor();
+		const accepted = (await apiGet('/intake?status=accepted')).body.requests.find((r) => r.id === rOurs.id);
+		assert.ok(accepted && accepted.contact_id, 'a contact was made');
+		assert.equal(await itemOurs.locator('.intake-status a').getAttribute('href'), `#/contact/${accepted.contact_id}`);
+		const declining = page.waitForResponse((r) => r.url().endsWith(`/api/v1/intake/${rFar.id}/decline`));
+		await itemFar.getByRole('button', { name: /^Decline/ }).click();
+		const reply = (await (await declining).json()).reply;
+		await itemFar.locator('.reply-text').waitFor();
+		assert.equal(await itemFar.locator('.reply-text').innerText(), reply);
+		assert.ok((await apiGet('/intake?status=declined')).body.requests.some((r) => r.id === rFar.id));
+		await page.locator('.intake-tabs').getByRole('link', { name: 'Accepted' }).click();
+		await page.locator(`.intake-item[data-request-id="${rOurs.id}"]`).waitFor();
+		await noGaps();
+	});
+
+	step('28d-alignment-report', async () => {
+		const res = await apiGet('/alignment/report');
+		assert.equal(res.status, 200, 'GET /alignment/report answers');
+		const doc = res.body;
+		await page.goto(`${BASE}/#/alignment`);
+		await page.getByRole('heading', { level: 1, name: 'Alignment report' }).waitFor();
+		const counts = doc.distribution.counts;
+		if (counts.length) {
+			await page.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('.align-chart canvas')));
+			const data = await page.evaluate(() => window.Chart.getChart(document.querySelector('.align-chart canvas')).data.datasets[0].data);
+			assert.deepEqual(data, counts);
+		}
+		await page.locator('.align-groups-section').waitFor();
+		assert.equal(await page.locator('.align-groups-section tbody tr').count(), doc.groups.length);
 		await noGaps();
 	});
 });
