@@ -72,7 +72,9 @@ function followPoles(pos, left, right) {
 // The reasons for and against, each list only when it has any.
 export function reasonLists(forList, against) {
 	const list = (cls, title, items) => (items && items.length ? h('div', { class: `align-reasons ${cls}` }, h('h3', null, title), h('ul', null, items.map((r) => h('li', null, r)))) : null);
-	return [list('reasons-for', t('align.for'), forList), list('reasons-against', t('align.against'), against)];
+	// Only the lists there are: a null spread into replaceChildren would
+	// show as the text "null".
+	return [list('reasons-for', t('align.for'), forList), list('reasons-against', t('align.against'), against)].filter(Boolean);
 }
 
 // The groups table of the suggestion and of the report: per verdict, how

@@ -1005,9 +1005,18 @@ async function withoutRoutes(paths, body) {
 	const fake = issue7Fake();
 	for (const path of paths) fake.fail[path] = { status: 404, error: { code: 'not_found', message: 'no such route; see docs/API.md' } };
 	await fake.start();
+	// The fake answers only its own paths: the others given here are
+	// refused too, whatever the real server has.
+	const gone = (route) => {
+		const path = new URL(route.request().url()).pathname.replace(/^\/api\/v1/, '');
+		if (!paths.includes(path)) return route.fallback();
+		return route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: fake.fail[path].error }) });
+	};
+	await page.route('**/api/v1/**', gone);
 	try {
 		await body();
 	} finally {
+		await page.unroute('**/api/v1/**', gone);
 		await fake.stop();
 	}
 }
