@@ -136,10 +136,9 @@ static int cmp2g(const void *a, const void *b)
 	return cmp2(&((const group *)a)->c, &((const group *)b)->c);
 }
 
-/* A million customers are a hundred thousand distinct ones or fewer:
-** counting them in a hash table and sorting only the distinct ones costs a
-** tenth of sorting them all, and gives the same groups in the same order. */
-int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
+/* The general way, for keys too wide to pack (see clv_distinct): count the
+** customers in a hash table of whole summaries and sort the distinct ones. */
+static int distinct_hashed(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
 	rp_err *e)
 {
 	int (*cmp)(const void *, const void *) = keys == 3 ? cmp3 : cmp2;
@@ -205,44 +204,336 @@ nomem:
 	return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
 }
 
+/* The distinct values of a field, in a hash table of their bits (open
+** addressing, at most half full): each gets an id in the order first seen,
+** then its rank among them once all are in. */
+typedef struct dict {
+	uint64_t *key;  /* per slot: the value's bits, EMPTY when free */
+	uint32_t *id;   /* per slot: its id */
+	double *v;      /* by dict_rank: the values, ascending */
+	uint32_t *rank; /* per id: its rank, by dict_rank */
+	size_t cap, n;
+	int shift;
+} dict;
+
+#define EMPTY UINT64_MAX /* no checked value (finite, >= 0) has these bits */
+
+static uint64_t dict_hash(uint64_t k, int shift)
+{
+	return (k * 0x9e3779b97f4a7c15u) >> shift;
+}
+
+static void dict_free(dict *d)
+{
+	free(d->key);
+	free(d->id);
+	free(d->v);
+	free(d->rank);
+}
+
+static int dict_grow(dict *d)
+{
+	size_t cap = d->cap ? 2 * d->cap : 256;
+	int shift = 64;
+	for (size_t c = cap; c > 1; c >>= 1)
+		shift--;
+	uint64_t *key = malloc(cap * sizeof *key);
+	uint32_t *id = malloc(cap * sizeof *id);
+	if (!key || !id) {
+		free(key);
+		free(id);
+		return -1;
+	}
+	for (size_t i = 0; i < cap; i++)
+		key[i] = EMPTY;
+	for (size_t i = 0; i < d->cap; i++) {
+		if (d->key[i] == EMPTY)
+			continue;
+		size_t h = dict_hash(d->key[i], shift);
+		while (key[h] != EMPTY)
+			h = (h + 1) & (cap - 1);
+		key[h] = d->key[i];
+		id[h] = d->id[i];
+	}
+	free(d->key);
+	free(d->id);
+	d->key = key;
+	d->id = id;
+	d->cap = cap;
+	d->shift = shift;
+	return 0;
+}
+
+/* Add bits k at free slot h; its id, or -1 when out of memory. */
+static int64_t dict_new(dict *d, uint64_t k, size_t h)
+{
+	if (2 * (d->n + 1) > d->cap) {
+		if (dict_grow(d))
+			return -1;
+		h = dict_hash(k, d->shift);
+		while (d->key[h] != EMPTY)
+			h = (h + 1) & (d->cap - 1);
+	}
+	d->key[h] = k;
+	d->id[h] = (uint32_t)d->n;
+	return (int64_t)d->n++;
+}
+
+/* The id of v, added when new; -1 when out of memory. */
+static inline int64_t dict_add(dict *d, double v)
+{
+	uint64_t k = key_bits(v);
+	size_t h = dict_hash(k, d->shift);
+	for (;;) {
+		uint64_t s = d->key[h];
+		if (s == k)
+			return d->id[h];
+		if (s == EMPTY)
+			return dict_new(d, k, h);
+		h = (h + 1) & (d->cap - 1);
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Sort the values and give each id its rank.  Values are unique in the
+** table, so (bits, id) pairs sort by bits alone, and non-negative doubles
+** order as their bits do. */
+static int dict_rank(dict *d)
+{
+	size_t n = d->n ? d->n : 1, j = 0;
+	uint64_t *pair = malloc(2 * n * sizeof *pair);
+	if (!pair || !(d->rank = malloc(n * sizeof *d->rank)) || !(d->v = malloc(n * sizeof *d->v))) {
+		free(pair);
+		return -1;
+	}
+	for (size_t i = 0; i < d->cap; i++)
+		if (d->key[i] != EMPTY) {
+			pair[2 * j] = d->key[i];
+			pair[2 * j + 1] = d->id[i];
+			j++;
+		}
+	qsort(pair, d->n, 2 * sizeof *pair, cmp_u64);
+	for (size_t r = 0; r < d->n; r++) {
+		d->rank[pair[2 * r + 1]] = (uint32_t)r;
+		memcpy(&d->v[r], &pair[2 * r], sizeof *d->v);
+	}
+	free(pair);
+	return 0;
+}
+
+/* How many bits hold the whole numbers 0..v. */
+static int bits_for(uint64_t v)
+{
+	int b = 0;
+	while (v >> b)
+		b++;
+	return b;
+}
+
+/* A group while counting: its key, and then its packed ranks; how many. */
+typedef struct slot {
+	uint64_t key;
+	double w;
+} slot;
+
+/* LSD radix sort of groups by the low `bits` bits of their keys, by
+** digits of at most 11 bits; tmp is as long as g.  Stable, as LSD is. */
+static void radix_sort(slot *g, slot *tmp, size_t n, int bits)
+{
+	int passes = (bits + 10) / 11;
+	if (!passes)
+		return;
+	int width = (bits + passes - 1) / passes;
+	size_t count[1 << 11];
+	uint64_t mask = ((uint64_t)1 << width) - 1;
+	for (int p = 0; p < passes; p++) {
+		int sh = p * width;
+		memset(count, 0, sizeof count);
+		for (size_t i = 0; i < n; i++)
+			count[(g[i].key >> sh) & mask]++;
+		size_t sum = 0;
+		for (size_t d = 0; d <= mask; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(g[i].key >> sh) & mask]++] = g[i];
+		slot *t = g;
+		g = tmp;
+		tmp = t;
+	}
+	if (passes % 2)
+		memcpy(tmp, g, n * sizeof *g);
+}
+
+/* Pack limits of the one pass of clv_distinct: x below 2^24 and fewer than
+** 2^20 distinct values of each other key field, which leaves 64 bits. */
+#define PACK_X 24
+#define PACK_V 20
+#define BATCH 16
+
+/* A million customers are a hundred thousand distinct ones or fewer, and
+** their times a few hundred distinct values (whole days).  One pass over
+** the customers gives each key field's value an id (a small hash table of
+** the field's distinct values), packs x and the ids into one integer and
+** counts those in a hash table of groups: no customer is copied.  Then the
+** ids are replaced by the values' ranks, so the packed integers sort as the
+** customers do (cmp3 or cmp2), and a radix sort of the groups by them gives
+** the order.  Keys beyond the pack limits take the general way, with the
+** same result. */
+int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
+	rp_err *e)
+{
+	dict d[2] = {{0}, {0}};
+	int nf = keys == 3 ? 2 : 1;
+	size_t cap = 1024, ng = 0;
+	int shift = 54;
+	slot *g = calloc(cap, sizeof *g), *tmp = NULL;
+	clv_customer *s = NULL;
+	double *wt = NULL;
+	if (!g || dict_grow(&d[0]) || dict_grow(&d[1]))
+		goto nomem;
+	for (size_t j = 0; j < cap; j++)
+		g[j].key = EMPTY;
+	/* in batches: each group's slot is fetched while the next customers'
+	** keys are made, which hides most of the wait for memory */
+	for (size_t i0 = 0; i0 < n; i0 += BATCH) {
+		uint64_t kb[BATCH];
+		size_t nb = n - i0 < BATCH ? n - i0 : BATCH;
+		for (size_t j = 0; j < nb; j++) {
+			const clv_customer *ci = &c[i0 + j];
+			double x = ci->x;
+			int64_t a = dict_add(&d[0], keys == 3 ? ci->t_x : ci->m), b = keys == 3 ? dict_add(&d[1], ci->T) : 0;
+			if (a < 0 || b < 0)
+				goto nomem;
+			if (!(x < 0x1p24) || (double)(uint64_t)x != x || a >> PACK_V || b >> PACK_V)
+				goto general;
+			kb[j] = (uint64_t)x << (2 * PACK_V) | (uint64_t)a << PACK_V | (uint64_t)b;
+			__builtin_prefetch(&g[dict_hash(kb[j], shift)]);
+		}
+		for (size_t j = 0; j < nb; j++) {
+			uint64_t k = kb[j];
+			size_t h = dict_hash(k, shift);
+			for (;;) {
+				if (g[h].key == k) {
+					g[h].w += 1;
+					break;
+				}
+				if (g[h].key == EMPTY) {
+					g[h] = (slot){k, 1};
+					ng++;
+					break;
+				}
+				h = (h + 1) & (cap - 1);
+			}
+			if (2 * ng > cap) { /* at most half full */
+				slot *o = g;
+				size_t oc = cap;
+				cap *= 2;
+				shift--;
+				if (!(g = malloc(cap * sizeof *g))) {
+					g = o;
+					goto nomem;
+				}
+				for (size_t q = 0; q < cap; q++)
+					g[q].key = EMPTY;
+				for (size_t q = 0; q < oc; q++) {
+					if (o[q].key == EMPTY)
+						continue;
+					size_t hq = dict_hash(o[q].key, shift);
+					while (g[hq].key != EMPTY)
+						hq = (hq + 1) & (cap - 1);
+					g[hq] = o[q];
+				}
+				free(o);
+			}
+		}
+	}
+	for (int f = 0; f < nf; f++)
+		if (dict_rank(&d[f]))
+			goto nomem;
+	/* the groups, gathered at the front, keyed by ranks */
+	int b1 = keys == 3 ? bits_for(d[1].n - 1) : 0, b0 = bits_for(d[0].n ? d[0].n - 1 : 0), bx = 0;
+	size_t j = 0;
+	for (size_t i = 0; i < cap; i++)
+		if (g[i].key != EMPTY)
+			g[j++] = g[i];
+	for (size_t i = 0; i < ng; i++) {
+		uint64_t x = g[i].key >> (2 * PACK_V);
+		int bi = bits_for(x);
+		bx = bi > bx ? bi : bx;
+	}
+	uint64_t mv = ((uint64_t)1 << PACK_V) - 1;
+	for (size_t i = 0; i < ng; i++) {
+		uint64_t k = g[i].key;
+		g[i].key = (k >> (2 * PACK_V)) << b0 << b1 | (uint64_t)d[0].rank[(k >> PACK_V) & mv] << b1 |
+			   (keys == 3 ? d[1].rank[k & mv] : 0);
+	}
+	if (!(tmp = malloc((ng ? ng : 1) * sizeof *tmp)))
+		goto nomem;
+	radix_sort(g, tmp, ng, bx + b0 + b1);
+	free(tmp);
+	s = malloc((ng ? ng : 1) * sizeof *s);
+	wt = malloc((ng ? ng : 1) * sizeof *wt);
+	if (!s || !wt)
+		goto nomem;
+	uint64_t m0 = ((uint64_t)1 << b0) - 1, m1 = ((uint64_t)1 << b1) - 1;
+	for (size_t i = 0; i < ng; i++) {
+		uint64_t k = g[i].key;
+		double x = (double)(k >> b1 >> b0), v0 = d[0].v[(k >> b1) & m0];
+		s[i] = keys == 3 ? (clv_customer){x, v0, d[1].v[k & m1], 0} : (clv_customer){x, 0, 0, v0};
+		wt[i] = g[i].w;
+	}
+	free(g);
+	dict_free(&d[0]);
+	dict_free(&d[1]);
+	*out = s;
+	*w = wt;
+	*nout = ng;
+	return 0;
+general:
+	free(g);
+	dict_free(&d[0]);
+	dict_free(&d[1]);
+	return distinct_hashed(c, n, keys, out, w, nout, e);
+nomem:
+	free(g);
+	free(s);
+	free(wt);
+	dict_free(&d[0]);
+	dict_free(&d[1]);
+	return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
+}
+
 int clv_values(const clv_customer *c, size_t n, int field, double **v, uint32_t *idx, size_t *nv, rp_err *e)
 {
-	/* grouped as customers whose summaries differ in T alone */
-	clv_customer *t = malloc((n ? n : 1) * sizeof *t), *d;
-	double *w;
-	size_t k;
-	if (!t)
-		return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
-	for (size_t i = 0; i < n; i++)
-		t[i] = (clv_customer){0, 0, field == CLV_T ? c[i].T : c[i].t_x, 0};
-	int rc = clv_distinct(t, n, 3, &d, &w, &k, e);
-	free(t);
-	if (rc)
-		return rc;
-	free(w);
-	double *u = malloc((k ? k : 1) * sizeof *u);
-	if (!u) {
-		free(d);
-		return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
-	}
-	for (size_t j = 0; j < k; j++)
-		u[j] = d[j].T;
-	free(d);
+	dict d = {0};
+	if (dict_grow(&d))
+		goto nomem;
 	for (size_t i = 0; i < n; i++) {
-		double x = field == CLV_T ? c[i].T : c[i].t_x;
-		size_t lo = 0, hi = k - 1;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (u[mid] < x)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		idx[i] = (uint32_t)lo;
+		int64_t id = dict_add(&d, field == CLV_T ? c[i].T : c[i].t_x);
+		if (id < 0)
+			goto nomem;
+		idx[i] = (uint32_t)id;
 	}
-	*v = u;
-	*nv = k;
+	if (dict_rank(&d))
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = d.rank[idx[i]];
+	*v = d.v;
+	*nv = d.n;
+	d.v = NULL;
+	dict_free(&d);
 	return 0;
+nomem:
+	dict_free(&d);
+	return rp_errf(e, RP_ENOMEM, "out of memory grouping %zu customers", n);
 }
 
 /* ---- the optimiser --------------------------------------------------------- */

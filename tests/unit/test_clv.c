@@ -694,6 +694,92 @@ static void test_sampled_start(void **state)
 	gsl_rng_free(g);
 }
 
+/* ---- grouping ----------------------------------------------------------------- */
+
+static int by3(const void *pa, const void *pb)
+{
+	const clv_customer *a = pa, *b = pb;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->t_x != b->t_x)
+		return a->t_x < b->t_x ? -1 : 1;
+	return (a->T > b->T) - (a->T < b->T);
+}
+
+static int by2(const void *pa, const void *pb)
+{
+	const clv_customer *a = pa, *b = pb;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	return (a->m > b->m) - (a->m < b->m);
+}
+
+/* clv_distinct against sorting every customer and counting the runs. */
+static void check_distinct(const clv_customer *c, size_t n, int keys)
+{
+	int (*cmp)(const void *, const void *) = keys == 3 ? by3 : by2;
+	clv_customer *all = malloc(n * sizeof *all), *d;
+	double *w;
+	size_t nd, j = 0;
+	rp_err e = {0};
+	assert_non_null(all);
+	memcpy(all, c, n * sizeof *all);
+	qsort(all, n, sizeof *all, cmp);
+	if (clv_distinct(c, n, keys, &d, &w, &nd, &e))
+		fail_msg("%s", e.msg);
+	for (size_t i = 0; i < n; j++) {
+		size_t i0 = i;
+		while (++i < n && !cmp(&all[i], &all[i0]))
+			;
+		if (j >= nd || cmp(&d[j], &all[i0]) || w[j] != (double)(i - i0))
+			fail_msg("group %zu of %zu (keys %d): got x=%g t_x=%g T=%g m=%g weight %g, want x=%g t_x=%g T=%g "
+				 "m=%g weight %zu",
+				j, nd, keys, j < nd ? d[j].x : NAN, j < nd ? d[j].t_x : NAN, j < nd ? d[j].T : NAN,
+				j < nd ? d[j].m : NAN, j < nd ? w[j] : NAN, all[i0].x, all[i0].t_x, all[i0].T, all[i0].m,
+				i - i0);
+	}
+	assert_int_equal(j, nd);
+	free(all);
+	free(d);
+	free(w);
+}
+
+/* The packed path (x small, few distinct times, the times of whole days),
+** with -0 counted as 0, and the general path (x too large to pack, or more
+** distinct values than pack). */
+static void test_distinct(void **state)
+{
+	(void)state;
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	assert_non_null(g);
+	gsl_rng_set(g, SIM_SEED + 2);
+	enum { N = 30000 };
+	clv_customer *c = malloc(N * sizeof *c);
+	assert_non_null(c);
+	for (size_t i = 0; i < N; i++) {
+		double T = (double)(200 + gsl_rng_uniform_int(g, 73)) / 7, x = (double)gsl_rng_uniform_int(g, 4);
+		double tx = x ? (double)gsl_rng_uniform_int(g, (unsigned long)(T * 7)) / 7 : (i % 2 ? -0.0 : 0.0);
+		c[i] = (clv_customer){x, tx, T, x ? (double)gsl_rng_uniform_int(g, 300) / 4 : 0};
+	}
+	check_distinct(c, N, 3);
+	check_distinct(c, N, 2);
+	check_distinct(c, 1, 3);
+	for (size_t i = 0; i < N; i += 3)
+		c[i].x = 0x1p30 + (double)(i % 5);
+	check_distinct(c, N, 3);
+	check_distinct(c, N, 2);
+	/* every value distinct: more than 2^20 of them takes the general way */
+	enum { M = (1 << 20) + 5 };
+	clv_customer *u = malloc(M * sizeof *u);
+	assert_non_null(u);
+	for (size_t i = 0; i < M; i++)
+		u[i] = (clv_customer){(double)(i % 3), (double)(M - i) / 3, (double)(M - i) / 3 + 1, (double)(i % 7)};
+	check_distinct(u, M, 3);
+	free(u);
+	free(c);
+	gsl_rng_free(g);
+}
+
 /* ---- errors ------------------------------------------------------------------- */
 
 static void test_errors(void **state)
@@ -769,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_value),
 		cmocka_unit_test(test_simulated),
 		cmocka_unit_test(test_sampled_start),
+		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests_name("clv", tests, NULL, NULL);
