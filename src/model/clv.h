@@ -91,6 +91,9 @@ typedef struct clv_bgnbd {
 int clv_bgnbd_fit(const clv_customer *c, size_t n, clv_bgnbd *out, clv_fit *info, rp_err *e);
 /* Sum of log-likelihoods; grad (may be NULL) gets d/d(r, alpha, a, b). */
 double clv_bgnbd_ll(const clv_bgnbd *m, const clv_customer *c, size_t n, double grad[4]);
+/* The same with its Hessian in (r, alpha, a, b), row-major, into hess (may
+** be NULL). */
+double clv_bgnbd_hessian(const clv_bgnbd *m, const clv_customer *c, size_t n, double grad[4], double hess[16]);
 /* Expected purchases of a new customer in (0, t]. */
 double clv_bgnbd_expected_new(const clv_bgnbd *m, double t);
 /* Expected purchases of this customer in the next t. */

@@ -557,7 +557,7 @@ static double mm_f(const gsl_vector *v, void *p)
 	mm *o = p;
 	double th[MAXK];
 	unpack(v, th, o->k);
-	double y = o->f(th, NULL, o->ctx);
+	double y = o->f(th, NULL, NULL, o->ctx);
 	return isfinite(y) ? y : GSL_POSINF;
 }
 
@@ -566,7 +566,7 @@ static void mm_fdf(const gsl_vector *v, void *p, double *y, gsl_vector *g)
 	mm *o = p;
 	double th[MAXK], gr[MAXK];
 	unpack(v, th, o->k);
-	double fy = o->f(th, gr, o->ctx);
+	double fy = o->f(th, gr, NULL, o->ctx);
 	if (y)
 		*y = isfinite(fy) ? fy : GSL_POSINF;
 	for (size_t i = 0; i < o->k; i++)
@@ -578,13 +578,20 @@ static void mm_df(const gsl_vector *v, void *p, gsl_vector *g)
 	mm_fdf(v, p, NULL, g);
 }
 
-static double grad_norm(mm *o, const double *th)
+static double norm(const double *v, size_t k)
 {
-	double gr[MAXK], s = 0;
-	o->f(th, gr, o->ctx);
-	for (size_t i = 0; i < o->k; i++)
-		s += gr[i] * gr[i];
+	double s = 0;
+	for (size_t i = 0; i < k; i++)
+		s += v[i] * v[i];
 	return sqrt(s);
+}
+
+/* The gradient's norm at th; *fv gets the objective there. */
+static double grad_norm(mm *o, const double *th, double *fv)
+{
+	double gr[MAXK];
+	*fv = o->f(th, gr, NULL, o->ctx);
+	return norm(gr, o->k);
 }
 
 /* BFGS's line search compares values of the objective, so it stops where
@@ -599,18 +606,27 @@ static double grad_norm(mm *o, const double *th)
 #define GRAD_NEWTON 1e-4
 #define GRAD_ACCEPT 1e-5
 
-/* The Hessian in theta, by forward differences of the analytic gradient
-** g (given at th), into h (k x k); 0, or -1 when a gradient is not finite.
-** Its error of order 1e-5 slows Newton's convergence by no more than that
-** factor and leaves the standard errors good to four digits. */
-static int hessian(mm *o, const double *th, const double *g, gsl_matrix *h)
+/* The Hessian in theta into h (k x k) at th, where the objective's
+** gradient is g: the model's own (hv, when not NaN), or else forward
+** differences of the analytic gradient; 0, or -1 when it is not finite.
+** The differences' error of order 1e-5 slows Newton's convergence by no
+** more than that factor and leaves the standard errors good to four digits. */
+static int hessian(mm *o, const double *th, const double *g, const double *hv, gsl_matrix *h)
 {
 	double t[MAXK], gp[MAXK];
 	const double step = 1e-5;
 	for (size_t j = 0; j < o->k; j++) {
+		if (!isnan(hv[0])) {
+			for (size_t i = 0; i < o->k; i++) {
+				if (!isfinite(hv[i * o->k + j]))
+					return -1;
+				gsl_matrix_set(h, i, j, hv[i * o->k + j]);
+			}
+			continue;
+		}
 		memcpy(t, th, o->k * sizeof *t);
 		t[j] = th[j] + step;
-		o->f(t, gp, o->ctx);
+		o->f(t, gp, NULL, o->ctx);
 		for (size_t i = 0; i < o->k; i++) {
 			double v = (gp[i] - g[i]) / step;
 			if (!isfinite(v))
@@ -628,50 +644,52 @@ static int hessian(mm *o, const double *th, const double *g, gsl_matrix *h)
 }
 
 /* Newton steps from th while the gradient is above GRAD_TOL and they
-** shrink it.  When the Hessian at the point kept is positive definite,
-** var (may be NULL) gets the diagonal of its inverse: the variances of
-** theta, times n. */
-static void newton(mm *o, double *th, int *iters, double *var)
+** shrink it; each costs one evaluation of the objective with its Hessian
+** (k + 1 without one).  When the Hessian at the point kept is positive
+** definite, var (may be NULL) gets the diagonal of its inverse: the
+** variances of theta, times n.  Returns the gradient's norm at th, and
+** *fv the objective there. */
+static double newton(mm *o, double *th, int *iters, double *var, double *fv)
 {
 	gsl_matrix *h = gsl_matrix_alloc(o->k, o->k);
 	gsl_vector *gv = gsl_vector_alloc(o->k), *d = gsl_vector_alloc(o->k);
+	double g[MAXK], hv[MAXK * MAXK], t[MAXK], tg[MAXK], th_[MAXK * MAXK];
+	hv[0] = NAN;
+	*fv = o->f(th, g, hv, o->ctx);
+	double gn = norm(g, o->k);
 	if (!h || !gv || !d)
 		goto out;
-	double g[MAXK], t[MAXK], tg[MAXK];
-	o->f(th, g, o->ctx);
 	for (int it = 0; it < 10; it++) {
-		if (hessian(o, th, g, h) || gsl_linalg_cholesky_decomp1(h))
+		if (hessian(o, th, g, hv, h) || gsl_linalg_cholesky_decomp1(h))
 			break;
-		double gn = 0;
-		for (size_t i = 0; i < o->k; i++) {
-			gsl_vector_set(gv, i, g[i]);
-			gn += g[i] * g[i];
-		}
-		gn = sqrt(gn);
 		if (gn <= GRAD_TOL) {
 			if (var && !gsl_linalg_cholesky_invert(h))
 				for (size_t i = 0; i < o->k; i++)
 					var[i] = gsl_matrix_get(h, i, i);
 			break;
 		}
+		for (size_t i = 0; i < o->k; i++)
+			gsl_vector_set(gv, i, g[i]);
 		if (gsl_linalg_cholesky_solve(h, gv, d))
 			break;
 		for (size_t i = 0; i < o->k; i++)
 			t[i] = th[i] - gsl_vector_get(d, i);
-		o->f(t, tg, o->ctx);
-		double tn = 0;
-		for (size_t i = 0; i < o->k; i++)
-			tn += tg[i] * tg[i];
-		if (!(sqrt(tn) < gn))
+		th_[0] = NAN;
+		double tf = o->f(t, tg, th_, o->ctx), tn = norm(tg, o->k);
+		if (!(tn < gn) || !isfinite(tf))
 			break;
 		(*iters)++;
 		memcpy(th, t, o->k * sizeof *t);
 		memcpy(g, tg, o->k * sizeof *g);
+		memcpy(hv, th_, sizeof hv);
+		*fv = tf;
+		gn = tn;
 	}
 out:
 	gsl_matrix_free(h);
 	gsl_vector_free(gv);
 	gsl_vector_free(d);
+	return gn;
 }
 
 static int run_bfgs(mm *o, double *th, int *iters)
@@ -739,23 +757,21 @@ int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, 
 	clv_fit fi = {0};
 	if (k > MAXK)
 		return rp_errf(e, RP_EINVAL, "%s: %zu parameters, at most %d", what, k, MAXK);
-	if (!isfinite(f(theta, NULL, ctx)))
-		return rp_errf(e, RP_EINVAL, "%s: the likelihood is not finite at the starting point; check the data", what);
-	double var[MAXK] = {0}, g = 1;
+	double var[MAXK] = {0}, g = 1, fv = NAN;
 	/* Near the optimum Newton's steps converge in a handful, where BFGS
 	** takes dozens of evaluations to learn the curvature. */
-	if (warm) {
-		newton(&o, theta, &fi.iterations, var);
-		g = grad_norm(&o, theta);
-	}
+	if (warm)
+		g = newton(&o, theta, &fi.iterations, var, &fv);
+	else
+		fv = f(theta, NULL, NULL, ctx);
+	if (!isfinite(fv))
+		return rp_errf(e, RP_EINVAL, "%s: the likelihood is not finite at the starting point; check the data", what);
 	if (!(g <= GRAD_TOL) && run_bfgs(&o, theta, &fi.iterations))
 		return rp_errf(e, RP_ENOMEM, "%s: out of memory in the optimiser", what);
 	if (!(g <= GRAD_TOL))
-		g = grad_norm(&o, theta);
-	if (!(g <= GRAD_TOL) && g <= GRAD_NEWTON) {
-		newton(&o, theta, &fi.iterations, var);
-		g = grad_norm(&o, theta);
-	}
+		g = grad_norm(&o, theta, &fv);
+	if (!(g <= GRAD_TOL) && g <= GRAD_NEWTON)
+		g = newton(&o, theta, &fi.iterations, var, &fv);
 	if (!(g <= GRAD_TOL)) {
 		/* BFGS stopped short (a line search that found no progress far
 		** from the optimum): Nelder-Mead needs no gradient to move on,
@@ -763,8 +779,7 @@ int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, 
 		fi.fallback = 1;
 		if (run_simplex(&o, theta, &fi.iterations) || run_bfgs(&o, theta, &fi.iterations))
 			return rp_errf(e, RP_ENOMEM, "%s: out of memory in the optimiser", what);
-		newton(&o, theta, &fi.iterations, var);
-		g = grad_norm(&o, theta);
+		g = newton(&o, theta, &fi.iterations, var, &fv);
 	}
 	for (size_t i = 0; i < k; i++)
 		if (!isfinite(theta[i]) || fabs(theta[i]) > 30)
@@ -778,6 +793,7 @@ int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, 
 			"the data may not support this model",
 			what, g, fi.iterations);
 	fi.grad_norm = g;
+	fi.ll = -fv;
 	for (size_t i = 0; i < k; i++)
 		fi.se[i] = var[i] > 0 ? exp(theta[i]) * sqrt(var[i] / n) : NAN;
 	if (info)
@@ -882,18 +898,28 @@ typedef struct ml {
 	double total;
 } ml;
 
-/* Minus the mean log-likelihood at exp(theta), and its gradient in theta
-** (d/dtheta = p d/dp). */
-static double ml_objective(const double *th, double *grad, void *ctx)
+/* Minus the mean log-likelihood at exp(theta), its gradient in theta
+** (d/dtheta = p d/dp) and its Hessian (d2/dtheta_i dtheta_j = p_i p_j
+** d2/dp_i dp_j, plus p_i d/dp_i on the diagonal). */
+static double ml_objective(const double *th, double *grad, double *hess, void *ctx)
 {
 	ml *o = ctx;
-	double p[MAXK], g[MAXK];
-	for (size_t i = 0; i < o->k; i++)
+	double p[MAXK], g[MAXK], h[MAXK * MAXK];
+	size_t k = o->k;
+	for (size_t i = 0; i < k; i++)
 		p[i] = exp(th[i]);
-	double v = o->ll(p, o->c, o->w, o->n, o->prep, grad ? g : NULL);
+	h[0] = NAN;
+	double v = o->ll(p, o->c, o->w, o->n, o->prep, grad ? g : NULL, grad && hess ? h : NULL);
 	if (grad)
-		for (size_t i = 0; i < o->k; i++)
+		for (size_t i = 0; i < k; i++)
 			grad[i] = -g[i] * p[i] / o->total;
+	if (grad && hess) {
+		hess[0] = NAN;
+		if (!isnan(h[0]))
+			for (size_t i = 0; i < k; i++)
+				for (size_t j = 0; j < k; j++)
+					hess[i * k + j] = -(h[i * k + j] * p[i] * p[j] + (i == j ? g[i] * p[i] : 0)) / o->total;
+	}
 	return -v / o->total;
 }
 
@@ -940,7 +966,7 @@ int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *
 	if (!rc) {
 		for (size_t i = 0; i < k; i++)
 			p[i] = exp(th[i]);
-		fi.ll = ll(p, d, w, nd, pr, NULL);
+		fi.ll *= total;
 		if (info)
 			*info = fi;
 	}

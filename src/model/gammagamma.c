@@ -15,9 +15,11 @@
 
 #include "model/fit.h"
 
-static double ll_sum(const double *mo, const clv_customer *c, const double *w, size_t n, void *prep, double *g)
+static double ll_sum(const double *mo, const clv_customer *c, const double *w, size_t n, void *prep, double *g,
+	double *h)
 {
 	(void)prep;
+	(void)h;
 	double p = mo[0], q = mo[1], ga = mo[2];
 	double lg_q = gsl_sf_lngamma(q), ps_q = gsl_sf_psi(q);
 	double ll = 0, gp = 0, gq = 0, gg = 0, log_ga = log(ga);
@@ -56,7 +58,7 @@ static double ll_sum(const double *mo, const clv_customer *c, const double *w, s
 double clv_gg_ll(const clv_gg *m, const clv_customer *c, size_t n, double grad[3])
 {
 	const double p[3] = {m->p, m->q, m->gamma};
-	return ll_sum(p, c, NULL, n, NULL, grad);
+	return ll_sum(p, c, NULL, n, NULL, grad, NULL);
 }
 
 int clv_gg_fit(const clv_customer *c, size_t n, clv_gg *out, clv_fit *info, rp_err *e)

@@ -370,6 +370,32 @@ static void check_gradient(const char *what, ll_fn f, const double *p0, int k, c
 	}
 }
 
+/* BG/NBD's analytic Hessian against central differences of its analytic
+** gradient (step 1e-5 of each parameter: truncation of order 1e-10,
+** rounding of order 1e-6 relative here). */
+static void check_hessian(const double *p0, const clv_customer *c, size_t n)
+{
+	clv_bgnbd m = {p0[0], p0[1], p0[2], p0[3]};
+	double h[16], g[4], gp[4], gm[4];
+	clv_bgnbd_hessian(&m, c, n, g, h);
+	for (int i = 0; i < 4; i++) {
+		double *pi = &m.r + i, keep = *pi, step = 1e-5 * keep;
+		*pi = keep + step;
+		clv_bgnbd_ll(&m, c, n, gp);
+		*pi = keep - step;
+		clv_bgnbd_ll(&m, c, n, gm);
+		*pi = keep;
+		for (int j = 0; j < 4; j++) {
+			double fd = (gp[j] - gm[j]) / (2 * step), an = h[j * 4 + i];
+			if (!(fabs(fd - an) <= 1e-5 * (fabs(an) + 1)))
+				fail_msg("BG/NBD at (%g, %g, %g, %g): d2/dp%d dp%d analytic %.10g, differences %.10g", p0[0],
+					p0[1], p0[2], p0[3], j, i, an, fd);
+			if (h[j * 4 + i] != h[i * 4 + j])
+				fail_msg("BG/NBD Hessian not symmetric at (%d, %d)", i, j);
+		}
+	}
+}
+
 static void test_gradients(void **state)
 {
 	(void)state;
@@ -377,7 +403,10 @@ static void test_gradients(void **state)
 	clv_customer *c = load("cdnow_customers_summary_with_transactions.csv", &n);
 	const double bg[][4] = {{0.243, 4.414, 0.793, 2.426}, {0.5, 3, 1.5, 2}, {2, 40, 0.2, 5}};
 	for (size_t i = 0; i < sizeof bg / sizeof *bg; i++)
+	{
 		check_gradient("BG/NBD", bg_ll, bg[i], 4, c, n);
+		check_hessian(bg[i], c, n);
+	}
 	/* both branches of the Pareto/NBD closed form (alpha below and above
 	** beta), close to where they meet, and far from it (z near 1) */
 	const double pn[][4] = {{0.553, 10.578, 0.606, 11.669}, {0.553, 11.669, 0.606, 10.578},
