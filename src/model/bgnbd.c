@@ -21,7 +21,7 @@
 /* log(alpha+T) and log(alpha+t_x) take a few hundred distinct values over a
 ** million customers (times on whole days): computed once per value and
 ** evaluation, with 1/(alpha+T) and 1/(alpha+t_x), they leave an exp and a
-** log1p per distinct customer. */
+** log per distinct customer. */
 typedef struct prep {
 	size_t nT, nt;
 	double *T, *t;     /* the distinct values of T and t_x */
@@ -156,7 +156,9 @@ static double ll_sum(const double *m, const clv_customer *c, const double *w, si
 		double A4 = log_a - lb1 - rx * Lt;
 		/* log(exp(A3) + exp(A4)), the larger factored out */
 		double d = A4 - A3, e = exp(-fabs(d)), u = d > 0 ? 1 / (1 + e) : e / (1 + e);
-		ll += wi * (A1 + A2 + fmax(A3, A4) + log1p(e));
+		/* (log of 1 + e rather than log1p: as exact here, where e <= 1
+		** and the sum is of terms of order 1, and several times faster) */
+		ll += wi * (A1 + A2 + (d > 0 ? A4 : A3) + log(1 + e));
 		if (!g)
 			continue;
 		double q = 1 - u, m_t = q * iT + u * it;

@@ -883,10 +883,15 @@ double clv_2f1(double a, double b, double c, double z)
 
 /* ---- maximum likelihood ---------------------------------------------------- */
 
-/* Above SUB_GROUPS distinct customers a fit starts from that of a sample
-** of SUB_N customers. */
-#define SUB_GROUPS 20000
-#define SUB_N 20000
+/* Above SUB_MAX distinct customers (and twice as many customers), a fit
+** starts from that of an even sample of SUB_MAX of them, which itself
+** starts from a sample of SUB_MIN when it has more distinct customers than
+** that: a million customers start from 20,000, which start from 2,000,
+** where BFGS works from the usual start.  Each level's optimum is within a
+** few of its standard errors of the next one's, where Newton's steps
+** converge in three or four. */
+#define SUB_MIN 2000
+#define SUB_MAX 20000
 
 typedef struct ml {
 	clv_llfn ll;
@@ -923,8 +928,9 @@ static double ml_objective(const double *th, double *grad, double *hess, void *c
 	return -v / o->total;
 }
 
-int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *c, size_t n, int keys, double total, double *p,
-	clv_fit *info, const char *what, rp_err *e)
+/* clv_fit_ml, of a sample when depth > 0. */
+static int fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *c, size_t n, int keys,
+	double total, double *p, clv_fit *info, const char *what, int depth, rp_err *e)
 {
 	clv_customer *d;
 	double *w, th[MAXK];
@@ -941,18 +947,19 @@ int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *
 	}
 	ml o = {ll, k, d, w, nd, pr, total};
 	int warm = 0;
-	if (nd > SUB_GROUPS && n > 2 * SUB_N) {
+	size_t sub = depth ? SUB_MIN : SUB_MAX;
+	if (nd > sub && n > 2 * sub) {
 		/* Many distinct customers: the optimum of an even sample of
-		** SUB_N of them is a start from which Newton's steps on all
-		** of them converge; failing that, the usual start. */
-		clv_customer *sc = malloc(SUB_N * sizeof *sc);
+		** them is a start from which Newton's steps on all of them
+		** converge; failing that, the usual start. */
+		clv_customer *sc = malloc(sub * sizeof *sc);
 		double sp[MAXK];
 		memcpy(sp, p, k * sizeof *sp);
 		if (sc) {
-			for (size_t i = 0; i < SUB_N; i++)
-				sc[i] = c[(size_t)((double)i * n / SUB_N)];
+			for (size_t i = 0; i < sub; i++)
+				sc[i] = c[(size_t)((double)i * n / sub)];
 			rp_err se = {0};
-			if (!clv_fit_ml(ll, prep, k, sc, SUB_N, keys, total * SUB_N / n, sp, NULL, what, &se)) {
+			if (!fit_ml(ll, prep, k, sc, sub, keys, total * sub / n, sp, NULL, what, depth + 1, &se)) {
 				memcpy(p, sp, k * sizeof *sp);
 				warm = 1;
 			}
@@ -975,4 +982,10 @@ int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *
 	free(d);
 	free(w);
 	return rc;
+}
+
+int clv_fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_customer *c, size_t n, int keys,
+	double total, double *p, clv_fit *info, const char *what, rp_err *e)
+{
+	return fit_ml(ll, prep, k, c, n, keys, total, p, info, what, 0, e);
 }
