@@ -43,34 +43,50 @@ int clv_check_one(const clv_customer *k, rp_err *e)
 	return 0;
 }
 
+/* The common case of clv_check_one, without a 2 KB error to clear per
+** customer: NaN fails every comparison, the last two keep out infinities
+** (T >= t_x >= 0), and x is whole when converting it to an integer keeps
+** it (every double from 2^52 up is whole). */
+static int sane(const clv_customer *k)
+{
+	double x = k->x;
+	return x >= 0 && k->t_x >= 0 && k->m >= 0 && k->t_x <= k->T && k->T < INFINITY && k->m < INFINITY &&
+	       (x < 0x1p52 ? (double)(int64_t)x == x : x < INFINITY);
+}
+
+static int insane(const clv_customer *c, size_t i, rp_err *e)
+{
+	rp_err why = {0};
+	if (clv_check_one(&c[i], &why))
+		return rp_errf(e, why.code, "customer %zu: %s", i + 1, why.msg);
+	return 0;
+}
+
 int clv_check(const clv_customer *c, size_t n, rp_err *e)
 {
 	if (!n)
 		return rp_errf(e, RP_EINVAL, "no customers to fit: the model needs at least one customer's summary");
-	for (size_t i = 0; i < n; i++) {
-		const clv_customer *k = &c[i];
-		/* the common case, without a 2 KB error to clear per customer:
-		** NaN fails every comparison, and the last three keep out infinities */
-		if (k->x >= 0 && k->t_x >= 0 && k->m >= 0 && k->t_x <= k->T && k->x == floor(k->x) && k->T < INFINITY &&
-			k->m < INFINITY && k->x < INFINITY)
-			continue;
-		rp_err why = {0};
-		if (clv_check_one(k, &why))
-			return rp_errf(e, why.code, "customer %zu: %s", i + 1, why.msg);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (!sane(&c[i]) && insane(c, i, e))
+			return e->code;
 	return 0;
 }
 
 int clv_need_repeats(const clv_customer *c, size_t n, const char *what, double *sx, double *sT, rp_err *e)
 {
-	if (clv_check(c, n, e))
-		return e->code;
-	*sx = *sT = 0;
+	if (!n)
+		return clv_check(c, n, e);
+	/* checked and summed in one pass */
+	double x = 0, T = 0;
 	for (size_t i = 0; i < n; i++) {
-		*sx += c[i].x;
-		*sT += c[i].T;
+		if (!sane(&c[i]) && insane(c, i, e))
+			return e->code;
+		x += c[i].x;
+		T += c[i].T;
 	}
-	if (*sx == 0)
+	*sx = x;
+	*sT = T;
+	if (x == 0)
 		return rp_errf(e, RP_EINVAL,
 			"%s: none of the %zu customers made a repeat purchase, so there is nothing to fit; "
 			"use a longer calibration period",
@@ -267,7 +283,7 @@ static int dict_grow(dict *d)
 /* Add bits k at free slot h; its id, or -1 when out of memory. */
 static int64_t dict_new(dict *d, uint64_t k, size_t h)
 {
-	if (2 * (d->n + 1) > d->cap) {
+	if ((d->cap < 8192 ? 8 : 2) * (d->n + 1) > d->cap) {
 		if (dict_grow(d))
 			return -1;
 		h = dict_hash(k, d->shift);
@@ -387,81 +403,129 @@ static void radix_sort(slot *g, slot *tmp, size_t n, int bits)
 ** customers do (cmp3 or cmp2), and a radix sort of the groups by them gives
 ** the order.  Keys beyond the pack limits take the general way, with the
 ** same result. */
+/* The groups being counted: an open-addressing table of slots, at most
+** half full. */
+typedef struct groups {
+	slot *g;
+	size_t cap, n;
+	int shift;
+} groups;
+
+static int groups_grow(groups *t)
+{
+	size_t cap = t->cap ? 2 * t->cap : 1024;
+	int shift = t->cap ? t->shift - 1 : 54;
+	slot *g = malloc(cap * sizeof *g);
+	if (!g)
+		return -1;
+	for (size_t q = 0; q < cap; q++)
+		g[q].key = EMPTY;
+	for (size_t q = 0; q < t->cap; q++) {
+		if (t->g[q].key == EMPTY)
+			continue;
+		size_t h = dict_hash(t->g[q].key, shift);
+		while (g[h].key != EMPTY)
+			h = (h + 1) & (cap - 1);
+		g[h] = t->g[q];
+	}
+	free(t->g);
+	*t = (groups){g, cap, t->n, shift};
+	return 0;
+}
+
+/* w more customers of key k; -1 when out of memory. */
+static inline int groups_add(groups *t, uint64_t k, double w)
+{
+	size_t h = dict_hash(k, t->shift);
+	for (;;) {
+		slot *q = &t->g[h];
+		if (q->key == k) {
+			q->w += w;
+			return 0;
+		}
+		if (q->key == EMPTY) {
+			*q = (slot){k, w};
+			break;
+		}
+		h = (h + 1) & (t->cap - 1);
+	}
+	return 2 * ++t->n > t->cap ? groups_grow(t) : 0;
+}
+
 int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
 	rp_err *e)
 {
 	dict d[2] = {{0}, {0}};
 	int nf = keys == 3 ? 2 : 1;
-	size_t cap = 1024, ng = 0;
-	int shift = 54;
-	slot *g = calloc(cap, sizeof *g), *tmp = NULL;
+	groups t = {0};
+	slot *tmp = NULL;
 	clv_customer *s = NULL;
 	double *wt = NULL;
-	if (!g || dict_grow(&d[0]) || dict_grow(&d[1]))
+	/* Customers without a repeat purchase, and so with t_x (or m) 0, are
+	** most of any population: counted by T alone in zero[id of T]. */
+	uint32_t *zero = NULL;
+	size_t nzero = 0;
+	if (groups_grow(&t) || dict_grow(&d[0]) || dict_grow(&d[1]))
 		goto nomem;
-	for (size_t j = 0; j < cap; j++)
-		g[j].key = EMPTY;
 	/* in batches: each group's slot is fetched while the next customers'
 	** keys are made, which hides most of the wait for memory */
 	for (size_t i0 = 0; i0 < n; i0 += BATCH) {
 		uint64_t kb[BATCH];
-		size_t nb = n - i0 < BATCH ? n - i0 : BATCH;
+		size_t nb = n - i0 < BATCH ? n - i0 : BATCH, nk = 0;
 		for (size_t j = 0; j < nb; j++) {
 			const clv_customer *ci = &c[i0 + j];
-			double x = ci->x;
-			int64_t a = dict_add(&d[0], keys == 3 ? ci->t_x : ci->m), b = keys == 3 ? dict_add(&d[1], ci->T) : 0;
-			if (a < 0 || b < 0)
+			double x = ci->x, v = keys == 3 ? ci->t_x : ci->m;
+			int64_t b = keys == 3 ? dict_add(&d[1], ci->T) : 0;
+			if (b < 0)
+				goto nomem;
+			if (x == 0 && v == 0) {
+				if ((size_t)b >= nzero) {
+					size_t nz = 2 * (size_t)b + 64;
+					uint32_t *z = realloc(zero, nz * sizeof *z);
+					if (!z)
+						goto nomem;
+					memset(z + nzero, 0, (nz - nzero) * sizeof *z);
+					zero = z;
+					nzero = nz;
+				}
+				zero[b]++;
+				continue;
+			}
+			int64_t a = dict_add(&d[0], v);
+			if (a < 0)
 				goto nomem;
 			if (!(x < 0x1p24) || (double)(uint64_t)x != x || a >> PACK_V || b >> PACK_V)
 				goto general;
-			kb[j] = (uint64_t)x << (2 * PACK_V) | (uint64_t)a << PACK_V | (uint64_t)b;
-			__builtin_prefetch(&g[dict_hash(kb[j], shift)]);
+			kb[nk] = (uint64_t)x << (2 * PACK_V) | (uint64_t)a << PACK_V | (uint64_t)b;
+			__builtin_prefetch(&t.g[dict_hash(kb[nk], t.shift)]);
+			nk++;
 		}
-		for (size_t j = 0; j < nb; j++) {
-			uint64_t k = kb[j];
-			size_t h = dict_hash(k, shift);
-			for (;;) {
-				if (g[h].key == k) {
-					g[h].w += 1;
-					break;
-				}
-				if (g[h].key == EMPTY) {
-					g[h] = (slot){k, 1};
-					ng++;
-					break;
-				}
-				h = (h + 1) & (cap - 1);
-			}
-			if (2 * ng > cap) { /* at most half full */
-				slot *o = g;
-				size_t oc = cap;
-				cap *= 2;
-				shift--;
-				if (!(g = malloc(cap * sizeof *g))) {
-					g = o;
-					goto nomem;
-				}
-				for (size_t q = 0; q < cap; q++)
-					g[q].key = EMPTY;
-				for (size_t q = 0; q < oc; q++) {
-					if (o[q].key == EMPTY)
-						continue;
-					size_t hq = dict_hash(o[q].key, shift);
-					while (g[hq].key != EMPTY)
-						hq = (hq + 1) & (cap - 1);
-					g[hq] = o[q];
-				}
-				free(o);
-			}
+		for (size_t j = 0; j < nk; j++)
+			if (groups_add(&t, kb[j], 1))
+				goto nomem;
+	}
+	if (nzero) {
+		int64_t a = dict_add(&d[0], 0);
+		if (a < 0)
+			goto nomem;
+		for (size_t b = 0; b < nzero; b++) {
+			if (zero[b] && (a >> PACK_V || b >> PACK_V))
+				goto general;
+			if (zero[b] && groups_add(&t, (uint64_t)a << PACK_V | b, zero[b]))
+				goto nomem;
 		}
 	}
+	free(zero);
+	zero = NULL;
+	slot *g = t.g;
+	size_t ng = t.n;
 	for (int f = 0; f < nf; f++)
 		if (dict_rank(&d[f]))
 			goto nomem;
 	/* the groups, gathered at the front, keyed by ranks */
 	int b1 = keys == 3 ? bits_for(d[1].n - 1) : 0, b0 = bits_for(d[0].n ? d[0].n - 1 : 0), bx = 0;
 	size_t j = 0;
-	for (size_t i = 0; i < cap; i++)
+	for (size_t i = 0; i < t.cap; i++)
 		if (g[i].key != EMPTY)
 			g[j++] = g[i];
 	for (size_t i = 0; i < ng; i++) {
@@ -490,7 +554,7 @@ int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, 
 		s[i] = keys == 3 ? (clv_customer){x, v0, d[1].v[k & m1], 0} : (clv_customer){x, 0, 0, v0};
 		wt[i] = g[i].w;
 	}
-	free(g);
+	free(t.g);
 	dict_free(&d[0]);
 	dict_free(&d[1]);
 	*out = s;
@@ -498,12 +562,14 @@ int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, 
 	*nout = ng;
 	return 0;
 general:
-	free(g);
+	free(t.g);
+	free(zero);
 	dict_free(&d[0]);
 	dict_free(&d[1]);
 	return distinct_hashed(c, n, keys, out, w, nout, e);
 nomem:
-	free(g);
+	free(t.g);
+	free(zero);
 	free(s);
 	free(wt);
 	dict_free(&d[0]);

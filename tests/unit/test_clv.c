@@ -774,7 +774,8 @@ static void check_distinct(const clv_customer *c, size_t n, int keys)
 }
 
 /* The packed path (x small, few distinct times, the times of whole days),
-** with -0 counted as 0, and the general path (x too large to pack, or more
+** with -0 counted as 0 and x = 0 with t_x (m) = 0 counted apart, and the
+** general path (x too large to pack, or more
 ** distinct values than pack). */
 static void test_distinct(void **state)
 {
@@ -789,6 +790,10 @@ static void test_distinct(void **state)
 		double T = (double)(200 + gsl_rng_uniform_int(g, 73)) / 7, x = (double)gsl_rng_uniform_int(g, 4);
 		double tx = x ? (double)gsl_rng_uniform_int(g, (unsigned long)(T * 7)) / 7 : (i % 2 ? -0.0 : 0.0);
 		c[i] = (clv_customer){x, tx, T, x ? (double)gsl_rng_uniform_int(g, 300) / 4 : 0};
+		/* without a repeat purchase but with a recency or a spend: not
+		** counted with the others of x = 0 */
+		if (!x && i % 7 == 0)
+			c[i].t_x = c[i].m = (double)(i % 3);
 	}
 	check_distinct(c, N, 3);
 	check_distinct(c, N, 2);
