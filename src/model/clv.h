@@ -23,7 +23,10 @@
 ** gradients, by GSL's BFGS (vector_bfgs2) over the logarithms of the
 ** parameters (so they stay positive), falling back to Nelder-Mead when BFGS
 ** stops early; above 20,000 distinct customers a fit starts from that of
-** an even sample of 20,000 and takes Newton's steps on all of them.  Predictions assume a customer that passed clv_check.
+** an even sample of 20,000 (itself from a sample of 2,000) and takes
+** Newton's steps on all of them, with BG/NBD's analytic Hessian (the
+** others' by differences of the gradient).  Predictions assume a customer
+** that passed clv_check.
 */
 #ifndef RP_CLV_H
 #define RP_CLV_H

@@ -207,6 +207,10 @@ static int distinct_hashed(const clv_customer *c, size_t n, int keys, clv_custom
 	}
 	for (size_t i = 0; i < k; i++) {
 		s[i] = g[i].c;
+		if (keys == 3)
+			s[i].m = 0;
+		else
+			s[i].t_x = s[i].T = 0;
 		wt[i] = g[i].w;
 	}
 	free(g);
@@ -1005,6 +1009,15 @@ static int fit_ml(clv_llfn ll, const clv_prep *prep, size_t k, const clv_custome
 		return rp_errf(e, RP_EINVAL, "%s: %zu parameters, at most %d", what, k, MAXK);
 	if (clv_distinct(c, n, keys, &d, &w, &nd, e))
 		return e->code;
+	if (nd < k) {
+		free(d);
+		free(w);
+		/* fewer distinct terms than parameters: a ridge, no maximum */
+		return rp_errf(e, RP_EINVAL,
+			"%s: %zu distinct customer summar%s cannot determine %zu parameters; fit at least %zu "
+			"customers with different histories",
+			what, nd, nd == 1 ? "y" : "ies", k, k);
+	}
 	void *pr = NULL;
 	if (prep && !(pr = prep->make(d, nd, e))) {
 		free(d);

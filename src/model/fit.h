@@ -15,7 +15,9 @@ int clv_check_one(const clv_customer *k, rp_err *e);
 /* Customers with the same summary give the same likelihood: the fits work
 ** on the distinct ones, each weighted by how many there are (CDNOW's 2,357
 ** customers are 1,100 distinct triples).  keys: 3 compares (x, t_x, T), 2
-** compares (x, m).  *w gets the weights; both arrays are malloc'd. */
+** compares (x, m); the distinct customers come sorted by those, with the
+** other fields 0.  *w gets the weights; both arrays are malloc'd.  The
+** customers must have passed clv_check. */
 int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
 	rp_err *e);
 

@@ -848,7 +848,11 @@ static void test_errors(void **state)
 	const clv_customer few[] = {{1, 1, 5, 3}};
 	int rc = clv_bgnbd_fit(few, 1, &bg, NULL, &e);
 	assert_int_equal(rc, RP_EINVAL);
-	assert_non_null(strstr(e.msg, "did not converge"));
+	assert_non_null(strstr(e.msg, "1 distinct customer summary cannot determine 4 parameters"));
+	/* nor can three different ones */
+	const clv_customer three[] = {{1, 1, 5, 3}, {0, 0, 4, 0}, {1, 1, 5, 3}, {2, 3, 6, 2}};
+	assert_int_equal(clv_bgnbd_fit(three, 4, &bg, NULL, &e), RP_EINVAL);
+	assert_non_null(strstr(e.msg, "3 distinct customer summaries cannot determine 4 parameters"));
 
 	clv_customer *c = NULL;
 	size_t n;
