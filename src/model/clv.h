@@ -24,8 +24,8 @@
 ** parameters (so they stay positive), falling back to Nelder-Mead when BFGS
 ** stops early; above 20,000 distinct customers a fit starts from that of
 ** an even sample of 20,000 (itself from a sample of 2,000) and takes
-** Newton's steps on all of them, with BG/NBD's analytic Hessian (the
-** others' by differences of the gradient).  Predictions assume a customer
+** Newton's steps on all of them, with the analytic Hessians of BG/NBD and
+** Gamma-Gamma (Pareto/NBD's by differences of its gradient).  Predictions assume a customer
 ** that passed clv_check.
 */
 #ifndef RP_CLV_H
@@ -131,6 +131,9 @@ typedef struct clv_gg {
 int clv_gg_fit(const clv_customer *c, size_t n, clv_gg *out, clv_fit *info, rp_err *e);
 /* Over the customers with x > 0; grad (may be NULL) gets d/d(p, q, gamma). */
 double clv_gg_ll(const clv_gg *m, const clv_customer *c, size_t n, double grad[3]);
+/* The same with its Hessian in (p, q, gamma), row-major, into hess (may be
+** NULL). */
+double clv_gg_hessian(const clv_gg *m, const clv_customer *c, size_t n, double grad[3], double hess[9]);
 /* Expected value of this customer's future purchases: a weighted mean of
 ** the population's p*gamma/(q-1) and their own m (the population's alone
 ** when x = 0).  Needs q > 1. */

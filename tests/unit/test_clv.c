@@ -370,28 +370,42 @@ static void check_gradient(const char *what, ll_fn f, const double *p0, int k, c
 	}
 }
 
-/* BG/NBD's analytic Hessian against central differences of its analytic
-** gradient (step 1e-5 of each parameter: truncation of order 1e-10,
-** rounding of order 1e-6 relative here). */
-static void check_hessian(const double *p0, const clv_customer *c, size_t n)
+typedef double (*hess_fn)(const double *p, const clv_customer *c, size_t n, double *g, double *h);
+
+static double bg_hess(const double *p, const clv_customer *c, size_t n, double *g, double *h)
 {
-	clv_bgnbd m = {p0[0], p0[1], p0[2], p0[3]};
-	double h[16], g[4], gp[4], gm[4];
-	clv_bgnbd_hessian(&m, c, n, g, h);
-	for (int i = 0; i < 4; i++) {
-		double *pi = &m.r + i, keep = *pi, step = 1e-5 * keep;
-		*pi = keep + step;
-		clv_bgnbd_ll(&m, c, n, gp);
-		*pi = keep - step;
-		clv_bgnbd_ll(&m, c, n, gm);
-		*pi = keep;
-		for (int j = 0; j < 4; j++) {
-			double fd = (gp[j] - gm[j]) / (2 * step), an = h[j * 4 + i];
+	clv_bgnbd m = {p[0], p[1], p[2], p[3]};
+	return clv_bgnbd_hessian(&m, c, n, g, h);
+}
+
+static double gg_hess(const double *p, const clv_customer *c, size_t n, double *g, double *h)
+{
+	clv_gg m = {p[0], p[1], p[2]};
+	return clv_gg_hessian(&m, c, n, g, h);
+}
+
+/* An analytic Hessian against central differences of the analytic gradient
+** (step 1e-5 of each parameter: truncation of order 1e-10, rounding of
+** order 1e-6 relative here), and symmetric. */
+static void check_hessian(const char *what, hess_fn f, const double *p0, int k, const clv_customer *c, size_t n)
+{
+	double h[16], g[4], gp[4], gm[4], p[4];
+	memcpy(p, p0, k * sizeof *p);
+	f(p, c, n, g, h);
+	for (int i = 0; i < k; i++) {
+		double step = 1e-5 * p0[i];
+		p[i] = p0[i] + step;
+		f(p, c, n, gp, NULL);
+		p[i] = p0[i] - step;
+		f(p, c, n, gm, NULL);
+		p[i] = p0[i];
+		for (int j = 0; j < k; j++) {
+			double fd = (gp[j] - gm[j]) / (2 * step), an = h[j * k + i];
 			if (!(fabs(fd - an) <= 1e-5 * (fabs(an) + 1)))
-				fail_msg("BG/NBD at (%g, %g, %g, %g): d2/dp%d dp%d analytic %.10g, differences %.10g", p0[0],
-					p0[1], p0[2], p0[3], j, i, an, fd);
-			if (h[j * 4 + i] != h[i * 4 + j])
-				fail_msg("BG/NBD Hessian not symmetric at (%d, %d)", i, j);
+				fail_msg("%s at (%g, %g, %g, %g): d2/dp%d dp%d analytic %.10g, differences %.10g", what,
+					p0[0], p0[1], p0[2], k > 3 ? p0[3] : 0, j, i, an, fd);
+			if (h[j * k + i] != h[i * k + j])
+				fail_msg("%s Hessian not symmetric at (%d, %d)", what, i, j);
 		}
 	}
 }
@@ -405,7 +419,7 @@ static void test_gradients(void **state)
 	for (size_t i = 0; i < sizeof bg / sizeof *bg; i++)
 	{
 		check_gradient("BG/NBD", bg_ll, bg[i], 4, c, n);
-		check_hessian(bg[i], c, n);
+		check_hessian("BG/NBD", bg_hess, bg[i], 4, c, n);
 	}
 	/* both branches of the Pareto/NBD closed form (alpha below and above
 	** beta), close to where they meet, and far from it (z near 1) */
@@ -416,8 +430,10 @@ static void test_gradients(void **state)
 	for (size_t i = 0; i < sizeof pn / sizeof *pn; i++)
 		check_gradient("Pareto/NBD", pn_ll, pn[i], 4, c, i < 3 ? n : 300);
 	const double gg[][3] = {{6.25, 3.74, 15.44}, {1, 2, 50}, {20, 0.5, 3}};
-	for (size_t i = 0; i < sizeof gg / sizeof *gg; i++)
+	for (size_t i = 0; i < sizeof gg / sizeof *gg; i++) {
 		check_gradient("Gamma-Gamma", gg_ll, gg[i], 3, c, n);
+		check_hessian("Gamma-Gamma", gg_hess, gg[i], 3, c, n);
+	}
 	free(c);
 }
 
