@@ -225,8 +225,9 @@ nomem:
 }
 
 /* The distinct values of a field, in a hash table of their bits (open
-** addressing, at most half full): each gets an id in the order first seen,
-** then its rank among them once all are in. */
+** addressing, at most an eighth full while small, so that a lookup seldom
+** probes twice, then half): each gets an id in the order first seen, then
+** its rank among them once all are in. */
 typedef struct dict {
 	uint64_t *key;  /* per slot: the value's bits, EMPTY when free */
 	uint32_t *id;   /* per slot: its id */
@@ -398,15 +399,6 @@ static void radix_sort(slot *g, slot *tmp, size_t n, int bits)
 #define PACK_V 20
 #define BATCH 16
 
-/* A million customers are a hundred thousand distinct ones or fewer, and
-** their times a few hundred distinct values (whole days).  One pass over
-** the customers gives each key field's value an id (a small hash table of
-** the field's distinct values), packs x and the ids into one integer and
-** counts those in a hash table of groups: no customer is copied.  Then the
-** ids are replaced by the values' ranks, so the packed integers sort as the
-** customers do (cmp3 or cmp2), and a radix sort of the groups by them gives
-** the order.  Keys beyond the pack limits take the general way, with the
-** same result. */
 /* The groups being counted: an open-addressing table of slots, at most
 ** half full. */
 typedef struct groups {
@@ -456,6 +448,15 @@ static inline int groups_add(groups *t, uint64_t k, double w)
 	return 2 * ++t->n > t->cap ? groups_grow(t) : 0;
 }
 
+/* A million customers are a hundred thousand distinct ones or fewer, and
+** their times a few hundred distinct values (whole days).  One pass over
+** the customers gives each key field's value an id (a small hash table of
+** the field's distinct values), packs x and the ids into one integer and
+** counts those in a hash table of groups: no customer is copied.  Then the
+** ids are replaced by the values' ranks, so the packed integers sort as the
+** customers do (cmp3 or cmp2), and a radix sort of the groups by them gives
+** the order.  Keys beyond the pack limits take the general way, with the
+** same result. */
 int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
 	rp_err *e)
 {
@@ -498,7 +499,7 @@ int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, 
 			int64_t a = dict_add(&d[0], v);
 			if (a < 0)
 				goto nomem;
-			if (!(x < 0x1p24) || (double)(uint64_t)x != x || a >> PACK_V || b >> PACK_V)
+			if (!(x < (double)((uint64_t)1 << PACK_X)) || (double)(uint64_t)x != x || a >> PACK_V || b >> PACK_V)
 				goto general;
 			kb[nk] = (uint64_t)x << (2 * PACK_V) | (uint64_t)a << PACK_V | (uint64_t)b;
 			__builtin_prefetch(&t.g[dict_hash(kb[nk], t.shift)]);
