@@ -23,7 +23,10 @@
 ** gradients, by GSL's BFGS (vector_bfgs2) over the logarithms of the
 ** parameters (so they stay positive), falling back to Nelder-Mead when BFGS
 ** stops early; above 20,000 distinct customers a fit starts from that of
-** an even sample of 20,000 and takes Newton's steps on all of them.  Predictions assume a customer that passed clv_check.
+** an even sample of 20,000 (itself from a sample of 2,000) and takes
+** Newton's steps on all of them, with the analytic Hessians of BG/NBD and
+** Gamma-Gamma (Pareto/NBD's by differences of its gradient).  Predictions assume a customer
+** that passed clv_check.
 */
 #ifndef RP_CLV_H
 #define RP_CLV_H
@@ -91,6 +94,9 @@ typedef struct clv_bgnbd {
 int clv_bgnbd_fit(const clv_customer *c, size_t n, clv_bgnbd *out, clv_fit *info, rp_err *e);
 /* Sum of log-likelihoods; grad (may be NULL) gets d/d(r, alpha, a, b). */
 double clv_bgnbd_ll(const clv_bgnbd *m, const clv_customer *c, size_t n, double grad[4]);
+/* The same with its Hessian in (r, alpha, a, b), row-major, into hess (may
+** be NULL). */
+double clv_bgnbd_hessian(const clv_bgnbd *m, const clv_customer *c, size_t n, double grad[4], double hess[16]);
 /* Expected purchases of a new customer in (0, t]. */
 double clv_bgnbd_expected_new(const clv_bgnbd *m, double t);
 /* Expected purchases of this customer in the next t. */
@@ -125,6 +131,9 @@ typedef struct clv_gg {
 int clv_gg_fit(const clv_customer *c, size_t n, clv_gg *out, clv_fit *info, rp_err *e);
 /* Over the customers with x > 0; grad (may be NULL) gets d/d(p, q, gamma). */
 double clv_gg_ll(const clv_gg *m, const clv_customer *c, size_t n, double grad[3]);
+/* The same with its Hessian in (p, q, gamma), row-major, into hess (may be
+** NULL). */
+double clv_gg_hessian(const clv_gg *m, const clv_customer *c, size_t n, double grad[3], double hess[9]);
 /* Expected value of this customer's future purchases: a weighted mean of
 ** the population's p*gamma/(q-1) and their own m (the population's alone
 ** when x = 0).  Needs q > 1. */

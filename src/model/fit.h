@@ -15,18 +15,23 @@ int clv_check_one(const clv_customer *k, rp_err *e);
 /* Customers with the same summary give the same likelihood: the fits work
 ** on the distinct ones, each weighted by how many there are (CDNOW's 2,357
 ** customers are 1,100 distinct triples).  keys: 3 compares (x, t_x, T), 2
-** compares (x, m).  *w gets the weights; both arrays are malloc'd. */
+** compares (x, m); the distinct customers come sorted by those, with the
+** other fields 0.  *w gets the weights; both arrays are malloc'd.  The
+** customers must have passed clv_check. */
 int clv_distinct(const clv_customer *c, size_t n, int keys, clv_customer **out, double **w, size_t *nout,
 	rp_err *e);
 
 /* The objective the optimiser minimises: minus the mean log-likelihood at
-** exp(theta), and when grad is not NULL its gradient in theta. */
-typedef double (*clv_objective)(const double *theta, double *grad, void *ctx);
+** exp(theta), and when grad is not NULL its gradient in theta; when hess is
+** not NULL (and grad too), its Hessian in theta (row-major k x k), or NaN
+** in hess[0] when the model has none. */
+typedef double (*clv_objective)(const double *theta, double *grad, double *hess, void *ctx);
 
 /* Minimise f over k <= 4 log-parameters from theta (updated in place); n
 ** is the number of customers f averages over (for the standard errors);
 ** warm says theta is near the optimum (Newton's steps first).
-** what names the model in error messages.  info gets all but ll. */
+** what names the model in error messages.  info gets how it went, with
+** ll minus the objective at the estimate. */
 int clv_minimise(clv_objective f, void *ctx, size_t k, double n, double *theta, int warm, clv_fit *info,
 	const char *what, rp_err *e);
 
@@ -48,9 +53,11 @@ typedef struct clv_prep {
 /* A model's log-likelihood at natural parameters p, summed over customers
 ** each weighted by w[i] (1 when w is NULL); prep is what the model's
 ** clv_prep made of these customers (NULL when it has none); g (may be
-** NULL) gets its gradient in p. */
+** NULL) gets its gradient in p, and h (may be NULL; only with g) its
+** Hessian in p, row-major, when the model has one: a model without leaves
+** h alone. */
 typedef double (*clv_llfn)(const double *p, const clv_customer *c, const double *w, size_t n, void *prep,
-	double *g);
+	double *g, double *h);
 
 /* Fit a model of k parameters by maximum likelihood (prep may be NULL):
 ** p holds the starting

@@ -9,21 +9,26 @@
 ** Only the repeat purchases are used (x of them, mean m), as in the note.
 */
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 
 #include "model/fit.h"
 
-static double ll_sum(const double *mo, const clv_customer *c, const double *w, size_t n, void *prep, double *g)
+/* The log-likelihood, its gradient in (p, q, gamma) into g and its Hessian
+** into h (row-major 3 x 3), each when not NULL (h only with g). */
+static double ll_sum(const double *mo, const clv_customer *c, const double *w, size_t n, void *prep, double *g,
+	double *h)
 {
 	(void)prep;
 	double p = mo[0], q = mo[1], ga = mo[2];
-	double lg_q = gsl_sf_lngamma(q), ps_q = gsl_sf_psi(q);
+	double lg_q = gsl_sf_lngamma(q), ps_q = gsl_sf_psi(q), ps1_q = h && g ? gsl_sf_psi_1(q) : 0;
 	double ll = 0, gp = 0, gq = 0, gg = 0, log_ga = log(ga);
+	double hpp = 0, hpq = 0, hpg = 0, hqq = 0, hqg = 0, hgg = 0;
 	/* What depends on x alone is computed once per x: the fits pass the
 	** customers sorted by x (clv_distinct). */
-	double prev = -1, lg = 0, ps = 0, ps_px = 0, log_x = 0;
+	double prev = -1, lg = 0, ps = 0, ps_px = 0, log_x = 0, ps1 = 0, ps1_px = 0;
 	for (size_t i = 0; i < n; i++) {
 		double x = c[i].x, z = c[i].m, wi = w ? w[i] : 1;
 		if (x <= 0)
@@ -37,6 +42,10 @@ static double ll_sum(const double *mo, const clv_customer *c, const double *w, s
 				ps = gsl_sf_psi(px + q);
 				ps_px = gsl_sf_psi(px);
 			}
+			if (g && h) {
+				ps1 = gsl_sf_psi_1(px + q);
+				ps1_px = gsl_sf_psi_1(px);
+			}
 		}
 		ll += wi * (lg - lg_q + q * log_ga + px * log_x + (px - 1) * log_z - (px + q) * lgz);
 		if (!g)
@@ -44,19 +53,41 @@ static double ll_sum(const double *mo, const clv_customer *c, const double *w, s
 		gp += wi * x * (ps - ps_px + log_x + log_z - lgz);
 		gq += wi * (ps - ps_q + log_ga - lgz);
 		gg += wi * (q / ga - (px + q) / (ga + x * z));
+		if (!h)
+			continue;
+		double iz = 1 / (ga + x * z);
+		hpp += wi * x * x * (ps1 - ps1_px);
+		hpq += wi * x * ps1;
+		hpg -= wi * x * iz;
+		hqq += wi * (ps1 - ps1_q);
+		hqg += wi * (1 / ga - iz);
+		hgg += wi * (-q / (ga * ga) + (px + q) * iz * iz);
 	}
 	if (g) {
 		g[0] = gp;
 		g[1] = gq;
 		g[2] = gg;
 	}
+	if (g && h) {
+		const double full[9] = {hpp, hpq, hpg, hpq, hqq, hqg, hpg, hqg, hgg};
+		memcpy(h, full, sizeof full);
+	}
 	return ll;
 }
 
 double clv_gg_ll(const clv_gg *m, const clv_customer *c, size_t n, double grad[3])
 {
+	return clv_gg_hessian(m, c, n, grad, NULL);
+}
+
+double clv_gg_hessian(const clv_gg *m, const clv_customer *c, size_t n, double grad[3], double hess[9])
+{
 	const double p[3] = {m->p, m->q, m->gamma};
-	return ll_sum(p, c, NULL, n, NULL, grad);
+	double g[3];
+	double v = ll_sum(p, c, NULL, n, NULL, grad || hess ? g : NULL, hess);
+	if (grad)
+		memcpy(grad, g, sizeof g);
+	return v;
 }
 
 int clv_gg_fit(const clv_customer *c, size_t n, clv_gg *out, clv_fit *info, rp_err *e)

@@ -184,9 +184,11 @@ static double one(const double *m, const clv_customer *k, double g[4], double *a
 	return ll;
 }
 
-static double ll_sum(const double *m, const clv_customer *c, const double *w, size_t n, void *prep, double *g)
+static double ll_sum(const double *m, const clv_customer *c, const double *w, size_t n, void *prep, double *g,
+	double *h)
 {
 	(void)prep;
+	(void)h;
 	clv_gsl_quiet();
 	gsl_integration_workspace *ws = gsl_integration_workspace_alloc(WS);
 	if (!ws)
@@ -217,7 +219,7 @@ double clv_pnbd_ll(const clv_pnbd *m, const clv_customer *c, size_t n, double gr
 {
 	double p[4];
 	params(m, p);
-	return ll_sum(p, c, NULL, n, NULL, grad);
+	return ll_sum(p, c, NULL, n, NULL, grad, NULL);
 }
 
 int clv_pnbd_fit(const clv_customer *c, size_t n, clv_pnbd *out, clv_fit *info, rp_err *e)

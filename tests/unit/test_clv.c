@@ -370,6 +370,46 @@ static void check_gradient(const char *what, ll_fn f, const double *p0, int k, c
 	}
 }
 
+typedef double (*hess_fn)(const double *p, const clv_customer *c, size_t n, double *g, double *h);
+
+static double bg_hess(const double *p, const clv_customer *c, size_t n, double *g, double *h)
+{
+	clv_bgnbd m = {p[0], p[1], p[2], p[3]};
+	return clv_bgnbd_hessian(&m, c, n, g, h);
+}
+
+static double gg_hess(const double *p, const clv_customer *c, size_t n, double *g, double *h)
+{
+	clv_gg m = {p[0], p[1], p[2]};
+	return clv_gg_hessian(&m, c, n, g, h);
+}
+
+/* An analytic Hessian against central differences of the analytic gradient
+** (step 1e-5 of each parameter: truncation of order 1e-10, rounding of
+** order 1e-6 relative here), and symmetric. */
+static void check_hessian(const char *what, hess_fn f, const double *p0, int k, const clv_customer *c, size_t n)
+{
+	double h[16], g[4], gp[4], gm[4], p[4];
+	memcpy(p, p0, k * sizeof *p);
+	f(p, c, n, g, h);
+	for (int i = 0; i < k; i++) {
+		double step = 1e-5 * p0[i];
+		p[i] = p0[i] + step;
+		f(p, c, n, gp, NULL);
+		p[i] = p0[i] - step;
+		f(p, c, n, gm, NULL);
+		p[i] = p0[i];
+		for (int j = 0; j < k; j++) {
+			double fd = (gp[j] - gm[j]) / (2 * step), an = h[j * k + i];
+			if (!(fabs(fd - an) <= 1e-5 * (fabs(an) + 1)))
+				fail_msg("%s at (%g, %g, %g, %g): d2/dp%d dp%d analytic %.10g, differences %.10g", what,
+					p0[0], p0[1], p0[2], k > 3 ? p0[3] : 0, j, i, an, fd);
+			if (h[j * k + i] != h[i * k + j])
+				fail_msg("%s Hessian not symmetric at (%d, %d)", what, i, j);
+		}
+	}
+}
+
 static void test_gradients(void **state)
 {
 	(void)state;
@@ -377,7 +417,10 @@ static void test_gradients(void **state)
 	clv_customer *c = load("cdnow_customers_summary_with_transactions.csv", &n);
 	const double bg[][4] = {{0.243, 4.414, 0.793, 2.426}, {0.5, 3, 1.5, 2}, {2, 40, 0.2, 5}};
 	for (size_t i = 0; i < sizeof bg / sizeof *bg; i++)
+	{
 		check_gradient("BG/NBD", bg_ll, bg[i], 4, c, n);
+		check_hessian("BG/NBD", bg_hess, bg[i], 4, c, n);
+	}
 	/* both branches of the Pareto/NBD closed form (alpha below and above
 	** beta), close to where they meet, and far from it (z near 1) */
 	const double pn[][4] = {{0.553, 10.578, 0.606, 11.669}, {0.553, 11.669, 0.606, 10.578},
@@ -387,8 +430,10 @@ static void test_gradients(void **state)
 	for (size_t i = 0; i < sizeof pn / sizeof *pn; i++)
 		check_gradient("Pareto/NBD", pn_ll, pn[i], 4, c, i < 3 ? n : 300);
 	const double gg[][3] = {{6.25, 3.74, 15.44}, {1, 2, 50}, {20, 0.5, 3}};
-	for (size_t i = 0; i < sizeof gg / sizeof *gg; i++)
+	for (size_t i = 0; i < sizeof gg / sizeof *gg; i++) {
 		check_gradient("Gamma-Gamma", gg_ll, gg[i], 3, c, n);
+		check_hessian("Gamma-Gamma", gg_hess, gg[i], 3, c, n);
+	}
 	free(c);
 }
 
@@ -694,6 +739,97 @@ static void test_sampled_start(void **state)
 	gsl_rng_free(g);
 }
 
+/* ---- grouping ----------------------------------------------------------------- */
+
+static int by3(const void *pa, const void *pb)
+{
+	const clv_customer *a = pa, *b = pb;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->t_x != b->t_x)
+		return a->t_x < b->t_x ? -1 : 1;
+	return (a->T > b->T) - (a->T < b->T);
+}
+
+static int by2(const void *pa, const void *pb)
+{
+	const clv_customer *a = pa, *b = pb;
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	return (a->m > b->m) - (a->m < b->m);
+}
+
+/* clv_distinct against sorting every customer and counting the runs. */
+static void check_distinct(const clv_customer *c, size_t n, int keys)
+{
+	int (*cmp)(const void *, const void *) = keys == 3 ? by3 : by2;
+	clv_customer *all = malloc(n * sizeof *all), *d;
+	double *w;
+	size_t nd, j = 0;
+	rp_err e = {0};
+	assert_non_null(all);
+	memcpy(all, c, n * sizeof *all);
+	qsort(all, n, sizeof *all, cmp);
+	if (clv_distinct(c, n, keys, &d, &w, &nd, &e))
+		fail_msg("%s", e.msg);
+	for (size_t i = 0; i < n; j++) {
+		size_t i0 = i;
+		while (++i < n && !cmp(&all[i], &all[i0]))
+			;
+		if (j >= nd || cmp(&d[j], &all[i0]) || w[j] != (double)(i - i0))
+			fail_msg("group %zu of %zu (keys %d): got x=%g t_x=%g T=%g m=%g weight %g, want x=%g t_x=%g T=%g "
+				 "m=%g weight %zu",
+				j, nd, keys, j < nd ? d[j].x : NAN, j < nd ? d[j].t_x : NAN, j < nd ? d[j].T : NAN,
+				j < nd ? d[j].m : NAN, j < nd ? w[j] : NAN, all[i0].x, all[i0].t_x, all[i0].T, all[i0].m,
+				i - i0);
+	}
+	assert_int_equal(j, nd);
+	free(all);
+	free(d);
+	free(w);
+}
+
+/* The packed path (x small, few distinct times, the times of whole days),
+** with -0 counted as 0 and x = 0 with t_x (m) = 0 counted apart, and the
+** general path (x too large to pack, or more
+** distinct values than pack). */
+static void test_distinct(void **state)
+{
+	(void)state;
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	assert_non_null(g);
+	gsl_rng_set(g, SIM_SEED + 2);
+	enum { N = 30000 };
+	clv_customer *c = malloc(N * sizeof *c);
+	assert_non_null(c);
+	for (size_t i = 0; i < N; i++) {
+		double T = (double)(200 + gsl_rng_uniform_int(g, 73)) / 7, x = (double)gsl_rng_uniform_int(g, 4);
+		double tx = x ? (double)gsl_rng_uniform_int(g, (unsigned long)(T * 7)) / 7 : (i % 2 ? -0.0 : 0.0);
+		c[i] = (clv_customer){x, tx, T, x ? (double)gsl_rng_uniform_int(g, 300) / 4 : 0};
+		/* without a repeat purchase but with a recency or a spend: not
+		** counted with the others of x = 0 */
+		if (!x && i % 7 == 0)
+			c[i].t_x = c[i].m = (double)(i % 3);
+	}
+	check_distinct(c, N, 3);
+	check_distinct(c, N, 2);
+	check_distinct(c, 1, 3);
+	for (size_t i = 0; i < N; i += 3)
+		c[i].x = 0x1p30 + (double)(i % 5);
+	check_distinct(c, N, 3);
+	check_distinct(c, N, 2);
+	/* every value distinct: more than 2^20 of them takes the general way */
+	enum { M = (1 << 20) + 5 };
+	clv_customer *u = malloc(M * sizeof *u);
+	assert_non_null(u);
+	for (size_t i = 0; i < M; i++)
+		u[i] = (clv_customer){(double)(i % 3), (double)(M - i) / 3, (double)(M - i) / 3 + 1, (double)(i % 7)};
+	check_distinct(u, M, 3);
+	free(u);
+	free(c);
+	gsl_rng_free(g);
+}
+
 /* ---- errors ------------------------------------------------------------------- */
 
 static void test_errors(void **state)
@@ -728,7 +864,11 @@ static void test_errors(void **state)
 	const clv_customer few[] = {{1, 1, 5, 3}};
 	int rc = clv_bgnbd_fit(few, 1, &bg, NULL, &e);
 	assert_int_equal(rc, RP_EINVAL);
-	assert_non_null(strstr(e.msg, "did not converge"));
+	assert_non_null(strstr(e.msg, "1 distinct customer summary cannot determine 4 parameters"));
+	/* nor can three different ones */
+	const clv_customer three[] = {{1, 1, 5, 3}, {0, 0, 4, 0}, {1, 1, 5, 3}, {2, 3, 6, 2}};
+	assert_int_equal(clv_bgnbd_fit(three, 4, &bg, NULL, &e), RP_EINVAL);
+	assert_non_null(strstr(e.msg, "3 distinct customer summaries cannot determine 4 parameters"));
 
 	clv_customer *c = NULL;
 	size_t n;
@@ -769,6 +909,7 @@ int main(void)
 		cmocka_unit_test(test_value),
 		cmocka_unit_test(test_simulated),
 		cmocka_unit_test(test_sampled_start),
+		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests_name("clv", tests, NULL, NULL);
