@@ -90,7 +90,9 @@ static int merge_refs(db *d, jt *out, int *n, rp_err *e)
 	while ((rc = db_step(s, e)) == DB_ROW) {
 		const char *name = db_col_text(s, 0), *col = db_col_text(s, 1);
 		const rp_table *t = table_of(name);
-		if (!t || !t->key[0]) {
+		if (!t)
+			continue; /* an engine's search table (PostgreSQL's *_tsv): triggers keep it */
+		if (!t->key[0]) {
 			rc = rp_errf(e, RP_EDB, "table %s refers to contacts but has no key in rp_tables; a merge cannot"
 					     " journal it", name);
 			break;
