@@ -519,7 +519,7 @@ int merge_contacts(db *d, int64_t keep, int64_t other, const char *by, int64_t *
 	int rc = db_begin(d, e);
 	if (rc)
 		return rc;
-	merge_capture m;
+	merge_capture m = {0};
 	int64_t id = 0;
 	if (!(rc = contact_exists(d, keep, e)))
 		rc = contact_exists(d, other, e);
