@@ -89,8 +89,35 @@ int contact_add(db *d, const contact_in *in, int64_t *id, rp_err *e);
 int contact_edit(db *d, int64_t id, const contact_in *in, rp_err *e);
 /* Remove a contact and everything about them (facts, dates, interactions). */
 int contact_rm(db *d, int64_t id, rp_err *e);
-/* Move everything about other to keep and remove other. */
+/* Move everything about other to keep and remove other (merge_contacts
+** with no one named). */
 int contact_merge(db *d, int64_t keep, int64_t other, rp_err *e);
+/* The merge, in one transaction that also writes its journal (core/merge.c):
+** *journal (when not NULL) receives the id 'merge undo' takes; by is the
+** team member merging (or NULL). */
+int merge_contacts(db *d, int64_t keep, int64_t other, const char *by, int64_t *journal, rp_err *e);
+/* Whether the merge says what becomes of table's rows (a rule, or a
+** deliberate drop); test_merge checks every table referring to contacts. */
+int merge_covers(const char *table);
+/* Undo merge id within merge.undo_days (default 30): the duplicate comes
+** back with its id and every row moves back.  RP_ECONFLICT when undone
+** already, too old, or a row the merge touched has changed since.  *keep
+** and *other receive the two contacts. */
+int merge_undo(db *d, int64_t id, int64_t *keep, int64_t *other, rp_err *e);
+/* {"merges":[{id, at, keep{id,name}, other{id,name}, by, undone_at,
+** undo_until, undoable}]}, newest first. */
+int merge_list(db *d, int limit, json_t **out, rp_err *e);
+/* Likely duplicates (core/dupes.c): {"pairs":[{a{id,name}, b{id,name},
+** score, reasons[]}], "found": N}, strongest first, at most limit (<= 0: all),
+** without pairs dismissed. */
+int dupes_find(db *d, int limit, json_t **out, rp_err *e);
+/* Say a and b are two people: dupes_find leaves the pair out. */
+int dupes_dismiss(db *d, int64_t a, int64_t b, const char *by, rp_err *e);
+/* Remove every merge journal holding contact's rows (erasure, removal). */
+int merge_forget(db *d, int64_t contact, rp_err *e);
+/* "table.column" for every column with a foreign key to contact, read from
+** the store's catalogue: the rows a merge journals. */
+int merge_refs_list(db *d, json_t **out, rp_err *e);
 
 /* Name a contact by its id or by any unique part of its name (case, ё and
 ** script-insensitive).  No match is RP_ENOTFOUND; several are RP_EAMBIG

@@ -759,6 +759,35 @@ void cli_render(FILE *f, const op *o, json_t *r)
 	} else if (!strcmp(n, "contact add") || !strcmp(n, "contact merge") || !strcmp(n, "contact show") || !strcmp(n, "contact edit") ||
 		   !strcmp(n, "date add") || !strcmp(n, "relate")) {
 		card(f, r);
+		if (json_object_get(r, "merge_id"))
+			fprintf(f, "merged #%lld into #%lld; undo with: rapport merge undo %lld\n", I(r, "merged"), I(r, "id"),
+				I(r, "merge_id"));
+	} else if (!strcmp(n, "merge")) {
+		card(f, r);
+		fprintf(f, "merged #%lld into #%lld; undo with: rapport merge undo %lld\n", I(r, "merged"), I(r, "id"),
+			I(r, "merge_id"));
+	} else if (!strcmp(n, "merge undo")) {
+		fprintf(f, "undid merge %lld: contact #%lld is back, apart from #%lld\n", I(r, "merge_id"), I(r, "restored"),
+			I(r, "keep"));
+	} else if (!strcmp(n, "merge list")) {
+		json_array_foreach(json_object_get(r, "merges"), i, v) {
+			json_t *k = json_object_get(v, "keep"), *o = json_object_get(v, "other");
+			fprintf(f, "%6lld  %s  #%lld %s <- #%lld %s  %s\n", I(v, "id"), S(v, "at"), I(k, "id"), S(k, "name"),
+				I(o, "id"), S(o, "name"),
+				S(v, "undone_at") ? "undone" : json_is_true(json_object_get(v, "undoable")) ? "undoable" : "final");
+		}
+	} else if (!strcmp(n, "dupes")) {
+		json_array_foreach(json_object_get(r, "pairs"), i, v) {
+			json_t *a = json_object_get(v, "a"), *b = json_object_get(v, "b"), *w;
+			size_t j;
+			fprintf(f, "%3lld  #%lld %s  ~  #%lld %s\n", I(v, "score"), I(a, "id"), S(a, "name"), I(b, "id"),
+				S(b, "name"));
+			json_array_foreach(json_object_get(v, "reasons"), j, w) fprintf(f, "       %s\n", json_string_value(w));
+		}
+		if (!json_array_size(json_object_get(r, "pairs")))
+			fprintf(f, "no likely duplicates\n");
+	} else if (!strcmp(n, "dupes dismiss")) {
+		fprintf(f, "#%lld and #%lld are not duplicates; dupes leaves them out\n", I(r, "a"), I(r, "b"));
 	} else if (!strcmp(n, "contact list")) {
 		json_array_foreach(json_object_get(r, "contacts"), i, v)
 			fprintf(f, "%8lld  %-36s %-8s %s\n", I(v, "id"), S(v, "name"), S(v, "tier"),

@@ -408,7 +408,7 @@ int contact_rm(db *d, int64_t id, rp_err *e)
 	int rc = db_begin(d, e);
 	if (rc)
 		return rc;
-	if (!(rc = contact_exists(d, id, e)))
+	if (!(rc = contact_exists(d, id, e)) && !(rc = merge_forget(d, id, e)))
 		rc = db_run(d, e, "DELETE FROM contact WHERE id = $1", "i", id);
 	if (rc) {
 		db_rollback(d);
@@ -424,86 +424,134 @@ int contact_rm(db *d, int64_t id, rp_err *e)
 /* Fold other into keep: one person entered twice (an import, two team
 ** members).  Everything known about other moves to keep, where keep does
 ** not already know it (keep's birthday and card fields win, notes are
-** joined; the higher stage on the ladder wins, and the stage moves and
-** consents of both are kept, and so are the complaints of both; other's
-** place on the panel becomes keep's
-** unless keep has one), and other is removed, all in one transaction. */
-static const char *const merge_sql[] = {
-	"INSERT INTO contact_channel(contact_id, kind, value, label)"
-	" SELECT $1, kind, value, label FROM contact_channel WHERE contact_id = $2 ORDER BY id"
-	" ON CONFLICT (contact_id, kind, value) DO NOTHING",
-	"INSERT INTO contact_tag(contact_id, tag) SELECT $1, tag FROM contact_tag WHERE contact_id = $2"
-	" ON CONFLICT (contact_id, tag) DO NOTHING",
-	"UPDATE contact_date SET contact_id = $1,"
-	" tier = (SELECT tier FROM contact WHERE id = $1), owner = (SELECT owner FROM contact WHERE id = $1)"
-	" WHERE contact_id = $2 AND (kind <> 'birthday'"
-	"  OR NOT EXISTS (SELECT 1 FROM contact_date k WHERE k.contact_id = $1 AND k.kind = 'birthday'))",
-	"INSERT INTO relation(a, b, kind, note) SELECT $1, b, kind, note FROM relation WHERE a = $2 AND b <> $1"
-	" ON CONFLICT (a, b, kind) DO NOTHING",
-	"INSERT INTO relation(a, b, kind, note) SELECT a, $1, kind, note FROM relation WHERE b = $2 AND a <> $1"
-	" ON CONFLICT (a, b, kind) DO NOTHING",
-	"UPDATE fact SET contact_id = $1 WHERE contact_id = $2",
-	"UPDATE interaction SET contact_id = $1 WHERE contact_id = $2",
-	"UPDATE story SET contact_id = $1 WHERE contact_id = $2",
-	"UPDATE complaint SET contact_id = $1 WHERE contact_id = $2",
+** joined, and a different birthday of other's stays as another date; the
+** higher stage on the ladder wins, and the stage moves and consents of both
+** are kept, and so are the complaints of both; other's place on the panel
+** becomes keep's unless keep has one), and other is removed, all in one
+** transaction that also writes the merge's journal (core/merge.c), from
+** which 'merge undo' puts every row back.
+**
+** Each rule names its table: merge_covers tells test_merge that every table
+** referring to contacts has one.  A rule without SQL is done in code
+** (ladder_merge, panel_merge) or is a deliberate drop (the duplicate's rows
+** go with it, and the journal keeps them for an undo). */
+static const struct {
+	const char *table, *sql;
+} merge_rules[] = {
+	{"stage_move", NULL}, /* ladder_merge */
+	{"panel", NULL},      /* panel_merge */
+	{"contact_channel", "INSERT INTO contact_channel(contact_id, kind, value, label)"
+			    " SELECT $1, kind, value, label FROM contact_channel WHERE contact_id = $2 ORDER BY id"
+			    " ON CONFLICT (contact_id, kind, value) DO NOTHING"},
+	{"contact_tag", "INSERT INTO contact_tag(contact_id, tag) SELECT $1, tag FROM contact_tag WHERE contact_id = $2"
+			" ON CONFLICT (contact_id, tag) DO NOTHING"},
+	/* A second, different birthday is not thrown away: it stays as a date. */
+	{"contact_date", "UPDATE contact_date SET kind = 'other', label = coalesce(label, 'birthday')"
+			 " WHERE contact_id = $2 AND kind = 'birthday' AND EXISTS (SELECT 1 FROM contact_date k"
+			 "  WHERE k.contact_id = $1 AND k.kind = 'birthday' AND (k.month <> contact_date.month"
+			 "   OR k.day <> contact_date.day OR coalesce(k.year, contact_date.year, 0)"
+			 "    <> coalesce(contact_date.year, k.year, 0)))"},
+	{"contact_date", "UPDATE contact_date SET contact_id = $1,"
+			 " tier = (SELECT tier FROM contact WHERE id = $1), owner = (SELECT owner FROM contact WHERE id = $1)"
+			 " WHERE contact_id = $2 AND (kind <> 'birthday'"
+			 "  OR NOT EXISTS (SELECT 1 FROM contact_date k WHERE k.contact_id = $1 AND k.kind = 'birthday'))"},
+	/* A relation between the two would become one with themselves: it goes. */
+	{"relation", "INSERT INTO relation(a, b, kind, note) SELECT $1, b, kind, note FROM relation WHERE a = $2 AND b <> $1"
+		     " ON CONFLICT (a, b, kind) DO NOTHING"},
+	{"relation", "INSERT INTO relation(a, b, kind, note) SELECT a, $1, kind, note FROM relation WHERE b = $2 AND a <> $1"
+		     " ON CONFLICT (a, b, kind) DO NOTHING"},
+	{"fact", "UPDATE fact SET contact_id = $1 WHERE contact_id = $2"},
+	{"interaction", "UPDATE interaction SET contact_id = $1 WHERE contact_id = $2"},
+	{"story", "UPDATE story SET contact_id = $1 WHERE contact_id = $2"},
+	{"complaint", "UPDATE complaint SET contact_id = $1 WHERE contact_id = $2"},
 	/* The ledger is both people's history with us; a membership moves
 	** unless keep is a member already (other's then goes with other). */
-	"UPDATE trust_act SET contact_id = $1 WHERE contact_id = $2",
-	"UPDATE community_member SET contact_id = $1 WHERE contact_id = $2 AND NOT EXISTS (SELECT 1 FROM"
-	" community_member k WHERE k.contact_id = $1 AND k.community_id = community_member.community_id)",
+	{"trust_act", "UPDATE trust_act SET contact_id = $1 WHERE contact_id = $2"},
+	{"community_member", "UPDATE community_member SET contact_id = $1 WHERE contact_id = $2 AND NOT EXISTS (SELECT 1"
+			     " FROM community_member k WHERE k.contact_id = $1"
+			     " AND k.community_id = community_member.community_id)"},
 	/* The consent history is the proof of what the person agreed to, and a
 	** link already sent to them must still work. */
-	"UPDATE consent SET contact_id = $1 WHERE contact_id = $2",
-	"UPDATE consent_link SET contact_id = $1 WHERE contact_id = $2",
-	"UPDATE outbox SET contact_id = $1 WHERE contact_id = $2",
+	{"consent", "UPDATE consent SET contact_id = $1 WHERE contact_id = $2"},
+	{"consent_link", "UPDATE consent_link SET contact_id = $1 WHERE contact_id = $2"},
+	{"outbox", "UPDATE outbox SET contact_id = $1 WHERE contact_id = $2"},
 	/* The duplicate's value scores go (keep's stay until the next fit,
 	** which scores the joined purchases); a let-go stays when keep has none. */
-	"DELETE FROM value_score WHERE contact_id = $2",
-	"UPDATE cadence_stop SET contact_id = $1 WHERE contact_id = $2"
-	" AND NOT EXISTS (SELECT 1 FROM cadence_stop k WHERE k.contact_id = $1)",
+	{"value_score", "DELETE FROM value_score WHERE contact_id = $2"},
+	{"cadence_stop", "UPDATE cadence_stop SET contact_id = $1 WHERE contact_id = $2"
+			 " AND NOT EXISTS (SELECT 1 FROM cadence_stop k WHERE k.contact_id = $1)"},
 	/* A trait keep has stays keep's (the person kept is the one looked
 	** at); the duplicate's others move.  A best-client mark moves; the
 	** intake request that made the duplicate now names keep. */
-	"UPDATE contact_trait SET contact_id = $1 WHERE contact_id = $2 AND NOT EXISTS (SELECT 1 FROM"
-	" contact_trait k WHERE k.contact_id = $1 AND k.dimension = contact_trait.dimension)",
-	"UPDATE best_client SET contact_id = $1 WHERE contact_id = $2"
-	" AND NOT EXISTS (SELECT 1 FROM best_client k WHERE k.contact_id = $1)",
-	"UPDATE intake_request SET contact_id = $1 WHERE contact_id = $2",
-	"UPDATE contact SET"
-	" address = coalesce(contact.address, o.address), owner = coalesce(contact.owner, o.owner),"
-	" note = CASE WHEN contact.note IS NULL THEN o.note WHEN o.note IS NULL THEN contact.note"
-	"  ELSE contact.note || ' / ' || o.note END,"
-	" created_at = CASE WHEN o.created_at < contact.created_at THEN o.created_at ELSE contact.created_at END,"
-	" last_touch_at = CASE WHEN o.last_touch_at > contact.last_touch_at THEN o.last_touch_at"
-	"  ELSE contact.last_touch_at END,"
-	" updated_at = $3"
-	" FROM contact o WHERE contact.id = $1 AND o.id = $2",
-	"UPDATE contact_date SET owner = (SELECT owner FROM contact WHERE id = $1) WHERE contact_id = $1",
-	"DELETE FROM contact WHERE id = $2",
+	{"contact_trait", "UPDATE contact_trait SET contact_id = $1 WHERE contact_id = $2 AND NOT EXISTS (SELECT 1 FROM"
+			  " contact_trait k WHERE k.contact_id = $1 AND k.dimension = contact_trait.dimension)"},
+	{"best_client", "UPDATE best_client SET contact_id = $1 WHERE contact_id = $2"
+			" AND NOT EXISTS (SELECT 1 FROM best_client k WHERE k.contact_id = $1)"},
+	{"intake_request", "UPDATE intake_request SET contact_id = $1 WHERE contact_id = $2"},
+	/* "Not duplicates" was said of the duplicate and someone else; whether
+	** it holds of keep is for a person to say again. */
+	{"dupe_dismissed", NULL},
+	{"contact", "UPDATE contact SET"
+		    " address = coalesce(contact.address, o.address), owner = coalesce(contact.owner, o.owner),"
+		    " note = CASE WHEN contact.note IS NULL THEN o.note WHEN o.note IS NULL THEN contact.note"
+		    "  ELSE contact.note || ' / ' || o.note END,"
+		    " created_at = CASE WHEN o.created_at < contact.created_at THEN o.created_at ELSE contact.created_at END,"
+		    " last_touch_at = CASE WHEN o.last_touch_at > contact.last_touch_at THEN o.last_touch_at"
+		    "  ELSE contact.last_touch_at END,"
+		    " updated_at = $3"
+		    " FROM contact o WHERE contact.id = $1 AND o.id = $2"},
+	{"contact_date", "UPDATE contact_date SET owner = (SELECT owner FROM contact WHERE id = $1) WHERE contact_id = $1"},
+	{"contact", "DELETE FROM contact WHERE id = $2"},
 };
 
-int contact_merge(db *d, int64_t keep, int64_t other, rp_err *e)
+int merge_covers(const char *table)
+{
+	for (size_t i = 0; i < sizeof merge_rules / sizeof *merge_rules; i++)
+		if (!strcmp(merge_rules[i].table, table))
+			return 1;
+	return 0;
+}
+
+int merge_contacts(db *d, int64_t keep, int64_t other, const char *by, int64_t *journal, rp_err *e)
 {
 	if (keep == other)
 		return rp_errf(e, RP_EINVAL, "a contact cannot be merged into itself; name two different contacts");
 	int rc = db_begin(d, e);
 	if (rc)
 		return rc;
+	merge_capture m = {0};
+	int64_t id = 0;
 	if (!(rc = contact_exists(d, keep, e)))
 		rc = contact_exists(d, other, e);
 	int64_t now = rp_now();
 	if (!rc)
+		rc = merge_begin(d, &m, keep, other, e);
+	if (!rc)
 		rc = ladder_merge(d, keep, other, e); /* the higher stage, both histories */
 	if (!rc)
 		rc = panel_merge(d, keep, other, e); /* before the dates take keep's tier */
-	for (size_t i = 0; !rc && i < sizeof merge_sql / sizeof *merge_sql; i++)
-		rc = db_run(d, e, merge_sql[i], strstr(merge_sql[i], "$3") ? "iii" : strstr(merge_sql[i], "$2") ? "ii" : "i",
-			    keep, other, now);
+	for (size_t i = 0; !rc && i < sizeof merge_rules / sizeof *merge_rules; i++) {
+		const char *q = merge_rules[i].sql;
+		if (q)
+			rc = db_run(d, e, q, strstr(q, "$3") ? "iii" : strstr(q, "$2") ? "ii" : "i", keep, other, now);
+	}
+	if (!rc)
+		rc = merge_end(d, &m, by, &id, e);
+	merge_capture_free(&m);
 	if (rc) {
 		db_rollback(d);
 		return rc;
 	}
-	return db_commit(d, e);
+	if ((rc = db_commit(d, e)))
+		return rc;
+	if (journal)
+		*journal = id;
+	return 0;
+}
+
+int contact_merge(db *d, int64_t keep, int64_t other, rp_err *e)
+{
+	return merge_contacts(d, keep, other, NULL, NULL, e);
 }
 
 /* ---- naming a contact ------------------------------------------------- */

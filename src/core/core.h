@@ -97,4 +97,17 @@ const char *channel_words(const char *channel, const char *lang);
 ** pending, and its text is the gate's own. */
 int outbox_confirmation(db *d, int64_t contact, const char *purpose, const char *lang, rp_err *e);
 
+/* A merge's journal in the making (core/merge.c): merge_begin reads every
+** row naming either contact, merge_end compares with what the merge left
+** and writes merge_journal.  Both run inside the merge's transaction. */
+typedef struct merge_capture {
+	void *refs;
+	int nrefs;
+	json_t *before;
+	int64_t keep, other;
+} merge_capture;
+int merge_begin(db *d, merge_capture *m, int64_t keep, int64_t other, rp_err *e);
+int merge_end(db *d, merge_capture *m, const char *by, int64_t *id, rp_err *e);
+void merge_capture_free(merge_capture *m);
+
 #endif

@@ -779,7 +779,8 @@ int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e)
 static const char *const person_tables[] = {
 	"contact", "contact_channel", "contact_date", "contact_tag", "relation", "fact", "interaction",
 	"story", "story_tag", "panel", "complaint", "value_score", "cadence_stop", "trust_act", "community_member",
-	"contact_trait", "best_client", "intake_request", "consent", "consent_link", "stage_move", "outbox", "audit", NULL};
+	"contact_trait", "best_client", "intake_request", "consent", "consent_link", "stage_move", "outbox", "audit",
+	"merge_journal", "dupe_dismissed", NULL};
 
 typedef struct idv {
 	int64_t *v;
@@ -908,6 +909,9 @@ int privacy_erase(db *d, int64_t contact, int rewrite, json_t **report, rp_err *
 			    " AND kind = 'email') OR phone IN (SELECT value FROM contact_channel WHERE contact_id = $1"
 			    " AND kind = 'phone')",
 			    "i", contact);
+	/* A merge's journal holds copies of their rows, for an undo. */
+	if (!rc)
+		rc = merge_forget(d, contact, e);
 	if (!rc)
 		rc = db_run(d, e, "DELETE FROM contact WHERE id = $1", "i", contact);
 	person_free(&p);

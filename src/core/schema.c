@@ -587,6 +587,37 @@ static const char m10_sql[] =
 	"CREATE INDEX intake_request_status ON intake_request(status, received_at);"
 	"CREATE INDEX intake_request_contact ON intake_request(contact_id);";
 
+/* Merging duplicates (core/merge.c, core/dupes.c).  A merge's journal holds
+** what it changed, as JSON text, so that it can be undone: the duplicate's
+** row and every row the merge moved, rewrote, added or removed.  keep_id
+** and other_id have no foreign key on purpose: the duplicate is gone once
+** merged, and a later merge of keep must not take earlier journals with it
+** (erasure and 'contact rm' remove them: merge_forget). */
+static const char m13_sql[] =
+	"CREATE TABLE merge_journal ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  keep_id INTEGER NOT NULL,"
+	"  other_id INTEGER NOT NULL,"
+	"  keep_name TEXT NOT NULL,"
+	"  other_name TEXT NOT NULL,"
+	"  by_user TEXT,"
+	"  changes TEXT NOT NULL,"
+	"  undone_at INTEGER"
+	");"
+	"CREATE INDEX merge_journal_keep ON merge_journal(keep_id);"
+	"CREATE INDEX merge_journal_other ON merge_journal(other_id);"
+	/* Pairs a person looked at and found to be two people. */
+	"CREATE TABLE dupe_dismissed ("
+	"  a INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  b INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  by_user TEXT,"
+	"  PRIMARY KEY (a, b),"
+	"  CHECK (a < b)"
+	");"
+	"CREATE INDEX dupe_dismissed_b ON dupe_dismissed(b);";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
@@ -598,6 +629,7 @@ const db_migration rp_migrations[] = {
 	{8, "customer value", m8_sql, {NULL}, {NULL}},
 	{9, "trust ledger, communities", m9_sql, {NULL}, {NULL}},
 	{10, "value profile, traits, intake", m10_sql, {NULL}, {NULL}},
+	{13, "merge journal, dismissed duplicates", m13_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
 
@@ -650,5 +682,7 @@ const rp_table rp_tables[] = {
 	{"contact_trait", {"contact_id", "dimension"}, {"contact_id", "value", "set_at"}},
 	{"best_client", {"contact_id"}, {"contact_id", "marked_at"}},
 	{"intake_request", {"id"}, {"id", "received_at", "score", "coverage", "decided_at", "contact_id"}},
+	{"merge_journal", {"id"}, {"id", "at", "keep_id", "other_id", "undone_at"}},
+	{"dupe_dismissed", {"a", "b"}, {"a", "b", "at"}},
 };
 const int rp_ntables = sizeof rp_tables / sizeof rp_tables[0];

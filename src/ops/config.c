@@ -19,6 +19,7 @@ static const struct {
 	{"cadence.close", "days between touches with close contacts (default 30)", 1, 3650, NULL},
 	{"cadence.regular", "days between touches with regular contacts (default 90)", 1, 3650, NULL},
 	{"cadence.distant", "days between touches with distant contacts (default 365)", 1, 3650, NULL},
+	{"merge.undo_days", "days in which a merge can be undone (default 30)", 0, 3650, NULL},
 	{"panel.cadence", "days between interviews of a new panel member (default 30)", 1, 3650, NULL},
 	{"stage.name.stranger", "the name shown for the stage stranger (empty: \"stranger\")", 0, 0, stage_name},
 	{"stage.name.attention", "the name shown for the stage attention (empty: \"attention\")", 0, 0, stage_name},

@@ -84,21 +84,6 @@ int op_contact_rm(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	return rc;
 }
 
-int op_contact_merge(op_ctx *c, json_t *args, json_t **result, rp_err *e)
-{
-	int64_t keep, other;
-	int rc = arg_contact(c, args, "contact", &keep, e);
-	if (!rc)
-		rc = arg_contact(c, args, "other", &other, e);
-	if (!rc)
-		rc = contact_merge(c->db, keep, other, e);
-	if (!rc)
-		rc = contact_card(c->db, keep, result, e);
-	if (!rc)
-		json_object_set_new(*result, "merged", json_integer(other));
-	return rc;
-}
-
 int op_date_add(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 {
 	int64_t id;

@@ -74,7 +74,42 @@ const op ops_table[] = {
 	  {"other", ARG_STR, ARG_POS | ARG_REQ, "DUPLICATE", "the duplicate, removed once its channels, tags, dates,"
 	   " relations, facts, interactions, stories and complaints have moved"}},
 	 "The kept contact's name, tier and birthday win; an empty address, owner or note is filled\n"
-	 "from the duplicate, and two notes are joined.  Example:\n  rapport contact merge 17 42"},
+	 "from the duplicate, and two notes are joined.  Prints the merge id 'merge undo' takes.\n"
+	 "Example:\n  rapport contact merge 17 42"},
+
+	{"merge", "fold a duplicate into a contact, undoably (the same as 'contact merge')", ROLE_MANAGER, OP_WRITE, "POST",
+	 "/api/v1/merges", op_merge,
+	 {{"keep", ARG_STR, ARG_POS | ARG_REQ, "KEEP", "the contact to keep (an id or any unique part of the name)"},
+	  {"other", ARG_STR, ARG_POS | ARG_REQ, "OTHER", "the duplicate, removed once everything about it has moved"}},
+	 "Every interaction, fact, story, consent, ledger entry, relationship, tag, channel and\n"
+	 "date of OTHER moves to KEEP in one transaction; a journal of what moved makes it undoable\n"
+	 "for merge.undo_days (default 30) with 'rapport merge undo ID'.  Prints the merge id.\n"
+	 "Example:\n  rapport merge 17 42"},
+
+	{"merge undo", "undo a merge: the duplicate comes back with its id and everything it had", ROLE_MANAGER, OP_WRITE,
+	 "POST", "/api/v1/merges/{merge}/undo", op_merge_undo,
+	 {{"merge", ARG_INT, ARG_POS | ARG_REQ, "ID", "the merge's id (rapport merge list)"}},
+	 "Refused (409) once undone, after merge.undo_days, or when a row the merge moved or\n"
+	 "changed has been edited or removed since (undoing would lose that change).\n"
+	 "Example:\n  rapport merge undo 3"},
+
+	{"merge list", "recent merges, with the ids that undo them", ROLE_VIEWER, OP_READ, "GET", "/api/v1/merges",
+	 op_merge_list,
+	 {{"limit", ARG_INT, 0, "N", "at most N (default 50)"}},
+	 NULL},
+
+	{"dupes", "likely duplicate contacts, with the evidence", ROLE_VIEWER, OP_READ, "GET", "/api/v1/dupes", op_dupes,
+	 {{"limit", ARG_INT, 0, "N", "at most N pairs (default 100; 0: all)"}},
+	 "Pairs with the same email or phone, or names that fold alike: word order, case, ё/е,\n"
+	 "a patronymic on one side, a one-letter typo in a long word, Latin or Cyrillic letters.\n"
+	 "Each pair has a score (up to 100) and its reasons; pairs dismissed are left out.\n"
+	 "Example:\n  rapport dupes --json"},
+
+	{"dupes dismiss", "say two contacts are not duplicates", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/dupes/dismiss",
+	 op_dupes_dismiss,
+	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "A", "one contact"},
+	  {"other", ARG_STR, ARG_POS | ARG_REQ, "B", "the other"}},
+	 "Example:\n  rapport dupes dismiss 17 42"},
 
 	{"date add", "remember a yearly date (anniversary, ...)", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts/{contact}/dates", op_date_add,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},

@@ -667,7 +667,8 @@ static void test_merge(void **state)
 	assert_string_equal(json_string_value(json_object_get(c, "birthday")), "1980-01-02");
 	assert_int_equal(json_array_size(json_object_get(c, "emails")), 2);
 	assert_int_equal(json_array_size(json_object_get(c, "tags")), 2);
-	assert_int_equal(json_array_size(json_object_get(c, "dates")), 2); /* the kept birthday, the wedding */
+	/* the kept birthday, the wedding, and the duplicate's other birthday as a date */
+	assert_int_equal(json_array_size(json_object_get(c, "dates")), 3);
 	assert_int_equal(json_array_size(json_object_get(c, "facts")), 1);
 	assert_int_equal(json_array_size(json_object_get(c, "interactions")), 1);
 	/* the friendship moved; the family tie to the duplicate itself is gone */
