@@ -240,7 +240,17 @@ static int within1(const char *a, const char *b)
 	return !strcmp(n > m ? a + i + 1 : a + i, n > m ? b + i : b + i + 1) ? 1 : 2;
 }
 
-/* The reasons two folded names say the same person, and a score (0: not). */
+/* A reason, kept when reasons are wanted (reasons not NULL). */
+static void say(json_t *reasons, json_t *why)
+{
+	if (reasons)
+		json_array_append_new(reasons, why);
+	else
+		json_decref(why);
+}
+
+/* The reasons two folded names say the same person (added to reasons
+** unless it is NULL), and a score (0: not). */
 static int names_alike(const person *a, const person *b, json_t *reasons)
 {
 	if (a->nw < 2 || a->nw != b->nw)
@@ -266,21 +276,21 @@ static int names_alike(const person *a, const person *b, json_t *reasons)
 	}
 	int score = 45;
 	if (typos) {
-		json_array_append_new(reasons, json_sprintf("similar names, %s and %s differ by one letter", typo_a, typo_b));
+		say(reasons, json_sprintf("similar names, %s and %s differ by one letter", typo_a, typo_b));
 		score -= 15 * typos;
 	} else if (!strcmp(a->order, b->order) && a->cyr == b->cyr) {
-		json_array_append_new(reasons, json_string("same name"));
+		say(reasons, json_string("same name"));
 	} else if (a->patr == b->patr && !strcmp(a->order, b->order)) {
 		/* the same words in the same order: only the alphabet differs */
 	} else if (a->patr == b->patr) {
-		json_array_append_new(reasons, json_string("same name, words in another order"));
+		say(reasons, json_string("same name, words in another order"));
 		score -= 5;
 	} else {
-		json_array_append_new(reasons, json_string("same name, a patronymic on one side only"));
+		say(reasons, json_string("same name, a patronymic on one side only"));
 		score -= 10;
 	}
 	if (a->cyr != b->cyr) {
-		json_array_append_new(reasons, json_string("same name in another alphabet"));
+		say(reasons, json_string("same name in another alphabet"));
 		score -= 10;
 	}
 	return score;
@@ -345,15 +355,71 @@ static uint32_t find_id(const person *p, size_t n, int64_t id)
 	return lo < n && p[lo].id == id ? (uint32_t)lo : UINT32_MAX;
 }
 
-static int cmp_score(const void *x, const void *y)
+/* A pair worth showing: its run of entries in the sorted pairs and score. */
+typedef struct found {
+	size_t i, j;
+	int score;
+	int64_t a;
+} found;
+
+static int cmp_found(const void *x, const void *y)
 {
-	json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
-	json_int_t sa = json_integer_value(json_object_get(a, "score")), sb = json_integer_value(json_object_get(b, "score"));
-	if (sa != sb)
-		return sa > sb ? -1 : 1;
-	json_int_t ia = json_integer_value(json_object_get(json_object_get(a, "a"), "id"));
-	json_int_t ib = json_integer_value(json_object_get(json_object_get(b, "a"), "id"));
-	return ia < ib ? -1 : ia > ib;
+	const found *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->a < b->a ? -1 : a->a > b->a;
+}
+
+/* The score of the pair at l->v[i .. j) and, when reasons is not NULL, why. */
+static int pair_score(const pairs *l, size_t i, size_t j, const person *a, const person *b, json_t *reasons)
+{
+	int score = 0;
+	for (size_t x = i; x < j; x++) {
+		if (!l->v[x].kind || (x > i && l->v[x - 1].kind && !strcmp(l->v[x - 1].kind, l->v[x].kind) &&
+				      !strcmp(l->v[x - 1].value, l->v[x].value)))
+			continue;
+		if (reasons)
+			json_array_append_new(reasons, json_sprintf("same %s %s", l->v[x].kind, l->v[x].value));
+		score += !strcmp(l->v[x].kind, "email") ? 50 : 40;
+	}
+	score += names_alike(a, b, reasons);
+	return score > 100 ? 100 : score;
+}
+
+/* The dismissed pairs, lower id first, sorted: one read, then searched. */
+typedef struct idpair {
+	int64_t a, b;
+} idpair;
+
+static int cmp_idpair(const void *x, const void *y)
+{
+	const idpair *a = x, *b = y;
+	return a->a != b->a ? (a->a < b->a ? -1 : 1) : (a->b < b->b ? -1 : a->b > b->b);
+}
+
+static int dismissed_load(db *d, idpair **out, size_t *n, rp_err *e)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	db_stmt *s = db_query(d, e, "SELECT a, b FROM dupe_dismissed ORDER BY a, b", "");
+	if (!s)
+		return e ? e->code : RP_EDB;
+	int rc;
+	while ((rc = db_step(s, e)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			idpair *v = realloc(*out, cap * sizeof *v);
+			if (!v) {
+				db_reset(s);
+				return rp_errf(e, RP_ENOMEM, "out of memory");
+			}
+			*out = v;
+		}
+		(*out)[(*n)++] = (idpair){db_col_int(s, 0), db_col_int(s, 1)};
+	}
+	db_reset(s);
+	return rc == DB_DONE ? 0 : rc;
 }
 
 /* Pairs sharing an email or a phone: one group per address, read in order. */
@@ -397,15 +463,6 @@ static int channel_pairs(db *d, person *p, size_t np, pairs *out, rp_err *e)
 	return rc == DB_DONE ? 0 : rc;
 }
 
-static int dismissed(db *d, int64_t a, int64_t b, rp_err *e)
-{
-	int64_t n = 0;
-	if (db_one_int(d, e, &n, "SELECT count(*) FROM dupe_dismissed WHERE a = $1 AND b = $2", "ii", a < b ? a : b,
-		       a < b ? b : a))
-		return -1;
-	return n > 0;
-}
-
 int dupes_find(db *d, int limit, json_t **out, rp_err *e)
 {
 	int rc = db_begin_read(d, e);
@@ -415,7 +472,9 @@ int dupes_find(db *d, int limit, json_t **out, rp_err *e)
 	size_t np = 0, cap = 0;
 	keys k = {0};
 	pairs l = {0};
-	json_t *list = json_array();
+	found *f = NULL;
+	size_t nf = 0, capf = 0, ndis = 0;
+	idpair *dis = NULL;
 	db_stmt *s = db_query(d, e, "SELECT id, name FROM contact ORDER BY id", "");
 	if (!s) {
 		rc = e ? e->code : RP_EDB;
@@ -470,56 +529,48 @@ int dupes_find(db *d, int limit, json_t **out, rp_err *e)
 		goto out;
 	if (l.n)
 		qsort(l.v, l.n, sizeof *l.v, cmp_pair);
+	/* Score every pair, then build the words only for those shown. */
+	if ((rc = dismissed_load(d, &dis, &ndis, e)))
+		goto out;
 	for (size_t i = 0; i < l.n;) {
 		size_t j = i;
+		while (j < l.n && l.v[j].a == l.v[i].a && l.v[j].b == l.v[i].b)
+			j++;
 		const person *a = &p[l.v[i].a], *b = &p[l.v[i].b];
-		json_t *reasons = json_array();
-		int score = 0;
-		for (; j < l.n && l.v[j].a == l.v[i].a && l.v[j].b == l.v[i].b; j++) {
-			if (!l.v[j].kind || (j > i && l.v[j - 1].kind && !strcmp(l.v[j - 1].kind, l.v[j].kind) &&
-					     !strcmp(l.v[j - 1].value, l.v[j].value)))
-				continue;
-			json_array_append_new(reasons, json_sprintf("same %s %s", l.v[j].kind, l.v[j].value));
-			score += !strcmp(l.v[j].kind, "email") ? 50 : 40;
+		int score = pair_score(&l, i, j, a, b, NULL);
+		idpair key = {a->id < b->id ? a->id : b->id, a->id < b->id ? b->id : a->id};
+		if (score && !(ndis && bsearch(&key, dis, ndis, sizeof *dis, cmp_idpair))) {
+			if (nf == capf) {
+				capf = capf ? capf * 2 : 256;
+				found *v = realloc(f, capf * sizeof *v);
+				if (!v) {
+					rc = rp_errf(e, RP_ENOMEM, "out of memory");
+					goto out;
+				}
+				f = v;
+			}
+			f[nf++] = (found){i, j, score, a->id};
 		}
-		score += names_alike(a, b, reasons);
 		i = j;
-		int dis = score ? dismissed(d, a->id, b->id, e) : 0;
-		if (dis < 0) {
-			json_decref(reasons);
-			rc = e ? e->code : RP_EDB;
-			goto out;
-		}
-		if (!score || dis) {
-			json_decref(reasons);
-			continue;
-		}
-		json_array_append_new(list, json_pack("{s:{s:I,s:s},s:{s:I,s:s},s:i,s:o}", "a", "id", (json_int_t)a->id,
-						      "name", a->name, "b", "id", (json_int_t)b->id, "name", b->name,
-						      "score", score > 100 ? 100 : score, "reasons", reasons));
 	}
-	/* The strongest first; jansson arrays sort through their items. */
-	size_t n = json_array_size(list);
-	json_t **v = malloc((n ? n : 1) * sizeof *v);
-	if (!v) {
-		rc = rp_errf(e, RP_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(list, i));
-	qsort(v, n, sizeof *v, cmp_score);
+	if (nf)
+		qsort(f, nf, sizeof *f, cmp_found);
+	size_t n = nf;
 	json_t *top = json_array();
-	for (size_t i = 0; i < n; i++)
-		if (limit <= 0 || i < (size_t)limit)
-			json_array_append_new(top, v[i]);
-		else
-			json_decref(v[i]);
-	free(v);
+	for (size_t x = 0; x < nf && (limit <= 0 || x < (size_t)limit); x++) {
+		const person *a = &p[l.v[f[x].i].a], *b = &p[l.v[f[x].i].b];
+		json_t *reasons = json_array();
+		pair_score(&l, f[x].i, f[x].j, a, b, reasons);
+		json_array_append_new(top, json_pack("{s:{s:I,s:s},s:{s:I,s:s},s:i,s:o}", "a", "id", (json_int_t)a->id,
+						     "name", a->name, "b", "id", (json_int_t)b->id, "name", b->name,
+						     "score", f[x].score, "reasons", reasons));
+	}
 	*out = json_pack("{s:o,s:I}", "pairs", top, "found", (json_int_t)n);
 	rc = 0;
 out:
 	db_rollback(d);
-	json_decref(list);
+	free(f);
+	free(dis);
 	for (size_t i = 0; i < np; i++)
 		person_free(&p[i]);
 	free(p);
