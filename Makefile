@@ -27,7 +27,7 @@ SANOBJ  := $(LIBSRC:%.c=build/san/%.o) $(addprefix build/san/,$(GENOBJ))
 
 DEMO    ?= demo/rapport.db
 
-.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang
+.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang crash
 # Keep the objects that test programs are linked from.
 .SECONDARY:
 all: deps rapport
@@ -133,6 +133,14 @@ check-pg:
 	@scripts/deps check
 	@$(MAKE) --no-print-directory rapport $(UNIT_REL) $(UNIT_SAN)
 	@tests/pg tests/run $(UNIT_REL) $(UNIT_SAN)
+
+# Kill the writer 100 times (imports, merges, API writes) and check what
+# survives (tests/crash/run.sh); KILLS=N for another count, and the same on
+# PostgreSQL with CRASH_PG=1.  make check runs six kills (tests/cli/crash.sh).
+crash: rapport bench/gen
+	@RAPPORT=$(CURDIR)/rapport KILLS=$${KILLS:-100} ROWS=$${ROWS:-20000} tests/crash/run.sh
+	@if [ -n "$${CRASH_PG:-}" ]; then RAPPORT=$(CURDIR)/rapport KILLS=$${KILLS:-100} ROWS=$${ROWS:-20000} \
+		tests/pg tests/crash/run.sh; fi
 
 clang-check:
 	@$(MAKE) --no-print-directory CC=clang OPT=-O0 build-clang

@@ -891,4 +891,8 @@ int store_copy(db *from, db *to, const copy_opts *o, json_t **report, rp_err *e)
 ** differs otherwise. */
 int store_compare(db *source, db *copy, const copy_opts *o, json_t **tables, rp_err *e);
 
+/* 0 when no table of rp_tables holds a row; RP_ECONFLICT naming the first
+** that does ("the target is not empty: table contact has 3 rows; ..."). */
+int store_check_empty(db *to, rp_err *e);
+
 #endif

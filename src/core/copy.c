@@ -551,7 +551,7 @@ static int version_of(db *d, int64_t *v, rp_err *e)
 }
 
 /* Nothing may be overwritten: the first table holding rows is named. */
-static int check_empty(db *to, rp_err *e)
+int store_check_empty(db *to, rp_err *e)
 {
 	for (int i = 0; i < rp_ntables; i++) {
 		rp_buf sql = {0};
@@ -594,7 +594,7 @@ int store_copy(db *from, db *to, const copy_opts *o, json_t **report, rp_err *e)
 		db_rollback(from);
 		return rc;
 	}
-	rc = check_empty(to, e);
+	rc = store_check_empty(to, e);
 	int64_t total = 0;
 	for (int i = 0; !rc && i < rp_ntables; i++) {
 		int64_t n = 0;

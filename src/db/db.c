@@ -4,11 +4,14 @@
 */
 #include "db/vfs.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int db_open(const char *target, int create, db **out, rp_err *e)
 {
@@ -316,4 +319,66 @@ int db_migrate(db *d, const db_migration *m, int n, int *applied, rp_err *e)
 	if (applied)
 		*applied = count;
 	return 0;
+}
+
+/* fsync path (a file, or a directory so that a rename in it is durable). */
+static int sync_path(const char *path, int dir, rp_err *e)
+{
+	int fd = open(path, O_RDONLY | (dir ? O_DIRECTORY : 0) | O_CLOEXEC);
+	if (fd < 0 || fsync(fd)) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		return rp_errf(e, RP_EIO, "cannot write %s to disk: %s", path, strerror(err));
+	}
+	close(fd);
+	return 0;
+}
+
+/* Backups are whole files or nothing: the engine writes file.tmp, which is
+** synced, renamed over file, and the rename synced with its directory. */
+int db_backup(db *d, const char *file, int *version, rp_err *e)
+{
+	if (d->depth)
+		return rp_errf(e, RP_EDB, "internal error: a backup runs outside any transaction");
+	size_t n = strlen(file);
+	char *tmp = malloc(n + 5), *dir = strdup(file);
+	if (!tmp || !dir) {
+		free(tmp), free(dir);
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	}
+	snprintf(tmp, n + 5, "%s.tmp", file);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir] = 0; /* "/x" keeps its "/" */
+	unlink(tmp); /* what a killed backup left */
+	int rc = d->vfs->backup(d->impl, tmp, version, e);
+	if (!rc)
+		rc = sync_path(tmp, 0, e);
+	if (!rc && rename(tmp, file))
+		rc = rp_errf(e, RP_EIO, "cannot rename %s to %s: %s", tmp, file, strerror(errno));
+	if (!rc)
+		rc = sync_path(dir, 1, e);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+int db_backup_version(db *d, const char *file, int *version, rp_err *e)
+{
+	if (access(file, R_OK))
+		return rp_errf(e, errno == ENOENT ? RP_ENOTFOUND : RP_EIO, "cannot read the backup %s: %s", file,
+			       strerror(errno));
+	return d->vfs->backup_version(d->impl, file, version, e);
+}
+
+int db_restore(db *d, const char *file, rp_err *e)
+{
+	if (d->depth)
+		return rp_errf(e, RP_EDB, "internal error: a restore runs outside any transaction");
+	return d->vfs->restore(d->impl, file, e);
 }

@@ -169,4 +169,24 @@ int db_ids_follow(db *d, const char *table, rp_err *e);
 int db_secure_delete(db *d, int on, rp_err *e);
 int db_erase_traces(db *d, const char *const *tables, int rewrite, char *done, size_t size, rp_err *e);
 
+/* Capability: backups.  db_backup writes a copy of the whole store into
+** file, consistent as of one moment while others go on writing (SQLite's
+** online backup API in one read transaction, which WAL lets writers pass;
+** PostgreSQL's pg_dump in its custom format, which reads one snapshot).
+** The copy is written to file.tmp, checked (SQLite: integrity_check of the
+** copy; PostgreSQL: the archive read back by pg_restore), synced to disk
+** and renamed: a backup killed half way never leaves a half file under
+** file's name.  *version receives the schema version the copy holds.
+** db_backup_version reads that version from a backup file without
+** restoring it, checking that the engine can read it.  db_restore puts a
+** backup in place of the store's contents: SQLite copies it in with the
+** backup API in one write transaction of the store (a restore killed half
+** way leaves the store as it was), PostgreSQL runs pg_restore --clean
+** --if-exists --no-owner in one transaction.  A password of the store is
+** given to pg_dump and pg_restore in their environment, never on their
+** command line. */
+int db_backup(db *d, const char *file, int *version, rp_err *e);
+int db_backup_version(db *d, const char *file, int *version, rp_err *e);
+int db_restore(db *d, const char *file, rp_err *e);
+
 #endif

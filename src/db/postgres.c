@@ -14,11 +14,18 @@
 #include "db/vfs.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
 
 #define INT8OID 20
 #define FLOAT8OID 701
@@ -843,6 +850,170 @@ static int pg_erase_traces(void *impl, const char *const *tables, int rewrite, c
 	return 0;
 }
 
+/*
+** Backups through PostgreSQL's own programs: pg_dump reads the database in
+** one snapshot (a consistent copy while others write) into its custom
+** format, pg_restore puts it back.  They connect as this connection did:
+** its parameters (host, port, user, database, password, TLS) go into the
+** child's environment as libpq's PG* variables, so that no password is
+** ever on a command line (which any user of the machine can read) or in
+** a message.
+*/
+
+/* Our environment without PG* variables, plus the connection's parameters;
+** NULL when out of memory. */
+static char **tool_env(pg *p)
+{
+	PQconninfoOption *opt = PQconninfo(p->conn);
+	size_t n = 0, k = 0;
+	for (char **v = environ; *v; v++)
+		n++;
+	for (PQconninfoOption *o = opt; o && o->keyword; o++)
+		n++;
+	char **env = calloc(n + 1, sizeof *env);
+	for (char **v = environ; env && *v; v++)
+		if (strncmp(*v, "PG", 2) && !(env[k++] = strdup(*v)))
+			goto oom;
+	for (PQconninfoOption *o = opt; env && o && o->keyword; o++) {
+		if (!o->envvar || !o->val || !*o->val)
+			continue;
+		size_t len = strlen(o->envvar) + strlen(o->val) + 2;
+		if (!(env[k] = malloc(len)))
+			goto oom;
+		snprintf(env[k++], len, "%s=%s", o->envvar, o->val);
+	}
+	PQconninfoFree(opt);
+	return env;
+oom:
+	for (size_t i = 0; i < k; i++)
+		free(env[i]);
+	free(env);
+	PQconninfoFree(opt);
+	return NULL;
+}
+
+/* The first line of what f holds, into why. */
+static void first_line(FILE *f, char *why, size_t n)
+{
+	why[0] = 0;
+	rewind(f);
+	if (!fgets(why, (int)n, f))
+		snprintf(why, n, "no message");
+	why[strcspn(why, "\n")] = 0;
+}
+
+/* Run PostgreSQL's program argv[0] with the connection's environment and
+** wait for it.  Its standard output goes to *out (a temporary file, rewound;
+** NULL: nowhere), its errors into the message when it fails. */
+static int run_tool(pg *p, char *const argv[], FILE **out, rp_err *e)
+{
+	char **env = tool_env(p);
+	FILE *err = tmpfile(), *o = out ? tmpfile() : NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	int rc = 0;
+	if (!env || !err || (out && !o)) {
+		rc = rp_errf(e, RP_EIO, "cannot run %s: %s", argv[0], env ? strerror(errno) : "out of memory");
+		goto done;
+	}
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (o)
+		posix_spawn_file_actions_adddup2(&fa, fileno(o), 1);
+	else
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
+	pid_t pid;
+	int status, sp = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
+	if (sp == ENOENT) {
+		rc = rp_errf(e, RP_EIO,
+			     "%s was not found on PATH; install PostgreSQL's client programs (Debian: apt install "
+			     "postgresql-client), of the server's major version or newer",
+			     argv[0]);
+		goto done;
+	}
+	if (sp) {
+		rc = rp_errf(e, RP_EIO, "cannot run %s: %s", argv[0], strerror(sp));
+		goto done;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		char why[400];
+		first_line(err, why, sizeof why);
+		rc = rp_errf(e, RP_EDB, "%s failed: %s", argv[0], why);
+		goto done;
+	}
+	if (o)
+		rewind(o);
+done:
+	posix_spawn_file_actions_destroy(&fa);
+	for (char **v = env; v && *v; v++)
+		free(*v);
+	free(env);
+	if (err)
+		fclose(err);
+	if (o && (rc || !out))
+		fclose(o);
+	else if (out)
+		*out = o;
+	return rc;
+}
+
+/* The schema version a custom-format archive holds: the rows of its
+** schema_version table, as pg_restore writes them out (which also proves
+** the archive readable). */
+static int pg_backup_version(void *impl, const char *file, int *version, rp_err *e)
+{
+	char *argv[] = {"pg_restore", "--data-only", "--table=schema_version", "--file=-", (char *)file, NULL};
+	FILE *out = NULL;
+	int rc = run_tool(impl, argv, &out, e);
+	if (rc) {
+		if (e && strstr(e->msg, "input file does not appear to be a valid archive"))
+			rc = rp_errf(e, RP_EINVAL, "%s is not a rapport backup (not a pg_dump archive)", file);
+		return rc;
+	}
+	char line[256];
+	int in = 0;
+	long max = 0;
+	while (fgets(line, sizeof line, out)) {
+		if (!in && !strncmp(line, "COPY ", 5) && strstr(line, "schema_version"))
+			in = 1;
+		else if (in && !strncmp(line, "\\.", 2))
+			in = 0;
+		else if (in && atol(line) > max)
+			max = atol(line);
+	}
+	fclose(out);
+	if (max < 1)
+		return rp_errf(e, RP_EINVAL, "%s is not a rapport backup (no schema version in it)", file);
+	*version = (int)max;
+	return 0;
+}
+
+static int pg_backup(void *impl, const char *file, int *version, rp_err *e)
+{
+	char arg[4200];
+	if (snprintf(arg, sizeof arg, "--file=%s", file) >= (int)sizeof arg)
+		return rp_errf(e, RP_EINVAL, "the backup's path is too long");
+	char *argv[] = {"pg_dump", "--format=custom", "--no-password", arg, NULL};
+	int rc = run_tool(impl, argv, NULL, e);
+	return rc ? rc : pg_backup_version(impl, file, version, e);
+}
+
+/* pg_restore drops what the archive holds and makes it again, in one
+** transaction: a failure or a kill leaves the database as it was. */
+static int pg_restore(void *impl, const char *file, rp_err *e)
+{
+	pg *p = impl;
+	char db[600];
+	if (snprintf(db, sizeof db, "--dbname=%s", PQdb(p->conn)) >= (int)sizeof db)
+		return rp_errf(e, RP_EINVAL, "the database's name is too long");
+	char *argv[] = {"pg_restore",    "--clean",	   "--if-exists", "--no-owner",	 "--no-privileges",
+			"--single-transaction", "--exit-on-error", "--no-password", db,		 (char *)file,
+			NULL};
+	return run_tool(p, argv, NULL, e);
+}
+
 const struct db_vfs db_postgres_vfs = {
 	.name = "postgres",
 	.open = pg_open,
@@ -874,4 +1045,7 @@ const struct db_vfs db_postgres_vfs = {
 	.fulltext_any = pg_fulltext_any,
 	.secure_delete = pg_secure_delete,
 	.erase_traces = pg_erase_traces,
+	.backup = pg_backup,
+	.backup_version = pg_backup_version,
+	.restore = pg_restore,
 };

@@ -611,6 +611,150 @@ static int sq_erase_traces(void *impl, const char *const *tables, int rewrite, c
 	return 0;
 }
 
+/*
+** Backups.  The copy is made by the online backup API in one step: one
+** read transaction on the store, so the copy is the store as of one
+** commit, and with WAL writers go on meanwhile (a copy made in several
+** steps would start again whenever another connection writes).  The copy
+** is then a file of its own: its journal is a rollback journal, not a WAL
+** that would have to travel with it.
+*/
+
+/* Open a backup file (create: a new one to write), with the search
+** tokenizer that checking the search tables needs. */
+static int backup_open(const char *file, int create, sqlite3 **out, rp_err *e)
+{
+	int flags = (create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+		    SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(file, out, flags, NULL);
+	if (rc == SQLITE_OK)
+		rc = rp_fts_register(*out);
+	if (rc != SQLITE_OK) {
+		rp_errf(e, RP_EIO, "cannot open %s: %s", file, *out ? sqlite3_errmsg(*out) : "out of memory");
+		sqlite3_close(*out);
+		*out = NULL;
+		return e ? e->code : RP_EIO;
+	}
+	sqlite3_extended_result_codes(*out, 1);
+	sqlite3_busy_timeout(*out, 10000);
+	return 0;
+}
+
+/* The first integer column of the first row of sql on db, or an error. */
+static int one_int(sqlite3 *db, const char *sql, int64_t *v, rp_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		rc = sq_error(db, rc, e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A backup file is whole (integrity_check says ok) and a rapport store:
+** *version is its schema version. */
+static int backup_check(sqlite3 *db, const char *file, int *version, rp_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL);
+	if (rc == SQLITE_NOTADB)
+		return rp_errf(e, RP_EINVAL, "%s is not a rapport backup (not a SQLite database)", file);
+	if (rc != SQLITE_OK)
+		return sq_error(db, rc, e);
+	rc = sqlite3_step(st);
+	const char *res = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	if (rc == SQLITE_NOTADB)
+		rc = rp_errf(e, RP_EINVAL, "%s is not a rapport backup (not a SQLite database)", file);
+	else if (rc != SQLITE_ROW)
+		rc = sq_error(db, rc, e);
+	else if (!res || strcmp(res, "ok"))
+		rc = rp_errf(e, RP_EDB, "the backup %s is damaged: integrity_check says %.200s", file,
+			     res ? res : "nothing");
+	else
+		rc = 0;
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	int64_t v = 0;
+	rp_err why = {0};
+	if (one_int(db, "SELECT coalesce(max(version), 0) FROM schema_version", &v, &why) || v < 1)
+		return rp_errf(e, RP_EINVAL, "%s is not a rapport backup (no schema version in it)", file);
+	*version = (int)v;
+	return 0;
+}
+
+/* Copy all of from's main database into to's in one step; a busy store
+** (a writer checkpointing, another restore) is tried again for a while. */
+static int backup_copy(sqlite3 *to, sqlite3 *from, rp_err *e)
+{
+	for (int tries = 0;; tries++) {
+		sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+		if (!b)
+			return sq_error(to, sqlite3_errcode(to), e);
+		int rc = sqlite3_backup_step(b, -1);
+		sqlite3_backup_finish(b);
+		if (rc == SQLITE_DONE)
+			return 0;
+		if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && tries < 100) {
+			sqlite3_sleep(100);
+			continue;
+		}
+		if (rc == SQLITE_READONLY)
+			return rp_errf(e, RP_EINVAL,
+				       "the backup's page size differs from the store's, which WAL cannot change; "
+				       "restore into a new store");
+		return sq_error(to, rc, e);
+	}
+}
+
+static int sq_backup(void *impl, const char *file, int *version, rp_err *e)
+{
+	sq *s = impl;
+	sqlite3 *to;
+	int rc = backup_open(file, 1, &to, e);
+	if (rc)
+		return rc;
+	rc = backup_copy(to, s->db, e);
+	if (!rc)
+		rc = sq_exec(&(sq){.db = to}, "PRAGMA journal_mode=DELETE", e);
+	if (!rc)
+		rc = backup_check(to, file, version, e);
+	if (sqlite3_close(to) != SQLITE_OK && !rc)
+		rc = rp_errf(e, RP_EIO, "cannot close %s", file);
+	return rc;
+}
+
+static int sq_backup_version(void *impl, const char *file, int *version, rp_err *e)
+{
+	(void)impl;
+	sqlite3 *from;
+	int rc = backup_open(file, 0, &from, e);
+	if (!rc)
+		rc = backup_check(from, file, version, e);
+	sqlite3_close(from);
+	return rc;
+}
+
+/* Into this connection's store, in one write transaction of it: other
+** connections wait (the busy timeout) and then see the restored store;
+** a restore killed half way is rolled back like any transaction. */
+static int sq_restore(void *impl, const char *file, rp_err *e)
+{
+	sq *s = impl;
+	sqlite3 *from;
+	int version, rc = backup_open(file, 0, &from, e);
+	if (!rc)
+		rc = backup_check(from, file, &version, e);
+	if (!rc)
+		rc = backup_copy(s->db, from, e);
+	sqlite3_close(from);
+	return rc;
+}
+
 const struct db_vfs db_sqlite_vfs = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -642,4 +786,7 @@ const struct db_vfs db_sqlite_vfs = {
 	.fulltext_any = sq_fulltext_any,
 	.secure_delete = sq_secure_delete,
 	.erase_traces = sq_erase_traces,
+	.backup = sq_backup,
+	.backup_version = sq_backup_version,
+	.restore = sq_restore,
 };

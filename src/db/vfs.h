@@ -38,6 +38,10 @@ struct db_vfs {
 	/* db_secure_delete and db_erase_traces (db.h): the erasure of a person */
 	int (*secure_delete)(void *impl, int on, rp_err *e);
 	int (*erase_traces)(void *impl, const char *const *tables, int rewrite, char *done, size_t size, rp_err *e);
+	/* db_backup (into a file db.c then syncs and renames), db_backup_version, db_restore */
+	int (*backup)(void *impl, const char *file, int *version, rp_err *e);
+	int (*backup_version)(void *impl, const char *file, int *version, rp_err *e);
+	int (*restore)(void *impl, const char *file, rp_err *e);
 	int (*fulltext)(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
 			rp_err *e);
 	int (*fulltext_any)(void *impl, const char *table, const char *words, int limit, db_fulltext_row row,

@@ -131,8 +131,7 @@ static void scrub(rp_err *e, const char *url)
 		passwords(url, scrub_span, &s);
 }
 
-/* The same store named twice: the same text, or two paths to one file. */
-static int same_store(const char *a, const char *b)
+int ops_same_store(const char *a, const char *b)
 {
 	if (!strcmp(a, b))
 		return 1;
@@ -166,7 +165,7 @@ static int check_source(db *src, const char *shown, rp_err *e)
 static int migrate(op_ctx *c, const char *from, const char *to, const char *shown_from, const char *shown_to,
 		   json_t **result, rp_err *e)
 {
-	if (same_store(from, to))
+	if (ops_same_store(from, to))
 		return rp_errf(e, RP_EUSAGE, "--from and --to both name %s; copy into another store", shown_from);
 	db *src = NULL, *dst = NULL;
 	int rc = db_open(from, 0, &src, e);

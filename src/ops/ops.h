@@ -117,9 +117,14 @@ int ops_run(const op *o, op_ctx *c, json_t *args, json_t **result, rp_err *e);
 /* Name a contact given as an argument (id or part of the name). */
 int arg_contact(op_ctx *c, json_t *args, const char *key, int64_t *id, rp_err *e);
 
+/* The same store named twice: the same text, or two paths to one file. */
+int ops_same_store(const char *a, const char *b);
+
 /* Handlers, one file each under ops/. */
 int op_init(op_ctx *, json_t *, json_t **, rp_err *);
 int op_migrate_store(op_ctx *, json_t *, json_t **, rp_err *);
+int op_backup(op_ctx *, json_t *, json_t **, rp_err *);
+int op_restore(op_ctx *, json_t *, json_t **, rp_err *);
 int op_contact_add(op_ctx *, json_t *, json_t **, rp_err *);
 int op_contact_show(op_ctx *, json_t *, json_t **, rp_err *);
 int op_contact_list(op_ctx *, json_t *, json_t **, rp_err *);

@@ -36,6 +36,28 @@ const op ops_table[] = {
 	 "Example:\n"
 	 "  rapport migrate-store --from rapport.db --to postgres://rapport@db.example.org/rapport"},
 
+	{"backup", "copy the whole store into a file, while others go on writing", ROLE_OWNER, OP_READ | OP_LOCAL, NULL, NULL, op_backup,
+	 {{"file", ARG_STR, ARG_POS | ARG_REQ | ARG_LOCAL, "FILE", "the backup file to write (replaced if it exists)"}},
+	 "Copies the store as it is at one moment, without stopping the server or other writers:\n"
+	 "a SQLite store with SQLite's online backup API (the file is a SQLite database), a\n"
+	 "PostgreSQL store with pg_dump's custom format (pg_dump must be installed, of the\n"
+	 "server's major version or newer).  The copy is written to FILE.tmp, checked (SQLite:\n"
+	 "integrity_check; PostgreSQL: read back by pg_restore), synced to disk and only then\n"
+	 "renamed to FILE, so an interrupted backup never leaves a half file under FILE.\n"
+	 "Example:\n"
+	 "  rapport backup /var/backups/rapport-$(date +%F).db"},
+
+	{"restore", "put a backup in place of the store's contents", ROLE_OWNER, OP_WRITE | OP_NODB | OP_LOCAL | OP_JSON, NULL, NULL, op_restore,
+	 {{"file", ARG_STR, ARG_POS | ARG_REQ | ARG_LOCAL, "FILE", "a file written by 'rapport backup' on the same engine"},
+	  {"force", ARG_FLAG, 0, NULL, "replace a store that holds data (it is lost)"}},
+	 "Checks the backup, then restores it into the store named by --db (created if missing)\n"
+	 "in one transaction: a restore that fails or is interrupted leaves the store as it was.\n"
+	 "A store that holds any row is refused unless --force.  A backup of an older schema is\n"
+	 "brought up to date after it is restored.  Stop the server while restoring: requests\n"
+	 "wait for the restore and then see the restored store.\n"
+	 "Example:\n"
+	 "  rapport --db rapport.db restore /var/backups/rapport-2026-11-30.db"},
+
 	{"contact add", "add a person or organisation", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/contacts", op_contact_add,
 	 {{"name", ARG_STR, ARG_POS | ARG_REQ, "NAME", "the name, in any script"}, CONTACT_FIELDS(0)},
 	 "Example:\n  rapport contact add \"Анна Петровна Иванова\" --birthday 1980-11-23 --tier close \\\n"
