@@ -587,6 +587,19 @@ static const char m10_sql[] =
 	"CREATE INDEX intake_request_status ON intake_request(status, received_at);"
 	"CREATE INDEX intake_request_contact ON intake_request(contact_id);";
 
+/* The ids other systems give a contact (a vCard's UID, a Google Contacts
+** resource name), so that importing their files again updates the
+** contact instead of adding it twice.  xid is "SOURCE:ID" (vcard:...,
+** google:...); one belongs to one contact, a contact may have several
+** (merged duplicates keep both). */
+static const char m11_sql[] =
+	"CREATE TABLE contact_xid ("
+	"  xid TEXT PRIMARY KEY,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX contact_xid_contact ON contact_xid(contact_id);";
+
 const db_migration rp_migrations[] = {
 	{1, "contacts, timeline, search", m1_sql, {"sqlite", "postgres"}, {m1_sqlite, m1_postgres}},
 	{2, "accounts, sessions, tokens, audit", m2_sql, {NULL}, {NULL}},
@@ -598,6 +611,7 @@ const db_migration rp_migrations[] = {
 	{8, "customer value", m8_sql, {NULL}, {NULL}},
 	{9, "trust ledger, communities", m9_sql, {NULL}, {NULL}},
 	{10, "value profile, traits, intake", m10_sql, {NULL}, {NULL}},
+	{11, "external ids of contacts", m11_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
 
@@ -650,5 +664,6 @@ const rp_table rp_tables[] = {
 	{"contact_trait", {"contact_id", "dimension"}, {"contact_id", "value", "set_at"}},
 	{"best_client", {"contact_id"}, {"contact_id", "marked_at"}},
 	{"intake_request", {"id"}, {"id", "received_at", "score", "coverage", "decided_at", "contact_id"}},
+	{"contact_xid", {"xid"}, {"contact_id", "created_at"}},
 };
 const int rp_ntables = sizeof rp_tables / sizeof rp_tables[0];
