@@ -547,6 +547,8 @@ typedef struct import_opts {
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 	uint64_t total;
+	const char *layout; /* import csv: google, outlook, rapport, or NULL to read the header */
+	const char *map;    /* import csv: "Column=field,..." */
 } import_opts;
 
 /* Import what ("contacts", "interactions" or "facts") from a CSV stream in
@@ -592,6 +594,12 @@ enum { UPSERT_UNCHANGED, UPSERT_CREATED, UPSERT_CHANGED };
 ** *outcome (UPSERT_...) receive the result. */
 int contact_upsert(db *d, const contact_up *in, const char *region, int64_t *id, int *outcome, json_t *kept,
 		   rp_err *e);
+/* vCards (core/vcards.c): every card of the stream upserted in one
+** transaction (one bad card: nothing imported, RP_EINVAL, the report
+** listing the problems); and out, version "3.0" (NULL) or "4.0", one
+** contact (contact > 0) or all of them. */
+int import_vcard(db *d, FILE *in, const import_opts *o, json_t **report, rp_err *e);
+int export_vcard(db *d, int64_t contact, const char *version, FILE *out, rp_err *e);
 /* The region phone numbers without a country code are read in: the
 ** setting import.region (default RU), checked, into buf (3 bytes). */
 int import_region(db *d, char buf[3], rp_err *e);
