@@ -387,6 +387,8 @@ static void head_known(vcard_reader *r)
 {
 	char *s = r->line.p;
 	r->known = 1;
+	if (!s)
+		return; /* the line starts with ':': no name (property() says so) */
 	size_t n = strcspn(s, ";:");
 	char *dot = memchr(s, '.', n);
 	const char *name = dot ? dot + 1 : s;

@@ -188,6 +188,9 @@ static void test_structure_errors(void **state)
 		{"BEGIN:VCARD\nFN:\xff\xfe\nEND:VCARD\n", "line 2: FN: the value is not UTF-8"},
 		{"BEGIN:VCARD\nF N:x\nEND:VCARD\n", "line 2: \"F N\" is not a property name"},
 		{"", "no card found"},
+		/* found by fuzzing: a line that starts with its ':' */
+		{"BEGIN:VCARD\n:x\nEND:VCARD\n", "line 2: a property without a name"},
+		{"BEGIN:VCARD\r\n:\r\n", "line 2: a property without a name"},
 		{"\n\n", "no card found"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
