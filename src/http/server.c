@@ -616,6 +616,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	/* Every write, and every login attempt, goes to the audit log. */
 	if (o->flags & OP_WRITE)
 		ops_audit(&ctx, o, args, rc == 0, rc ? e.msg : NULL);
+	/* The export's media type, decided while its arguments are at hand. */
+	int vcard_out = o->fn == op_export && is_vcard(args);
 	json_decref(args);
 	json_decref(path);
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
@@ -641,7 +643,7 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	}
 	if (o->flags & OP_STREAM)
 		return send_body(c, MHD_HTTP_OK, out, outlen,
-				 o->fn == op_export && is_vcard(args)
+				 vcard_out
 					 ? "text/vcard; charset=utf-8"
 					 : "text/csv; charset=utf-8",
 				 NULL, 0);
