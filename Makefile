@@ -27,7 +27,7 @@ SANOBJ  := $(LIBSRC:%.c=build/san/%.o) $(addprefix build/san/,$(GENOBJ))
 
 DEMO    ?= demo/rapport.db
 
-.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang crash
+.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang crash fuzz fuzz-vcard
 # Keep the objects that test programs are linked from.
 .SECONDARY:
 all: deps rapport
@@ -141,6 +141,20 @@ crash: rapport bench/gen
 	@RAPPORT=$(CURDIR)/rapport KILLS=$${KILLS:-100} ROWS=$${ROWS:-20000} tests/crash/run.sh
 	@if [ -n "$${CRASH_PG:-}" ]; then RAPPORT=$(CURDIR)/rapport KILLS=$${KILLS:-100} ROWS=$${ROWS:-20000} \
 		tests/pg tests/crash/run.sh; fi
+
+# The vCard reader under libFuzzer with ASan and UBSan, for FUZZ_SECONDS
+# (default 60), from the seed corpus; what it finds is kept in build/fuzz.
+FUZZ_SECONDS ?= 60
+build/fuzz/fuzz_vcard: tests/fuzz/fuzz_vcard.c src/format/vcard.c src/format/vcard.h src/util/buf.c src/util/err.c
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_DEFAULT_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/fuzz/fuzz_vcard.c src/format/vcard.c src/util/buf.c src/util/err.c
+
+fuzz: fuzz-vcard
+fuzz-vcard: build/fuzz/fuzz_vcard
+	@mkdir -p build/fuzz/corpus-vcard build/fuzz/findings
+	build/fuzz/fuzz_vcard -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+		-artifact_prefix=build/fuzz/findings/ build/fuzz/corpus-vcard tests/fuzz/corpus/vcard
 
 clang-check:
 	@$(MAKE) --no-print-directory CC=clang OPT=-O0 build-clang

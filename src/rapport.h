@@ -574,6 +574,8 @@ typedef struct import_opts {
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 	uint64_t total;
+	const char *layout; /* import csv: google, outlook, rapport, or NULL to read the header */
+	const char *map;    /* import csv: "Column=field,..." */
 } import_opts;
 
 /* Import what ("contacts", "interactions" or "facts") from a CSV stream in
@@ -583,6 +585,51 @@ typedef struct import_opts {
 int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t **report,
 	       rp_err *e);
 int export_csv(db *d, const char *what, FILE *out, rp_err *e);
+
+/* ---- upsert (core/upsert.c): one imported person, never twice --------- */
+
+/* A person as another system describes them (a vCard, a row of a Google
+** or Outlook spreadsheet).  Channels carry an optional label (home, work,
+** mobile, ...).  Dates are YYYY-MM-DD or --MM-DD. */
+#define UPSERT_MAX 64
+typedef struct upsert_chan {
+	const char *kind; /* email, phone, address, web */
+	const char *value, *label;
+} upsert_chan;
+typedef struct contact_up {
+	const char *xid;  /* "SOURCE:ID" (vcard:UID, google:people/c...), or NULL */
+	const char *name; /* NULL: the first email, phone or organisation names them */
+	const char *note, *org, *birthday, *anniversary;
+	upsert_chan chan[UPSERT_MAX];
+	size_t nchan;
+	const char *tag[UPSERT_MAX];
+	size_t ntag;
+	struct {
+		const char *label, *date;
+	} other[8];      /* other yearly dates */
+	size_t nother;
+} contact_up;
+
+enum { UPSERT_UNCHANGED, UPSERT_CREATED, UPSERT_CHANGED };
+/* Find the contact in matches by external id, then email, then phone
+** (in E.164 with the default region) and fill in what it lacks: new
+** channels, tags, dates and ids are added, an empty note or birthday is
+** set.  A name, note or birthday that differs from the one kept is not
+** overwritten: the difference is appended to kept (a JSON array of
+** strings) for the report.  No match: the contact is added.  Matches of
+** two different contacts are refused (RP_ECONFLICT) naming both.  *id and
+** *outcome (UPSERT_...) receive the result. */
+int contact_upsert(db *d, const contact_up *in, const char *region, int64_t *id, int *outcome, json_t *kept,
+		   rp_err *e);
+/* vCards (core/vcards.c): every card of the stream upserted in one
+** transaction (one bad card: nothing imported, RP_EINVAL, the report
+** listing the problems); and out, version "3.0" (NULL) or "4.0", one
+** contact (contact > 0) or all of them. */
+int import_vcard(db *d, FILE *in, const import_opts *o, json_t **report, rp_err *e);
+int export_vcard(db *d, int64_t contact, const char *version, FILE *out, rp_err *e);
+/* The region phone numbers without a country code are read in: the
+** setting import.region (default RU), checked, into buf (3 bytes). */
+int import_region(db *d, char buf[3], rp_err *e);
 
 /* ---- ladder (core/ladder.c): the permission ladder of seed 004 -------- */
 

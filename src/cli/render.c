@@ -568,6 +568,37 @@ static void health_text(FILE *f, json_t *r)
 		fprintf(f, "  no contagion alerts\n");
 }
 
+/* import csv|vcard: counts, then each line's fate. */
+static void upsert_report(FILE *f, json_t *r)
+{
+	int dry = json_is_true(json_object_get(r, "dry_run"));
+	size_t i;
+	json_t *v, *k;
+	const char *key;
+	fprintf(f, "%s %lld, %s %lld, %lld unchanged (%s, %lld %s)\n", dry ? "would create" : "created",
+		I(r, "created"), dry ? "would change" : "changed", I(r, "changed"), I(r, "unchanged"), S(r, "what"),
+		json_object_get(r, "cards") ? I(r, "cards") : I(r, "rows"), json_object_get(r, "cards") ? "cards" : "rows");
+	json_array_foreach(json_object_get(r, "lines"), i, v)
+	{
+		fprintf(f, "  line %lld: %s #%lld %s\n", I(v, "line"), S(v, "action"), I(v, "contact"),
+			S(v, "name") ? S(v, "name") : "");
+		size_t j;
+		json_array_foreach(json_object_get(v, "kept"), j, k)
+			fprintf(f, "    %s\n", json_string_value(k));
+	}
+	json_array_foreach(json_object_get(r, "skipped"), i, v)
+		fprintf(f, "  line %lld: skipped: %s\n", I(v, "line"), S(v, "why"));
+	json_array_foreach(json_object_get(r, "unresolved"), i, v)
+		fprintf(f, "  line %lld: RELATED %s (%s) skipped: %s\n", I(v, "line"), S(v, "related"), S(v, "type"),
+			S(v, "why"));
+	if (I(r, "relations"))
+		fprintf(f, "%lld relation%s added\n", I(r, "relations"), I(r, "relations") == 1 ? "" : "s");
+	json_object_foreach(json_object_get(r, "ignored"), key, v)
+		fprintf(f, "ignored: %s x%lld\n", key, (long long)json_integer_value(v));
+	json_array_foreach(json_object_get(r, "problems"), i, v)
+		fprintf(f, "  line %lld: %s\n", I(v, "line"), S(v, "error"));
+}
+
 static void agenda(FILE *f, json_t *r)
 {
 	json_t *items = json_object_get(r, "items");
@@ -915,6 +946,8 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		}
 	} else if (!strcmp(n, "agenda")) {
 		agenda(f, r);
+	} else if (!strcmp(n, "import") && json_object_get(r, "created")) {
+		upsert_report(f, r);
 	} else if (!strcmp(n, "import")) {
 		fprintf(f, "%s %lld %s", json_is_true(json_object_get(r, "dry_run")) ? "would import" : "imported",
 			json_is_true(json_object_get(r, "dry_run")) ? I(r, "valid") : I(r, "imported"),

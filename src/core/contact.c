@@ -463,6 +463,9 @@ static const struct {
 	{"fact", "UPDATE fact SET contact_id = $1 WHERE contact_id = $2"},
 	{"interaction", "UPDATE interaction SET contact_id = $1 WHERE contact_id = $2"},
 	{"story", "UPDATE story SET contact_id = $1 WHERE contact_id = $2"},
+	/* Both external ids name the one person now: a later import of either
+	** system's file updates keep. */
+	{"contact_xid", "UPDATE contact_xid SET contact_id = $1 WHERE contact_id = $2"},
 	{"complaint", "UPDATE complaint SET contact_id = $1 WHERE contact_id = $2"},
 	/* The ledger is both people's history with us; a membership moves
 	** unless keep is a member already (other's then goes with other). */

@@ -39,6 +39,28 @@ int contact_exists(db *d, int64_t id, rp_err *e);
 ** when it is empty, too long or holds ; , or a line break. */
 char *tag_key(const char *raw, rp_err *e);
 
+/* ---- spreadsheet layouts (core/layout.c), for import csv ------------- */
+
+typedef struct layout layout;
+/* Strings a person read from a row points into, freed with layout_pool_free. */
+typedef struct layout_pool {
+	char *s[4 * UPSERT_MAX + 32];
+	int n, oom;
+} layout_pool;
+char *layout_keep(layout_pool *p, char *s);
+void layout_pool_free(layout_pool *p);
+extern const char *const layout_fields[];
+/* The columns of header h (n names): by the layout named (google,
+** outlook, rapport), or the one the header shows (name NULL), with map
+** ("Column=field,...") on top.  The columns no rule knows are appended to
+** ignored.  NULL with e set when the header cannot be read so. */
+layout *layout_new(const char *name, const char *map, char **h, size_t n, json_t *ignored, rp_err *e);
+const char *layout_name(const layout *l);
+void layout_free(layout *l);
+/* A row into a person (pointing into f and pool): 0, or -1 with msg
+** saying what is wrong with the row, or -2 when out of memory. */
+int layout_person(const layout *l, char **f, size_t n, contact_up *u, layout_pool *pool, char *msg, size_t size);
+
 /* Moved by every story added, and every contact removed or erased, in this
 ** process: what similar.c's per-thread document frequencies were counted
 ** at (other processes' stories show as a new largest id). */

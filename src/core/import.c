@@ -31,7 +31,9 @@
 #define MAX_ROW (1 << 20)
 #define MAX_LISTED 50
 
-enum what { W_CONTACTS, W_INTERACTIONS, W_FACTS };
+/* W_PEOPLE: import csv, a spreadsheet of people in a layout (core/layout.c),
+** each row upserted (core/upsert.c). */
+enum what { W_CONTACTS, W_INTERACTIONS, W_FACTS, W_PEOPLE };
 
 static const char *const contact_cols[] = {"id",       "name",     "address", "tier",
 					   "owner",    "email",    "phone",   "messenger",
@@ -75,6 +77,11 @@ typedef struct imp {
 	size_t nrange, caprange;
 	char sql_one[300];    /* the INSERT of one interaction, and of a batch */
 	char sql_batch[128 * 64 + 200];
+	const import_opts *o;
+	layout *lay;          /* W_PEOPLE: the columns */
+	char region[3];       /* W_PEOPLE: of phones without a country code */
+	uint64_t created, changed, unchanged;
+	json_t *lines, *ignored;
 } imp;
 
 /* Note that id was inserted: extend the last run or start one. */
@@ -645,9 +652,57 @@ static int fact_row(imp *m, char **f, uint64_t line)
 	return 0;
 }
 
+static const char *const upsert_actions[] = {"unchanged", "created", "changed"};
+
+/* A row of a spreadsheet of people: matched and updated, or created. */
+static int people_row(imp *m, char **f, size_t n, uint64_t line)
+{
+	contact_up u = {0};
+	layout_pool pool = {0};
+	char msg[600];
+	int rc = layout_person(m->lay, f, n, &u, &pool, msg, sizeof msg);
+	if (rc == -2) {
+		layout_pool_free(&pool);
+		return rp_errf(m->e, RP_ENOMEM, "out of memory");
+	}
+	if (rc) {
+		problem(m, line, msg);
+		layout_pool_free(&pool);
+		return 0;
+	}
+	int64_t id;
+	int outcome;
+	json_t *kept = json_array();
+	rp_err e;
+	if ((rc = contact_upsert(m->d, &u, m->region, &id, &outcome, kept, &e))) {
+		json_decref(kept);
+		layout_pool_free(&pool);
+		if (e.code != RP_EINVAL && e.code != RP_ECONFLICT && e.code != RP_ENOTFOUND)
+			return *m->e = e, e.code;
+		problem(m, line, e.msg);
+		return 0;
+	}
+	(*(outcome == UPSERT_CREATED ? &m->created : outcome == UPSERT_CHANGED ? &m->changed : &m->unchanged))++;
+	json_t *l = json_pack("{s:I,s:s,s:I,s:s?}", "line", (json_int_t)line, "action", upsert_actions[outcome],
+			      "contact", (json_int_t)id, "name", u.name);
+	if (json_array_size(kept))
+		json_object_set(l, "kept", kept);
+	json_decref(kept);
+	json_array_append_new(m->lines, l);
+	layout_pool_free(&pool);
+	return 0;
+}
+
 static int on_row(void *ctx, char **f, size_t n, uint64_t line)
 {
 	imp *m = ctx;
+	if (!m->header_done && m->what == W_PEOPLE) {
+		if (!(m->lay = layout_new(m->o->layout, m->o->map, f, n, m->ignored, m->re)))
+			return m->fatal = m->re->code;
+		m->nfields = n;
+		m->header_done = 1;
+		return 0;
+	}
 	if (!m->header_done)
 		return header(m, f, n, line);
 	m->rows++;
@@ -659,6 +714,7 @@ static int on_row(void *ctx, char **f, size_t n, uint64_t line)
 	switch (m->what) {
 	case W_CONTACTS: return contact_row(m, f, line);
 	case W_INTERACTIONS: return interaction_row(m, f, line);
+	case W_PEOPLE: return people_row(m, f, n, line);
 	default: return fact_row(m, f, line);
 	}
 }
@@ -854,22 +910,29 @@ static void sort_problems(json_t *a)
 
 int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t **report, rp_err *e)
 {
-	imp m = {.d = d, .e = e, .re = e};
-	if (!strcmp(what, "contacts"))
+	imp m = {.d = d, .e = e, .re = e, .o = o};
+	if (!strcmp(what, "csv"))
+		m.what = W_PEOPLE;
+	else if (!strcmp(what, "contacts"))
 		m.what = W_CONTACTS, m.cols = contact_cols;
 	else if (!strcmp(what, "interactions"))
 		m.what = W_INTERACTIONS, m.cols = interaction_cols;
 	else if (!strcmp(what, "facts"))
 		m.what = W_FACTS, m.cols = fact_cols;
 	else
-		return rp_errf(e, RP_EUSAGE, "cannot import \"%s\"; import contacts, interactions or facts", what);
+		return rp_errf(e, RP_EUSAGE, "cannot import \"%s\"; import contacts, interactions, facts, csv or vcard",
+			       what);
 	reading g = {.m = &m, .r = csv_reader_new(on_row, &m, MAX_ROW), .in = in, .o = o, .buf = malloc(1 << 20)};
 	m.problems = json_array();
+	m.lines = json_array();
+	m.ignored = json_array();
 	int rc = 0;
 	if (!g.r || !g.buf) {
 		rc = rp_errf(e, RP_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (m.what == W_PEOPLE && (rc = import_region(d, m.region, e)))
+		goto out;
 	if ((rc = db_begin(d, e)))
 		goto out;
 	db_bulk(d, 1);
@@ -913,11 +976,12 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 	if (!rc && m.bad && !o->skip_bad) {
 		json_t *p0 = json_array_get(m.problems, 0);
 		rc = rp_errf(e, RP_EINVAL,
-			     "%llu bad row%s, nothing imported; first: line %lld: %s\n"
-			     "fix the file, or import the good rows with --skip-bad",
+			     "%llu bad row%s, nothing imported; first: line %lld: %s\n%s",
 			     (unsigned long long)m.bad, m.bad == 1 ? "" : "s",
 			     (long long)json_integer_value(json_object_get(p0, "line")),
-			     json_string_value(json_object_get(p0, "error")));
+			     json_string_value(json_object_get(p0, "error")),
+			     m.what == W_PEOPLE ? "fix the file and import it again"
+						: "fix the file, or import the good rows with --skip-bad");
 	}
 	if (rc && loading)
 		db_load_cancel(d);
@@ -928,13 +992,22 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 	else
 		rc = db_commit(d, e);
 	db_bulk(d, 0);
-	if (!m.fatal && (!rc || rc == RP_EINVAL))
+	if (!m.fatal && (!rc || rc == RP_EINVAL) && m.what == W_PEOPLE)
+		*report = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:b,s:O,s:O,s:O}", "what", what, "layout",
+				    m.lay ? layout_name(m.lay) : "", "rows", (json_int_t)m.rows, "created",
+				    (json_int_t)m.created, "changed", (json_int_t)m.changed, "unchanged",
+				    (json_int_t)m.unchanged, "bad", (json_int_t)m.bad, "dry_run", o->dry_run, "lines",
+				    m.lines, "problems", m.problems, "ignored_columns", m.ignored);
+	else if (!m.fatal && (!rc || rc == RP_EINVAL))
 		*report = json_pack("{s:s,s:I,s:I,s:I,s:I,s:b,s:O}", "what", what, "rows", (json_int_t)m.rows,
 				    "imported", (json_int_t)(rc || o->dry_run ? 0 : m.added), "valid",
 				    (json_int_t)m.added, "bad", (json_int_t)m.bad, "dry_run", o->dry_run, "problems",
 				    m.problems);
 out:
 	json_decref(m.problems);
+	json_decref(m.lines);
+	json_decref(m.ignored);
+	layout_free(m.lay);
 	csv_reader_free(g.r);
 	free(g.buf);
 	rp_idmap_free(&m.touched);

@@ -679,6 +679,8 @@ static const section sections[] = {
 	 "SELECT id, kind, label, year, month, day FROM contact_date WHERE contact_id = $1 ORDER BY month, day, id",
 	 "ittiii", NULL},
 	{"relations", NULL, NULL, sec_relations},
+	/* The ids other systems know them by (vCard UID, Google resource name). */
+	{"external_ids", "SELECT xid, created_at FROM contact_xid WHERE contact_id = $1 ORDER BY xid", "tT", NULL},
 	{"facts",
 	 "SELECT id, body, follow_up, done_at, created_at, created_by AS \"by\" FROM fact WHERE contact_id = $1"
 	 " ORDER BY created_at, id",
@@ -779,7 +781,7 @@ int privacy_export(db *d, int64_t contact, json_t **out, rp_err *e)
 static const char *const person_tables[] = {
 	"contact", "contact_channel", "contact_date", "contact_tag", "relation", "fact", "interaction",
 	"story", "story_tag", "panel", "complaint", "value_score", "cadence_stop", "trust_act", "community_member",
-	"contact_trait", "best_client", "intake_request", "consent", "consent_link", "stage_move", "outbox", "audit",
+	"contact_trait", "best_client", "intake_request", "contact_xid", "consent", "consent_link", "stage_move", "outbox", "audit",
 	"merge_journal", "dupe_dismissed", NULL};
 
 typedef struct idv {

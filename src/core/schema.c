@@ -587,6 +587,19 @@ static const char m10_sql[] =
 	"CREATE INDEX intake_request_status ON intake_request(status, received_at);"
 	"CREATE INDEX intake_request_contact ON intake_request(contact_id);";
 
+/* The ids other systems give a contact (a vCard's UID, a Google Contacts
+** resource name), so that importing their files again updates the
+** contact instead of adding it twice.  xid is "SOURCE:ID" (vcard:...,
+** google:...); one belongs to one contact, a contact may have several
+** (merged duplicates keep both). */
+static const char m11_sql[] =
+	"CREATE TABLE contact_xid ("
+	"  xid TEXT PRIMARY KEY,"
+	"  contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX contact_xid_contact ON contact_xid(contact_id);";
+
 /* Merging duplicates (core/merge.c, core/dupes.c).  A merge's journal holds
 ** what it changed, as JSON text, so that it can be undone: the duplicate's
 ** row and every row the merge moved, rewrote, added or removed.  keep_id
@@ -629,6 +642,7 @@ const db_migration rp_migrations[] = {
 	{8, "customer value", m8_sql, {NULL}, {NULL}},
 	{9, "trust ledger, communities", m9_sql, {NULL}, {NULL}},
 	{10, "value profile, traits, intake", m10_sql, {NULL}, {NULL}},
+	{11, "external ids of contacts", m11_sql, {NULL}, {NULL}},
 	{13, "merge journal, dismissed duplicates", m13_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
@@ -682,6 +696,7 @@ const rp_table rp_tables[] = {
 	{"contact_trait", {"contact_id", "dimension"}, {"contact_id", "value", "set_at"}},
 	{"best_client", {"contact_id"}, {"contact_id", "marked_at"}},
 	{"intake_request", {"id"}, {"id", "received_at", "score", "coverage", "decided_at", "contact_id"}},
+	{"contact_xid", {"xid"}, {"contact_id", "created_at"}},
 	{"merge_journal", {"id"}, {"id", "at", "keep_id", "other_id", "undone_at"}},
 	{"dupe_dismissed", {"a", "b"}, {"a", "b", "at"}},
 };

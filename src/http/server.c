@@ -344,6 +344,13 @@ static enum MHD_Result on_query(void *cls, enum MHD_ValueKind kind, const char *
 }
 
 /* The request's arguments: path variables, query string, JSON body. */
+/* Whether an import or export is of vCards. */
+static int is_vcard(json_t *args)
+{
+	const char *w = json_string_value(json_object_get(args, "what"));
+	return w && !strcmp(w, "vcard");
+}
+
 static int gather(struct MHD_Connection *c, const op *o, json_t *path, req *r, json_t *args, FILE **in, rp_err *e)
 {
 	const char *key;
@@ -360,8 +367,13 @@ static int gather(struct MHD_Connection *c, const op *o, json_t *path, req *r, j
 		return q.rc;
 	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (o->fn == op_import) {
-		if (!type || strncasecmp(type, "text/csv", 8))
-			return rp_errf(e, RP_EMEDIA, "send the CSV file with Content-Type: text/csv");
+		/* vCards come as text/vcard (RFC 6350), or as many programs send them. */
+		int vcf = is_vcard(args);
+		if (vcf ? !type || (strncasecmp(type, "text/vcard", 10) && strncasecmp(type, "text/x-vcard", 12) &&
+				    strncasecmp(type, "text/directory", 14))
+			: !type || strncasecmp(type, "text/csv", 8))
+			return rp_errf(e, RP_EMEDIA, vcf ? "send the vCard file with Content-Type: text/vcard"
+							 : "send the CSV file with Content-Type: text/csv");
 		*in = fmemopen(r->body.p ? r->body.p : "", r->body.n, "rb");
 		if (!*in)
 			return rp_errf(e, RP_ENOMEM, "out of memory");
@@ -604,6 +616,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	/* Every write, and every login attempt, goes to the audit log. */
 	if (o->flags & OP_WRITE)
 		ops_audit(&ctx, o, args, rc == 0, rc ? e.msg : NULL);
+	/* The export's media type, decided while its arguments are at hand. */
+	int vcard_out = o->fn == op_export && is_vcard(args);
 	json_decref(args);
 	json_decref(path);
 	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
@@ -628,7 +642,11 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 		return ok;
 	}
 	if (o->flags & OP_STREAM)
-		return send_body(c, MHD_HTTP_OK, out, outlen, "text/csv; charset=utf-8", NULL, 0);
+		return send_body(c, MHD_HTTP_OK, out, outlen,
+				 vcard_out
+					 ? "text/vcard; charset=utf-8"
+					 : "text/csv; charset=utf-8",
+				 NULL, 0);
 	char cookie[256], *set = NULL;
 	if (ctx.new_session[0]) {
 		snprintf(cookie, sizeof cookie,

@@ -4,10 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/phone.h"
+
 /* The stages' names (core/ladder.c); an empty one shows the stage's key. */
 static int stage_name(const char *key, const char *value, rp_err *e)
 {
 	return ladder_check_label(key + strlen("stage.name."), value, e);
+}
+
+/* The default region of imported phone numbers (util/phone.h). */
+static int import_region_check(const char *key, const char *value, rp_err *e)
+{
+	(void)key;
+	return phone_region_check(value, e);
 }
 
 static const struct {
@@ -42,6 +51,8 @@ static const struct {
 	{"trait.tags", "traits from tags: TAG:DIMENSION=VALUE[,DIMENSION=VALUE]; ... (e.g. bargain:price=-0.8)", 0, 0,
 	 align_tags_check},
 	{"intake.keep_days", "days a declined intake request is kept after the decision (default 90)", 1, 3650, NULL},
+	{"import.region", "the country of imported phone numbers written without +: RU (default), GB, US, DE or FR", 0, 0,
+	 import_region_check},
 	{"optin.hours", "hours a signup's confirmation link works (default 48)", 1, 720, NULL},
 	{"public.url", "the address clients reach this server at, for the links in messages", 0, 0,
 	 outbox_setting_check},

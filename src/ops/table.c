@@ -516,11 +516,13 @@ const op ops_table[] = {
 	 "its end (conversion), the median days in the stage of the moves out of it, and the\n"
 	 "clients who dropped down out of it.  Days are UTC; docs/API.md defines each number."},
 
-	{"import", "import contacts, interactions or facts from CSV", ROLE_MANAGER, OP_WRITE, "POST", "/api/v1/import/{what}", op_import,
-	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what the file holds"},
-	  {"file", ARG_STR, ARG_POS | ARG_REQ | ARG_LOCAL, "FILE", "a UTF-8 CSV file with a header row, or - for standard input (over HTTP: the body)"},
+	{"import", "import contacts, interactions or facts from CSV, or people from vCards and spreadsheets", ROLE_MANAGER, OP_WRITE | OP_JSON, "POST", "/api/v1/import/{what}", op_import,
+	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts|csv|vcard", "what the file holds"},
+	  {"file", ARG_STR, ARG_POS | ARG_REQ | ARG_LOCAL, "FILE", "a UTF-8 CSV file with a header row, a vCard file, or - for standard input (over HTTP: the body)"},
 	  {"skip_bad", ARG_FLAG, 0, NULL, "import the good rows and report the bad ones"},
-	  {"dry_run", ARG_FLAG, 0, NULL, "check the file and report, changing nothing"}},
+	  {"dry_run", ARG_FLAG, 0, NULL, "check the file and report, changing nothing"},
+	  {"layout", ARG_STR, 0, "LAYOUT", "csv: google, outlook or rapport (default: read from the header)"},
+	  {"map", ARG_STR, 0, "SPEC", "csv: \"Column A=name,Column B=email\" for any other layout"}},
 	 "Columns (any order, by header name):\n"
 	 "  contacts:     id,name,address,tier,owner,email,phone,messenger,postal,birthday,tags,note,\n"
 	 "                consent,consent_evidence (several emails, phones, tags or consents separated\n"
@@ -528,12 +530,25 @@ const op ops_table[] = {
 	 "                consent_evidence: what the clients were shown)\n"
 	 "  interactions: id,contact_id|contact_email,at,kind,direction,minutes,amount,currency,by,summary\n"
 	 "  facts:        contact_id|contact_email,body,follow_up,done\n"
-	 "The import is one transaction: unless --skip-bad, one bad row imports nothing."},
+	 "The import is one transaction: unless --skip-bad, one bad row imports nothing.\n"
+	 "csv and vcard match the contacts we have (external id, email, phone in E.164 with the\n"
+	 "setting import.region) and only add to them; a new person is created.  Importing the\n"
+	 "same file again changes nothing.  The whole file or nothing; --dry-run lists what would\n"
+	 "be created, changed or left.  --map fields: name, given, family, email, phone, mobile,\n"
+	 "work_phone, home_phone, address, birthday, anniversary, note, tags, org, url, external_id.\n"
+	 "Examples:\n"
+	 "  rapport import csv google.csv --dry-run\n"
+	 "  rapport import csv list.csv --map \"ФИО=name,Почта=email,Телефон=phone\"\n"
+	 "  rapport import vcard phone.vcf"},
 
-	{"export", "export contacts, interactions or facts as CSV", ROLE_MANAGER, OP_READ | OP_STREAM, "GET", "/api/v1/export/{what}", op_export,
-	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts", "what to export"},
-	  {"out", ARG_STR, ARG_LOCAL, "FILE", "write to FILE instead of standard output"}},
-	 NULL},
+	{"export", "export contacts, interactions or facts as CSV, or contacts as vCards", ROLE_MANAGER, OP_READ | OP_STREAM, "GET", "/api/v1/export/{what}", op_export,
+	 {{"what", ARG_STR, ARG_POS | ARG_REQ, "contacts|interactions|facts|vcard", "what to export"},
+	  {"contact", ARG_STR, ARG_POS, "CONTACT", "vcard: only this contact (an id or any unique part of the name)"},
+	  {"out", ARG_STR, ARG_LOCAL, "FILE", "write to FILE instead of standard output"},
+	  {"version", ARG_STR, 0, "3.0|4.0", "vcard: the vCard version (default 3.0)"}},
+	 "Examples:\n"
+	 "  rapport export vcard --version 4.0 >all.vcf\n"
+	 "  rapport export vcard Иванова"},
 
 	{"send", "send a message to a client, if the client's consent allows it", ROLE_STAFF, OP_WRITE, "POST", "/api/v1/outbox", op_send,
 	 {{"contact", ARG_STR, ARG_POS | ARG_REQ, "CONTACT", "an id or any unique part of the name"},
