@@ -97,4 +97,11 @@ const char *channel_words(const char *channel, const char *lang);
 ** pending, and its text is the gate's own. */
 int outbox_confirmation(db *d, int64_t contact, const char *purpose, const char *lang, rp_err *e);
 
+/* Secrets shown once (core/account.c): a new random token (64 hex
+** characters) with the hex of its BLAKE2b hash, which is all the store
+** keeps; and the hash of a token given back (-1 when its length cannot be
+** one's).  Looking up the hash, not the token, leaves no timing clue. */
+void token_new(char token[65], char hash[65]);
+int token_hash(const char *token, char hash[65]);
+
 #endif

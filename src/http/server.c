@@ -507,7 +507,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	if (!strcmp(url, "/metrics"))
 		return send_metrics(sv, c);
 	/* The public intake form is a page of its own, served from the table. */
-	if (strncmp(url, "/api/", 5) && strcmp(url, "/intake")) {
+	/* So is a calendar feed, at an address ending in .ics. */
+	if (strncmp(url, "/api/", 5) && strcmp(url, "/intake") && strncmp(url, "/feed/", 6)) {
 		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "only GET here", 0);
 		return send_asset(c, url);
@@ -628,7 +629,9 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 		return ok;
 	}
 	if (o->flags & OP_STREAM)
-		return send_body(c, MHD_HTTP_OK, out, outlen, "text/csv; charset=utf-8", NULL, 0);
+		return send_body(c, MHD_HTTP_OK, out, outlen,
+				 (o->flags & OP_CALENDAR) ? "text/calendar; charset=utf-8" : "text/csv; charset=utf-8",
+				 NULL, 0);
 	char cookie[256], *set = NULL;
 	if (ctx.new_session[0]) {
 		snprintf(cookie, sizeof cookie,

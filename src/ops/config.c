@@ -42,6 +42,9 @@ static const struct {
 	 align_tags_check},
 	{"intake.keep_days", "days a declined intake request is kept after the decision (default 90)", 1, 3650, NULL},
 	{"optin.hours", "hours a signup's confirmation link works (default 48)", 1, 720, NULL},
+	{"webhook.backoff_seconds", "seconds before a failed webhook delivery's first retry; doubles each time"
+	 " (default 10)", 1, 3600, NULL},
+	{"webhook.private", "1: webhooks may deliver to this machine and private networks (default 0)", 0, 1, NULL},
 	{"public.url", "the address clients reach this server at, for the links in messages", 0, 0,
 	 outbox_setting_check},
 	{"smtp.url", "the mail server: smtp://HOST:PORT (STARTTLS if offered) or smtps://...; login in ~/.netrc", 0, 0,
