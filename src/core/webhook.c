@@ -432,9 +432,10 @@ static int deliver_hook(db *d, int64_t hook, int64_t base, int allow_private, in
 		int64_t next = done + webhook_backoff(base, tries);
 		const char *status = ok ? "delivered" : next > j.created + GIVE_UP ? "failed" : "pending";
 		rc = db_run(d, e,
-			    "UPDATE webhook_delivery SET status = $2, attempts = $3, next_at = $4, last_at = $5,"
-			    " last_code = $6, last_error = $7 WHERE id = $1",
-			    "itiii" "it", j.id, status, tries, strcmp(status, "pending") ? (int64_t)0 : next, done,
+			    "UPDATE webhook_delivery SET status = $2, attempts = $3,"
+			    " next_at = CASE WHEN $2 = 'pending' THEN $4 END, last_at = $5,"
+			    " last_code = NULLIF($6, 0), last_error = $7 WHERE id = $1",
+			    "itiii" "it", j.id, status, tries, next, done,
 			    (int64_t)code, ok ? NULL : why);
 		job_free(&j);
 		if (rc)
@@ -469,6 +470,7 @@ int webhook_deliver(db *d, json_t **out, rp_err *e)
 	db_reset(s);
 	if (rc != DB_DONE)
 		return rc;
+	rc = 0;
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = deliver_hook(d, hooks[i], base, priv != 0, &sent, &failed, e);
 	if (!rc && out)
