@@ -117,6 +117,101 @@ static void test_validation(void **state)
 	assert_int_equal(table_rows(f->d, "webhook"), 0);
 }
 
+/* A pass over the queue: a loopback receiver is refused unless allowed;
+** a failure is counted and waits its backoff; later ones wait behind it. */
+static void test_deliver_failure(void **state)
+{
+	fx *f = *state;
+	rp_err e = {0};
+	json_t *out = NULL;
+	assert_int_equal(webhook_add(f->d, "http://127.0.0.1:1/hook", "all", NULL, NULL, &out, &e), 0);
+	json_decref(out);
+	int64_t id;
+	assert_int_equal(contact_add(f->d, &(contact_in){.name = "Anna"}, &id, &e), 0);
+	assert_int_equal(contact_add(f->d, &(contact_in){.name = "Boris"}, &id, &e), 0);
+	assert_int_equal(webhook_deliver(f->d, &out, &e), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "delivered")), 0);
+	json_decref(out);
+	char *why = NULL;
+	int64_t n = -1;
+	db_stmt *s = db_query(f->d, &e, "SELECT attempts, last_error, next_at - last_at, last_code FROM webhook_delivery WHERE id = 1", "");
+	assert_non_null(s);
+	assert_int_equal(db_step(s, &e), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 1);
+	why = strdup(db_col_text(s, 1));
+	assert_int_equal(db_col_int(s, 2), 10); /* the default base */
+	assert_true(db_col_null(s, 3));
+	db_reset(s);
+	assert_non_null(strstr(why, "private network"));
+	free(why);
+	assert_int_equal(db_one_int(f->d, &e, &n, "SELECT count(*) FROM webhook_delivery WHERE attempts = 0", ""), 0);
+	assert_int_equal(n, 1); /* the second waits behind the first */
+
+	/* Allowed, the address answers nothing: a connection error, and the
+	** second failure waits twice the base. */
+	assert_int_equal(setting_set(f->d, "webhook.private", "1", &e), 0);
+	assert_int_equal(setting_set(f->d, "webhook.backoff_seconds", "3", &e), 0);
+	assert_int_equal(db_run(f->d, &e, "UPDATE webhook_delivery SET next_at = 0 WHERE id = 1", ""), 0);
+	assert_int_equal(webhook_deliver(f->d, NULL, &e), 0);
+	s = db_query(f->d, &e, "SELECT attempts, last_error, next_at - last_at, status FROM webhook_delivery WHERE id = 1", "");
+	assert_non_null(s);
+	assert_int_equal(db_step(s, &e), DB_ROW);
+	assert_int_equal(db_col_int(s, 0), 2);
+	assert_null(strstr(db_col_text(s, 1), "private network"));
+	assert_int_equal(db_col_int(s, 2), 6);
+	assert_string_equal(db_col_text(s, 3), "pending");
+	db_reset(s);
+	/* Not due yet: a pass sends nothing. */
+	assert_int_equal(webhook_deliver(f->d, NULL, &e), 0);
+	assert_int_equal(db_one_int(f->d, &e, &n, "SELECT attempts FROM webhook_delivery WHERE id = 1", ""), 0);
+	assert_int_equal(n, 2);
+	/* A day after its event it is given up, and the next one goes. */
+	assert_int_equal(db_run(f->d, &e, "UPDATE webhook_delivery SET next_at = 0, created_at = created_at - 86400 WHERE id = 1", ""), 0);
+	assert_int_equal(webhook_deliver(f->d, &out, &e), 0);
+	assert_int_equal(json_integer_value(json_object_get(out, "given_up")), 1);
+	json_decref(out);
+	assert_int_equal(db_one_int(f->d, &e, &n, "SELECT attempts FROM webhook_delivery WHERE id = 2", ""), 0);
+	assert_int_equal(n, 1);
+}
+
+/* The calendar feed: only the hash kept, libical's text, 404 when revoked. */
+static void test_feed(void **state)
+{
+	fx *f = *state;
+	rp_err e = {0};
+	json_t *out = NULL;
+	assert_int_equal(feed_url(f->d, "anna", "en", &out, &e), RP_ENOTFOUND);
+	assert_int_equal(user_add(f->d, "anna", "staff", "a long enough password", &e), 0);
+	int64_t id;
+	assert_int_equal(contact_add(f->d, &(contact_in){.name = "Smith, John; Jr.", .owner = "anna", .birthday = "--02-29"}, &id, &e), 0);
+	assert_int_equal(contact_add(f->d, &(contact_in){.name = "Not Hers", .birthday = "1990-01-02"}, &id, &e), 0);
+	assert_int_equal(feed_url(f->d, "anna", "en", &out, &e), 0);
+	char token[80];
+	snprintf(token, sizeof token, "%.64s", json_string_value(json_object_get(out, "path")) + 6);
+	json_decref(out);
+	assert_int_equal(feed_url(f->d, "anna", "en", &out, &e), RP_ECONFLICT);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	assert_int_equal(feed_write(f->d, token, fp, &e), 0);
+	fclose(fp);
+	assert_non_null(strstr(text, "SUMMARY:Birthday: Smith\\, John\\; Jr."));
+	assert_non_null(strstr(text, "DTSTART;VALUE=DATE:20000229"));
+	assert_non_null(strstr(text, "RRULE:FREQ=YEARLY;BYMONTHDAY=-1;BYMONTH=2"));
+	assert_null(strstr(text, "Not Hers"));
+	free(text);
+	fp = open_memstream(&text, &len);
+	token[0] = token[0] == '0' ? '1' : '0';
+	assert_int_equal(feed_write(f->d, token, fp, &e), RP_ENOTFOUND);
+	assert_int_equal(feed_write(f->d, "short", fp, &e), RP_ENOTFOUND);
+	assert_int_equal(feed_revoke(f->d, "anna", &e), 0);
+	token[0] = token[0] == '0' ? '1' : '0';
+	assert_int_equal(feed_write(f->d, token, fp, &e), RP_ENOTFOUND);
+	fclose(fp);
+	free(text);
+	assert_int_equal(feed_revoke(f->d, "anna", &e), RP_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +219,8 @@ int main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test_setup_teardown(test_same_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deliver_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
