@@ -114,4 +114,6 @@ call GET "$NEW"
 ok "and it is gone" test "$status" = 404
 call POST /api/v1/feed
 ok "making one needs a login" test "$status" = 401
+run env RAPPORT_USER=anna "$R" feed url
+ok "feed url prints the address alone on its line" grep -qxE 'https://crm\.example\.org/feed/[0-9a-f]{64}\.ics' <<<"$out"
 finish
