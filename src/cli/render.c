@@ -293,11 +293,8 @@ static void webhook_lines(FILE *f, const char *what, json_t *r)
 				S(v, "at"), S(v, "status"), I(v, "attempts"));
 			if (json_is_integer(json_object_get(v, "last_code")))
 				fprintf(f, "  HTTP %lld", I(v, "last_code"));
-			if (S(v, "last_error"))
-				fprintf(f, "  %s", S(v, "last_error"));
-			if (S(v, "next_at"))
-				fprintf(f, "  next %s", S(v, "next_at"));
-			fputc('\n', f);
+			const char *why = S(v, "last_error"), *next = S(v, "next_at");
+			fprintf(f, "%s%s%s%s\n", why ? "  " : "", why ? why : "", next ? "  next " : "", next ? next : "");
 		}
 	}
 }
