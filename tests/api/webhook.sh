@@ -132,4 +132,21 @@ assert events[-1] == "contact.erased" and rows[-1]["data"] == {"contact": 3}, ro
 ok "the erased person is in no queued payload" test "$(sql "SELECT count(*) FROM webhook_delivery WHERE data LIKE '%Boris%'")" = 0
 run "$R" webhook log --json
 ok "the first one shows its attempts" json 'd["deliveries"][-1]["attempts"]>=4 and d["deliveries"][-1]["last_code"]==200'
+
+# Over HTTP: owners only, and the secret reaches neither the answer nor the audit log.
+printf 'password-of-boss\n' | "$R" user add boss --role owner >/dev/null
+printf 'password-of-staff\n' | "$R" user add staff --role staff >/dev/null
+call POST /api/v1/webhooks -H "$(auth "$("$R" token create staff)")" -H 'Content-Type: application/json' \
+	-d '{"url": "https://hooks.example.org/x", "events": "lesson.done"}'
+ok "a staff member may not add a webhook" test "$status" = 403
+OWNER=$(auth "$("$R" token create boss)")
+call POST /api/v1/webhooks -H "$OWNER" -H 'Content-Type: application/json' \
+	-d '{"url": "https://hooks.example.org/x", "events": "lesson.done", "secret": "an-http-secret-of-ours"}'
+ok "POST /api/v1/webhooks" json 'd["id"]>1 and d["events"]=="lesson.done" and "secret" not in d'
+HOOK=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out")
+ok "the secret is not in the audit log" test "$(sql "SELECT count(*) FROM audit WHERE target LIKE '%an-http-secret%'")" = 0
+call GET "/api/v1/webhooks/log?webhook=1&limit=2" -H "$OWNER"
+ok "GET /api/v1/webhooks/log" json 'len(d["deliveries"])==2 and all(x["webhook"]==1 for x in d["deliveries"])'
+call DELETE "/api/v1/webhooks/$HOOK" -H "$OWNER"
+ok "DELETE /api/v1/webhooks/ID" test "$status" = 200
 finish
