@@ -5,7 +5,7 @@
 CC      ?= cc
 OPT     ?= -O2 -g
 CFLAGS  += -std=c17 -D_DEFAULT_SOURCE -pthread -Wall -Wextra -Werror -Isrc -I/usr/include/postgresql $(OPT)
-LIBS     = -lpq -lsqlite3 -ljansson -lstemmer -lutf8proc -lcsv -lmicrohttpd -lsodium -lcurl -lgsl -lgslcblas -lm
+LIBS     = -lpq -lsqlite3 -ljansson -lstemmer -lutf8proc -lcsv -lmicrohttpd -lsodium -lcurl -lical -lgsl -lgslcblas -lm
 SAN      = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC     := $(shell find src -name '*.c' | sort)

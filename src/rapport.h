@@ -912,6 +912,41 @@ int intake_list(db *d, const char *status, const char *lang, json_t **out, rp_er
 int intake_accept(db *d, int64_t id, const char *stage, const char *by, json_t **out, rp_err *e);
 int intake_decline(db *d, int64_t id, const char *text, const char *by, json_t **out, rp_err *e);
 
+/* ---- webhook (core/webhook.c): other systems hear what happens --------- */
+
+/* The events a webhook may ask for, NULL-terminated. */
+extern const char *const webhook_events[];
+/* Register url for events (a comma list, or "all"), signed with secret
+** (NULL: a random one, given back once in *out as "secret"). */
+int webhook_add(db *d, const char *url, const char *events, const char *secret, const char *by, json_t **out,
+		rp_err *e);
+int webhook_rm(db *d, int64_t id, rp_err *e);
+int webhook_list(db *d, json_t **out, rp_err *e);
+/* The newest deliveries (of webhook hook, 0: all): {"deliveries": [...]}. */
+int webhook_log(db *d, int64_t hook, int64_t limit, json_t **out, rp_err *e);
+/* Queue event with data (taken: its reference is dropped) for every
+** webhook that asked for it, inside the caller's transaction: call it
+** beside the write the event tells of. */
+int webhook_enqueue(db *d, const char *event, json_t *data, rp_err *e);
+/* One pass over the queue: send what is due; *out (may be NULL) gets
+** {"delivered", "given_up"}. */
+int webhook_deliver(db *d, json_t **out, rp_err *e);
+/* "sha256=" and the hex HMAC-SHA256 of timestamp "." body under secret. */
+void webhook_sign(const char *secret, const char *timestamp, const char *body, size_t n, char out[72]);
+/* Seconds to wait after the attempts-th failed try, with base seconds. */
+int64_t webhook_backoff(int64_t base, int64_t attempts);
+
+/* ---- feed (core/feed.c): a member's calendar at a secret address ------- */
+
+/* A new feed token for login (RP_ECONFLICT when one exists: it was shown
+** once), its titles in lang; *out: {"url", "path"}. */
+int feed_url(db *d, const char *login, const char *lang, json_t **out, rp_err *e);
+/* End login's feed address; the next feed_url makes a new one. */
+int feed_revoke(db *d, const char *login, rp_err *e);
+/* The iCalendar text of the feed whose token is token into f; RP_ENOTFOUND
+** for a token that is not (or no longer) one. */
+int feed_write(db *d, const char *token, FILE *f, rp_err *e);
+
 /* ---- copy (core/copy.c): a whole store into another engine ------------ */
 
 typedef struct copy_opts {

@@ -269,6 +269,36 @@ static void stage_name(FILE *f, json_t *labels, const char *stage)
 		fprintf(f, " (%s)", label);
 }
 
+/* The webhook commands' answers, a line each. */
+static void webhook_lines(FILE *f, const char *what, json_t *r)
+{
+	size_t i;
+	json_t *v;
+	if (!strcmp(what, "add")) {
+		fprintf(f, "added webhook %lld for %s\n", I(r, "id"), S(r, "events"));
+		if (S(r, "secret"))
+			fprintf(f, "signing secret (shown once): %s\n", S(r, "secret"));
+	} else if (!strcmp(what, "rm")) {
+		fprintf(f, "removed webhook %lld and its queue\n", I(r, "removed"));
+	} else if (!strcmp(what, "deliver")) {
+		fprintf(f, "delivered %lld, gave up %lld\n", I(r, "delivered"), I(r, "given_up"));
+	} else if (!strcmp(what, "list")) {
+		json_array_foreach(json_object_get(r, "webhooks"), i, v)
+			fprintf(f, "%lld  %s  %s  (%lld pending, %lld delivered, %lld given up)\n", I(v, "id"), S(v, "url"),
+				S(v, "events"), I(v, "pending"), I(v, "delivered"), I(v, "failed"));
+	} else {
+		json_array_foreach(json_object_get(r, "deliveries"), i, v)
+		{
+			fprintf(f, "%lld  webhook %lld  %-18s %s  %-9s tries %lld", I(v, "id"), I(v, "webhook"), S(v, "event"),
+				S(v, "at"), S(v, "status"), I(v, "attempts"));
+			if (json_is_integer(json_object_get(v, "last_code")))
+				fprintf(f, "  HTTP %lld", I(v, "last_code"));
+			const char *why = S(v, "last_error"), *next = S(v, "next_at");
+			fprintf(f, "%s%s%s%s\n", why ? "  " : "", why ? why : "", next ? "  next " : "", next ? next : "");
+		}
+	}
+}
+
 static void stage_history(FILE *f, json_t *r)
 {
 	json_t *labels = json_object(), *v;
@@ -986,6 +1016,12 @@ void cli_render(FILE *f, const op *o, json_t *r)
 		}
 	} else if (!strcmp(n, "token create")) {
 		fprintf(f, "%s\n", S(r, "token")); /* alone on its line, for scripts */
+	} else if (!strcmp(n, "feed url")) {
+		fprintf(f, "%s\n", S(r, "url")); /* alone on its line, for scripts */
+	} else if (!strcmp(n, "feed revoke")) {
+		fprintf(f, "your calendar address is revoked; 'rapport feed url' makes a new one\n");
+	} else if (!strncmp(n, "webhook ", 8)) {
+		webhook_lines(f, n + 8, r);
 	} else if (!strcmp(n, "user add")) {
 		fprintf(f, "added user %s (%s)\n", S(r, "login"), S(r, "role"));
 	} else if (!strcmp(n, "user set")) {

@@ -37,7 +37,7 @@ const char *role_name(int role) { return role >= 0 && role < 4 ? roles[role] : "
 int account_init(void) { return sodium_init() < 0 ? -1 : 0; }
 
 /* A new random token (hex, 64 characters) and the hex of its hash. */
-static void token_new(char token[65], char hash[65])
+void token_new(char token[65], char hash[65])
 {
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof raw);
@@ -48,7 +48,7 @@ static void token_new(char token[65], char hash[65])
 	sodium_bin2hex(hash, 65, h, sizeof h);
 }
 
-static int token_hash(const char *token, char hash[65])
+int token_hash(const char *token, char hash[65])
 {
 	size_t n = token ? strlen(token) : 0;
 	if (n < 16 || n > 256)

@@ -147,6 +147,8 @@ int complaint_open(db *d, const complaint_in *in, int64_t *id, rp_err *e)
 	/* A complaint is our defection in the ledger, until a make-good answers it. */
 	if (!rc)
 		rc = ledger_act(d, *id, in->contact_id, in->from, "defect", "complaint", text, at, in->by, e);
+	if (!rc)
+		rc = webhook_enqueue(d, "complaint.opened", json_pack("{s:I,s:I}", "complaint", (json_int_t)*id, "contact", (json_int_t)in->contact_id), e);
 	free(text);
 	if (rc) {
 		db_rollback(d);
@@ -302,6 +304,8 @@ int complaint_answer(db *d, int64_t id, const char *answer, int apology, const c
 	}
 	if (!rc)
 		rc = first_response(d, id, contact, text, apology, by, now, e);
+	if (!rc)
+		rc = webhook_enqueue(d, "complaint.answered", json_pack("{s:I,s:I,s:b}", "complaint", (json_int_t)id, "contact", (json_int_t)contact, "apology", apology), e);
 	free(text);
 	if (rc) {
 		db_rollback(d);

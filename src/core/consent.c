@@ -83,6 +83,8 @@ int consent_set(db *d, int64_t contact, const consent_in *in, int64_t *id, rp_er
 				" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
 				"itttittt", contact, in->channel, in->purpose, in->state, now, in->how, in->evidence,
 				in->by);
+	if (!rc)
+		rc = webhook_enqueue(d, "consent.changed", json_pack("{s:I,s:I,s:s,s:s,s:s}", "contact", (json_int_t)contact, "consent", (json_int_t)row, "channel", in->channel, "purpose", in->purpose, "state", in->state), e);
 	/* The move is an event: it points at the consent row, which keeps who
 	** noted it and what the client was shown. */
 	char evidence[128];

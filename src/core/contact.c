@@ -339,6 +339,8 @@ int contact_add(db *d, const contact_in *in, int64_t *id, rp_err *e)
 		rc = rp_errf(e, RP_ECONFLICT, "a contact with id %lld already exists", (long long)in->id);
 	if (!rc)
 		rc = apply_lists(d, *id, in, e);
+	if (!rc)
+		rc = webhook_enqueue(d, "contact.created", json_pack("{s:I}", "contact", (json_int_t)*id), e);
 	if (rc)
 		db_rollback(d);
 	else
@@ -393,6 +395,8 @@ int contact_edit(db *d, int64_t id, const contact_in *in, rp_err *e)
 			    "i", id);
 	if (!rc)
 		rc = apply_lists(d, id, in, e);
+	if (!rc)
+		rc = webhook_enqueue(d, "contact.updated", json_pack("{s:I}", "contact", (json_int_t)id), e);
 	if (rc)
 		db_rollback(d);
 	else
@@ -410,6 +414,8 @@ int contact_rm(db *d, int64_t id, rp_err *e)
 		return rc;
 	if (!(rc = contact_exists(d, id, e)) && !(rc = merge_forget(d, id, e)))
 		rc = db_run(d, e, "DELETE FROM contact WHERE id = $1", "i", id);
+	if (!rc)
+		rc = webhook_enqueue(d, "contact.erased", json_pack("{s:I}", "contact", (json_int_t)id), e);
 	if (rc) {
 		db_rollback(d);
 		return rc;

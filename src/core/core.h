@@ -132,4 +132,11 @@ int merge_begin(db *d, merge_capture *m, int64_t keep, int64_t other, rp_err *e)
 int merge_end(db *d, merge_capture *m, const char *by, int64_t *id, rp_err *e);
 void merge_capture_free(merge_capture *m);
 
+/* Secrets shown once (core/account.c): a new random token (64 hex
+** characters) with the hex of its BLAKE2b hash, which is all the store
+** keeps; and the hash of a token given back (-1 when its length cannot be
+** one's).  Looking up the hash, not the token, leaves no timing clue. */
+void token_new(char token[65], char hash[65]);
+int token_hash(const char *token, char hash[65]);
+
 #endif

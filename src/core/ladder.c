@@ -95,10 +95,12 @@ static int record(db *d, int64_t contact, const char *from, const ladder_in *in,
 		return rc;
 	if (db_changes(d) != 1)
 		return rp_errf(e, RP_EBUSY, "the client's stage changed while it was being moved; try again");
-	return db_run(d, e,
-		      "INSERT INTO stage_move(contact_id, from_stage, to_stage, at, by_user, cause, why, evidence)"
-		      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-		      "ittitttt", contact, from, in->to, at, in->by, in->cause, in->why, in->evidence);
+	if ((rc = db_run(d, e,
+			 "INSERT INTO stage_move(contact_id, from_stage, to_stage, at, by_user, cause, why, evidence)"
+			 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			 "ittitttt", contact, from, in->to, at, in->by, in->cause, in->why, in->evidence)))
+		return rc;
+	return webhook_enqueue(d, "stage.moved", json_pack("{s:I,s:s,s:s,s:s}", "contact", (json_int_t)contact, "from", from, "to", in->to, "cause", in->cause), e);
 }
 
 static int check_move(const ladder_in *in, rp_err *e)

@@ -149,6 +149,8 @@ int lesson_set(db *d, int64_t id, const char *status, const char *note, rp_err *
 				    " done_at = CASE WHEN $2 = 'done' THEN $4 ELSE done_at END WHERE id = $1",
 				    "itti", id, status, note && !str_blank(note) ? note : NULL, rp_now());
 	}
+	if (!rc && done)
+		rc = webhook_enqueue(d, "lesson.done", json_pack("{s:I}", "lesson", (json_int_t)id), e);
 	if (rc) {
 		db_rollback(d);
 		return rc;

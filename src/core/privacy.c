@@ -916,6 +916,8 @@ int privacy_erase(db *d, int64_t contact, int rewrite, json_t **report, rp_err *
 		rc = merge_forget(d, contact, e);
 	if (!rc)
 		rc = db_run(d, e, "DELETE FROM contact WHERE id = $1", "i", contact);
+	if (!rc)
+		rc = webhook_enqueue(d, "contact.erased", json_pack("{s:I}", "contact", (json_int_t)contact), e);
 	person_free(&p);
 	if (rc) {
 		db_rollback(d);

@@ -600,6 +600,44 @@ static const char m11_sql[] =
 	");"
 	"CREATE INDEX contact_xid_contact ON contact_xid(contact_id);";
 
+/* Migration 12: the calendar feed and webhooks.  A member's feed is read at
+** a secret address; only the hash of its token is kept (as for API
+** tokens), with the language its titles are written in.  A webhook keeps
+** its signing secret as given (it must sign with it); a delivery is queued
+** in the transaction of the write it tells of, and keeps its attempts:
+** status 'pending' (next_at: when to try), 'delivered' or 'failed' (given
+** up).  Its data are ids and words, never a person's details, so an erased
+** contact leaves nothing personal in the queue. */
+static const char m12_sql[] =
+	"CREATE TABLE feed_token ("
+	"  account_id INTEGER PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  lang TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE webhook ("
+	"  id INTEGER PRIMARY KEY,"
+	"  url TEXT NOT NULL,"
+	"  events TEXT NOT NULL,"
+	"  secret TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT"
+	");"
+	"CREATE TABLE webhook_delivery ("
+	"  id INTEGER PRIMARY KEY,"
+	"  webhook_id INTEGER NOT NULL REFERENCES webhook(id) ON DELETE CASCADE,"
+	"  event TEXT NOT NULL,"
+	"  data TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER,"
+	"  last_at INTEGER,"
+	"  last_code INTEGER,"
+	"  last_error TEXT"
+	");"
+	"CREATE INDEX webhook_delivery_queue ON webhook_delivery(webhook_id, status, id);";
+
 /* Merging duplicates (core/merge.c, core/dupes.c).  A merge's journal holds
 ** what it changed, as JSON text, so that it can be undone: the duplicate's
 ** row and every row the merge moved, rewrote, added or removed.  keep_id
@@ -643,6 +681,7 @@ const db_migration rp_migrations[] = {
 	{9, "trust ledger, communities", m9_sql, {NULL}, {NULL}},
 	{10, "value profile, traits, intake", m10_sql, {NULL}, {NULL}},
 	{11, "external ids of contacts", m11_sql, {NULL}, {NULL}},
+	{12, "calendar feed, webhooks", m12_sql, {NULL}, {NULL}},
 	{13, "merge journal, dismissed duplicates", m13_sql, {NULL}, {NULL}},
 };
 const int rp_nmigrations = sizeof rp_migrations / sizeof rp_migrations[0];
@@ -699,5 +738,8 @@ const rp_table rp_tables[] = {
 	{"contact_xid", {"xid"}, {"contact_id", "created_at"}},
 	{"merge_journal", {"id"}, {"id", "at", "keep_id", "other_id", "undone_at"}},
 	{"dupe_dismissed", {"a", "b"}, {"a", "b", "at"}},
+	{"feed_token", {"account_id"}, {"account_id", "created_at"}},
+	{"webhook", {"id"}, {"id", "created_at"}},
+	{"webhook_delivery", {"id"}, {"id", "webhook_id", "created_at", "attempts", "next_at", "last_at", "last_code"}},
 };
 const int rp_ntables = sizeof rp_tables / sizeof rp_tables[0];

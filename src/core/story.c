@@ -84,6 +84,8 @@ int story_add(db *d, const story_in *in, int64_t *id, rp_err *e)
 			    "it", *id, k);
 		free(k);
 	}
+	if (!rc)
+		rc = webhook_enqueue(d, "story.recorded", json_pack("{s:I,s:I,s:s}", "story", (json_int_t)*id, "contact", (json_int_t)in->contact_id, "kind", in->kind), e);
 	free(text);
 	if (rc) {
 		db_rollback(d);

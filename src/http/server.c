@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -519,7 +520,8 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	if (!strcmp(url, "/metrics"))
 		return send_metrics(sv, c);
 	/* The public intake form is a page of its own, served from the table. */
-	if (strncmp(url, "/api/", 5) && strcmp(url, "/intake")) {
+	/* So is a calendar feed, at an address ending in .ics. */
+	if (strncmp(url, "/api/", 5) && strcmp(url, "/intake") && strncmp(url, "/feed/", 6)) {
 		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "only GET here", 0);
 		return send_asset(c, url);
@@ -643,9 +645,9 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 	}
 	if (o->flags & OP_STREAM)
 		return send_body(c, MHD_HTTP_OK, out, outlen,
-				 vcard_out
-					 ? "text/vcard; charset=utf-8"
-					 : "text/csv; charset=utf-8",
+				 vcard_out			? "text/vcard; charset=utf-8"
+				 : (o->flags & OP_CALENDAR) ? "text/calendar; charset=utf-8"
+							    : "text/csv; charset=utf-8",
 				 NULL, 0);
 	char cookie[256], *set = NULL;
 	if (ctx.new_session[0]) {
@@ -756,6 +758,31 @@ static int parse_listen(const char *s, struct sockaddr_in *sa, rp_err *e)
 	return 0;
 }
 
+/* Webhook deliveries go from one thread of their own, so a slow receiver
+** holds up no request: a pass over the queue every second. */
+typedef struct sender {
+	const char *db_target;
+	atomic_int stop;
+} sender;
+
+static void *send_webhooks(void *p)
+{
+	sender *s = p;
+	db *d = NULL;
+	while (!atomic_load(&s->stop)) {
+		rp_err e = {0};
+		if (!d && store_open(s->db_target, 0, &d, &e))
+			d = NULL;
+		if (d && webhook_deliver(d, NULL, &e))
+			fprintf(stderr, "rapport: webhook deliveries: %s\n", e.msg);
+		for (int i = 0; i < 10 && !atomic_load(&s->stop); i++)
+			usleep(100 * 1000);
+	}
+	if (d)
+		db_close(d);
+	return NULL;
+}
+
 int http_serve(const http_config *cfg, rp_err *e)
 {
 	struct sockaddr_in sa;
@@ -809,8 +836,14 @@ int http_serve(const http_config *cfg, rp_err *e)
 	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
 	printf("listening on http://%s:%u\n", host, (unsigned)ntohs(sa.sin_port));
 	fflush(stdout);
+	sender snd = {.db_target = cfg->db_target};
+	pthread_t sender_thread;
+	int sending = pthread_create(&sender_thread, NULL, send_webhooks, &snd) == 0;
 	int sig;
 	sigwait(&stop, &sig);
+	atomic_store(&snd.stop, 1);
+	if (sending)
+		pthread_join(sender_thread, NULL);
 	MHD_stop_daemon(daemon);
 	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 	pthread_key_delete(sv.db_key);

@@ -54,6 +54,9 @@ static const struct {
 	{"import.region", "the country of imported phone numbers written without +: RU (default), GB, US, DE or FR", 0, 0,
 	 import_region_check},
 	{"optin.hours", "hours a signup's confirmation link works (default 48)", 1, 720, NULL},
+	{"webhook.backoff_seconds", "seconds before a failed webhook delivery's first retry; doubles each time"
+	 " (default 10)", 1, 3600, NULL},
+	{"webhook.private", "1: webhooks may deliver to this machine and private networks (default 0)", 0, 1, NULL},
 	{"public.url", "the address clients reach this server at, for the links in messages", 0, 0,
 	 outbox_setting_check},
 	{"smtp.url", "the mail server: smtp://HOST:PORT (STARTTLS if offered) or smtps://...; login in ~/.netrc", 0, 0,

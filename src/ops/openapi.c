@@ -56,9 +56,10 @@ static json_t *operation(const op *o)
 				json_array_append_new(required, json_string(a->name));
 		}
 	}
+	int cal = (o->flags & OP_CALENDAR) != 0;
 	json_t *ok = (o->flags & OP_STREAM)
-			     ? json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", "CSV", "content", "text/csv", "schema",
-					 "type", "string")
+			     ? json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", cal ? "iCalendar" : "CSV", "content",
+					 cal ? "text/calendar" : "text/csv", "schema", "type", "string")
 			     : json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", "the result, as 'rapport ... --json' prints it",
 					 "content", "application/json", "schema", "type", "object");
 	json_t *responses = json_pack("{s:o,s:o,s:o,s:o,s:o}", "200", ok, "400", error_response("a bad argument"),

@@ -48,6 +48,7 @@ enum {
 	OP_PAGE = 128, /* a link a person follows from a message: a browser gets a small HTML page
 			  of the result's "title", "text" and "button" (a form that POSTs back) */
 	OP_JSON = 256, /* a write that also takes --json (its result is worth reading as JSON) */
+	OP_CALENDAR = 512, /* with OP_STREAM: the output is text/calendar, not CSV */
 };
 
 /* What an operation runs with.  The edge fills it. */
@@ -208,6 +209,14 @@ int op_consent_grant(op_ctx *, json_t *, json_t **, rp_err *);
 int op_consent_revoke(op_ctx *, json_t *, json_t **, rp_err *);
 int op_consent_list(op_ctx *, json_t *, json_t **, rp_err *);
 int op_funnel(op_ctx *, json_t *, json_t **, rp_err *);
+int op_feed_url(op_ctx *, json_t *, json_t **, rp_err *);
+int op_feed_revoke(op_ctx *, json_t *, json_t **, rp_err *);
+int op_feed(op_ctx *, json_t *, json_t **, rp_err *);
+int op_webhook_add(op_ctx *, json_t *, json_t **, rp_err *);
+int op_webhook_list(op_ctx *, json_t *, json_t **, rp_err *);
+int op_webhook_rm(op_ctx *, json_t *, json_t **, rp_err *);
+int op_webhook_log(op_ctx *, json_t *, json_t **, rp_err *);
+int op_webhook_deliver(op_ctx *, json_t *, json_t **, rp_err *);
 int op_privacy_export(op_ctx *, json_t *, json_t **, rp_err *);
 int op_privacy_erase(op_ctx *, json_t *, json_t **, rp_err *);
 int op_simulate_tournament(op_ctx *, json_t *, json_t **, rp_err *);

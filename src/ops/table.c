@@ -667,6 +667,47 @@ const op ops_table[] = {
 	  {"before", ARG_INT, 0, "ID", "only entries older than this id (paging)"}},
 	 NULL},
 
+	{"feed url", "your calendar's secret address (birthdays, follow-ups, panel interviews)", ROLE_VIEWER,
+	 OP_WRITE | OP_JSON, "POST", "/api/v1/feed", op_feed_url, {{0}},
+	 "Makes the address and prints it once: rapport keeps only the hash of its token.  Subscribe to it in a\n"
+	 "calendar application.  It holds the yearly dates, open follow-ups and panel interviews of your\n"
+	 "contacts (a manager's or owner's: every contact), titled in your language.  The user is RAPPORT_USER\n"
+	 "on the command line.  The address begins with public.url.  Example:\n"
+	 "  RAPPORT_USER=anna rapport feed url"},
+
+	{"feed revoke", "end your calendar's address (the next 'feed url' makes a new one)", ROLE_VIEWER, OP_WRITE,
+	 "DELETE", "/api/v1/feed", op_feed_revoke, {{0}}, NULL},
+
+	{"feed", "a calendar feed (iCalendar), read at its secret address", ROLE_ANYONE,
+	 OP_READ | OP_SERVE | OP_STREAM | OP_CALENDAR, "GET", "/feed/{token}", op_feed,
+	 {{"token", ARG_STR, ARG_POS | ARG_REQ | ARG_SECRET, "TOKEN.ics", "the address's secret"}}, NULL},
+
+	{"webhook add", "send events to a URL, signed", ROLE_OWNER, OP_WRITE | OP_JSON, "POST", "/api/v1/webhooks",
+	 op_webhook_add,
+	 {{"url", ARG_STR, ARG_POS | ARG_REQ, "URL", "an http:// or https:// address"},
+	  {"events", ARG_STR, ARG_REQ, "LIST", "events, apart by commas, or all"},
+	  {"secret", ARG_STR, ARG_SECRET, "SECRET", "the signing secret (asked for; left out: a random one, shown once)"}},
+	 "Events: contact.created, contact.updated, contact.erased, stage.moved, consent.changed,\n"
+	 "complaint.opened, complaint.answered, story.recorded, lesson.done.  Each is POSTed as JSON\n"
+	 "{\"id\", \"event\", \"at\", \"data\"} with X-Rapport-Timestamp and X-Rapport-Signature:\n"
+	 "sha256=HEX(HMAC-SHA256(secret, timestamp + \".\" + body)); failures are retried with backoff\n"
+	 "(webhook.backoff_seconds) for a day.  Loopback and private addresses need webhook.private 1.  Example:\n"
+	 "  rapport webhook add https://hooks.example.org/rapport --events contact.created,story.recorded"},
+
+	{"webhook list", "the webhooks, with their deliveries counted", ROLE_OWNER, OP_READ, "GET", "/api/v1/webhooks",
+	 op_webhook_list, {{0}}, NULL},
+
+	{"webhook rm", "stop sending to a webhook (its queue goes too)", ROLE_OWNER, OP_WRITE, "DELETE",
+	 "/api/v1/webhooks/{id}", op_webhook_rm, {{"id", ARG_INT, ARG_POS | ARG_REQ, "ID", "the webhook's id"}}, NULL},
+
+	{"webhook log", "deliveries, newest first: attempts, status code, error, next try", ROLE_OWNER, OP_READ, "GET",
+	 "/api/v1/webhooks/log", op_webhook_log,
+	 {{"webhook", ARG_INT, 0, "ID", "only this webhook's"}, {"limit", ARG_INT, 0, "N", "at most N (default 100)"}},
+	 NULL},
+
+	{"webhook deliver", "send the deliveries that are due now (the server does it every second)", ROLE_OWNER,
+	 OP_WRITE | OP_JSON, "POST", "/api/v1/webhooks/deliver", op_webhook_deliver, {{0}}, NULL},
+
 	{"openapi", "the OpenAPI 3.1 document of the API", ROLE_ANYONE, OP_READ | OP_NODB, "GET", "/api/v1/openapi.json", op_openapi,
 	 {{0}}, NULL},
 

@@ -116,7 +116,7 @@ old=$(newdb old)
 # trigger when a column is dropped, and the sqlite3 shell has no 'rapport'
 # tokenizer for the search triggers: they step aside meanwhile.
 triggers= drops=
-stories="DROP TABLE dupe_dismissed; DROP TABLE merge_journal; DROP TABLE contact_xid; DROP TABLE intake_request; DROP TABLE best_client; DROP TABLE contact_trait; DROP TABLE profile_dimension; DROP TABLE community_member; DROP TABLE community; DROP TABLE trust_act; DROP TABLE cadence_stop; DROP TABLE value_score; DROP TABLE value_fit; DROP TABLE complaint; DROP INDEX story_told; DROP TABLE panel; DROP TABLE lesson_story; DROP TABLE lesson; DROP TABLE story_tsv; DROP TABLE story_tag; DROP TABLE story; DROP FUNCTION rp_story_tsv_keep();"
+stories="DROP TABLE dupe_dismissed; DROP TABLE merge_journal; DROP TABLE contact_xid; DROP TABLE webhook_delivery; DROP TABLE webhook; DROP TABLE feed_token; DROP TABLE intake_request; DROP TABLE best_client; DROP TABLE contact_trait; DROP TABLE profile_dimension; DROP TABLE community_member; DROP TABLE community; DROP TABLE trust_act; DROP TABLE cadence_stop; DROP TABLE value_score; DROP TABLE value_fit; DROP TABLE complaint; DROP INDEX story_told; DROP TABLE panel; DROP TABLE lesson_story; DROP TABLE lesson; DROP TABLE story_tsv; DROP TABLE story_tag; DROP TABLE story; DROP FUNCTION rp_story_tsv_keep();"
 if [ "$ENGINE" = sqlite ]; then
 	# Nor can the shell open migration 4's FTS5 table, even to drop it: its
 	# entry and its triggers leave the schema by hand, then its shadow
@@ -124,7 +124,7 @@ if [ "$ENGINE" = sqlite ]; then
 	sql "PRAGMA writable_schema = ON;
 	     DELETE FROM sqlite_schema WHERE name = 'story_fts' OR (type = 'trigger' AND tbl_name = 'story');
 	     PRAGMA writable_schema = OFF;" "$old"
-	stories="DROP TABLE dupe_dismissed; DROP TABLE merge_journal; DROP TABLE contact_xid; DROP TABLE intake_request; DROP TABLE best_client; DROP TABLE contact_trait; DROP TABLE profile_dimension; DROP TABLE community_member; DROP TABLE community; DROP TABLE trust_act; DROP TABLE cadence_stop; DROP TABLE value_score; DROP TABLE value_fit; DROP TABLE complaint; DROP INDEX story_told; DROP TABLE story_fts_data; DROP TABLE story_fts_idx; DROP TABLE story_fts_docsize;
+	stories="DROP TABLE dupe_dismissed; DROP TABLE merge_journal; DROP TABLE contact_xid; DROP TABLE webhook_delivery; DROP TABLE webhook; DROP TABLE feed_token; DROP TABLE intake_request; DROP TABLE best_client; DROP TABLE contact_trait; DROP TABLE profile_dimension; DROP TABLE community_member; DROP TABLE community; DROP TABLE trust_act; DROP TABLE cadence_stop; DROP TABLE value_score; DROP TABLE value_fit; DROP TABLE complaint; DROP INDEX story_told; DROP TABLE story_fts_data; DROP TABLE story_fts_idx; DROP TABLE story_fts_docsize;
 	     DROP TABLE story_fts_config; DROP TABLE panel; DROP TABLE lesson_story; DROP TABLE lesson; DROP TABLE story_tag; DROP TABLE story;"
 	triggers=$(sql "SELECT sql || ';' FROM sqlite_schema WHERE type = 'trigger'" "$old")
 	drops=$(sql "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_schema WHERE type = 'trigger'" "$old")

@@ -134,6 +134,10 @@ static int64_t add_contact(db *d, const char *name, const char *note, const char
 static void fill(db *d)
 {
 	rp_err e = {0};
+	/* A webhook first: every event below queues a delivery for it. */
+	json_t *hook = NULL;
+	assert_int_equal(webhook_add(d, "https://hooks.example.org/rapport", "all", NULL, "tester", &hook, &e), 0);
+	json_decref(hook);
 	int64_t a = add_contact(d, "Анна Петровна Иванова", "Любит кофе", "wedding");
 	int64_t b = add_contact(d, "John Smith", NULL, NULL);
 	add_contact(d, "Мария Соколова", "", "ёлка");
@@ -168,6 +172,9 @@ static void fill(db *d)
 		fail_msg("user_add: %s", e.msg);
 	char token[65];
 	assert_int_equal(token_create(d, "anna", "scripts", token, &id, &e), 0);
+	json_t *feed = NULL;
+	assert_int_equal(feed_url(d, "anna", "ru", &feed, &e), 0);
+	json_decref(feed);
 	json_t *target = json_pack("{s:s}", "name", "x");
 	assert_int_equal(audit_write(d, "anna", "contact add", target, "cli", 1, NULL, &e), 0);
 	json_decref(target);
@@ -257,6 +264,8 @@ static void test_copy(void **state)
 	assert_int_equal(one_int(b, "SELECT count(*) FROM complaint WHERE answered_at IS NULL AND duty = 'anna'"), 1);
 	assert_int_equal(one_int(b, "SELECT value FROM contact_trait WHERE contact_id = 1 AND dimension = 'price'"), -250);
 	assert_int_equal(one_int(b, "SELECT count(*) FROM intake_request WHERE contact_id IS NULL AND score = 600"), 1);
+	assert_int_equal(table_rows(b, "feed_token"), 1);
+	assert_true(one_int(b, "SELECT count(*) FROM webhook_delivery WHERE status = 'pending' AND attempts = 0") > 5);
 
 	rp_err e = {0};
 	json_t *again = NULL;
