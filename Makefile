@@ -27,7 +27,7 @@ SANOBJ  := $(LIBSRC:%.c=build/san/%.o) $(addprefix build/san/,$(GENOBJ))
 
 DEMO    ?= demo/rapport.db
 
-.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang
+.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang fuzz fuzz-short fuzz-build
 # Keep the objects that test programs are linked from.
 .SECONDARY:
 all: deps rapport
@@ -127,6 +127,7 @@ check:
 	@scripts/deps check
 	@$(MAKE) --no-print-directory rapport bench/gen $(UNIT_REL) $(UNIT_SAN)
 	@$(MAKE) --no-print-directory clang-check
+	@$(MAKE) --no-print-directory fuzz-short
 	@tests/run $(UNIT_REL) $(UNIT_SAN)
 
 check-pg:
@@ -151,6 +152,42 @@ build/clang/%.o: %.c $(HDR)
 bench: all bench/gen bench/agenda bench/search bench/stories bench/clv bench/game
 	@scripts/deps bench
 	@bench/run
+
+# Fuzzing: every tests/fuzz/fuzz_NAME.c is a libFuzzer target, linked with
+# the library built by clang under ASan+UBSan and seeded from
+# tests/fuzz/corpus/NAME/.  make fuzz runs each for FUZZ_SECONDS (or
+# FUZZ_RUNS inputs); make fuzz-short runs each briefly, replaying the seeds
+# (and so every past finding kept there) first.
+FUZZ       := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZBIN    := $(FUZZ:tests/fuzz/%.c=build/fuzz/bin/%)
+FUZZSAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZOBJ    := $(LIBSRC:%.c=build/fuzz/%.o) $(addprefix build/fuzz/,$(GENOBJ))
+FUZZ_SECONDS ?= 600
+FUZZ_RUNS    ?=
+FUZZ_SHORT   ?= 15
+
+build/fuzz/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "clang (fuzz) $<"
+	@clang $(CFLAGS) $(FUZZSAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	@echo "clang (fuzz) $<"
+	@clang $(CFLAGS) $(FUZZSAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJ)
+	@mkdir -p $(dir $@)
+	@echo "clang (fuzz) -o $@"
+	@clang $(CFLAGS) $(FUZZSAN) -fsanitize=fuzzer -o $@ $< $(FUZZOBJ) $(LIBS)
+
+fuzz-build: $(FUZZBIN)
+
+fuzz: fuzz-build
+	@tests/fuzz/run $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS),--seconds $(FUZZ_SECONDS)) $(FUZZBIN)
+
+fuzz-short: fuzz-build
+	@tests/fuzz/run --seconds $(FUZZ_SHORT) $(FUZZBIN)
 
 clean:
 	rm -rf build rapport bench/gen bench/agenda bench/search bench/stories bench/clv bench/game
