@@ -102,20 +102,21 @@ int http_body_args(const op *o, const char *type, const char *body, size_t n, js
 		json_decref(j);
 		return rp_errf(e, RP_EINVAL, "the body must be a JSON object");
 	}
+	/* key belongs to j: the error is written before j goes (it once
+	** read the freed key, e.g. {"contact": 3} to /contacts/1/stage) */
+	int rc = 0;
 	json_object_foreach(j, key, v)
 	{
 		const op_arg *a = arg_of(o, key);
-		if (a && (a->flags & ARG_LOCAL)) {
-			json_decref(j);
-			return rp_errf(e, RP_EINVAL, "%s takes no argument \"%s\" over HTTP", o->name, key);
-		}
-		if (json_object_get(args, key)) {
-			json_decref(j);
-			return rp_errf(e, RP_EINVAL, "argument \"%s\" is given twice (in the path or query and the body)",
-				       key);
-		}
+		if (a && (a->flags & ARG_LOCAL))
+			rc = rp_errf(e, RP_EINVAL, "%s takes no argument \"%s\" over HTTP", o->name, key);
+		else if (json_object_get(args, key))
+			rc = rp_errf(e, RP_EINVAL, "argument \"%s\" is given twice (in the path or query and the body)",
+				     key);
+		if (rc)
+			break;
 		json_object_set(args, key, v);
 	}
 	json_decref(j);
-	return 0;
+	return rc;
 }
