@@ -308,7 +308,7 @@ int intake_submit_form(db *d, const char *body, const char *address, const char 
 			double x = strtod(v, &end);
 			if (!*v)
 				continue;
-			if (!end || *end || isnan(x))
+			if (!end || *end || !isfinite(x)) /* an infinite answer would be dropped unseen */
 				rc = rp_errf(e, RP_EINVAL, "the answer to \"%.40s\" must be a number from -1 to 1", pair + 2);
 			else
 				json_object_set_new(answers, pair + 2, json_real(x));

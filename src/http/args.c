@@ -6,6 +6,7 @@
 */
 #include "http/http.h"
 
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 
@@ -36,7 +37,9 @@ int http_arg_text(const op *o, json_t *args, const char *key, const char *v, rp_
 	case ARG_NUM: {
 		char *end;
 		double x = strtod(v, &end);
-		if (!*v || *end || x != x)
+		/* "inf" or "1e999" too: JSON has no such number (json_real
+		** would fail and the argument vanish without a word) */
+		if (!*v || *end || !isfinite(x))
 			return rp_errf(e, RP_EINVAL, "argument \"%s\" must be a number", key);
 		j = json_real(x);
 		break;

@@ -134,4 +134,7 @@ call POST /intake -H 'Accept: text/html' -H 'Content-Type: application/x-www-for
 	--data 'name=Ida&email=ida%40example.org&message=hello&consent_email'
 ok "a bare consent box is ticked" test "$status" = 200
 ok "and the server still answers" test "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/")" = 200
+call POST /intake -H 'Accept: text/html' -H 'Content-Type: application/x-www-form-urlencoded' \
+	--data 'name=Ida&email=ida%40example.org&message=hello&a.price=inf'
+ok "an infinite answer is refused, not dropped" test "$status" = 400 -a -n "$(grep -- '-1 to 1' <<<"$out")"
 finish
