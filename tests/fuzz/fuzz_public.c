@@ -1,8 +1,10 @@
 /* What strangers send without logging in: the public intake form (its
 ** application/x-www-form-urlencoded body, decoded and checked by
 ** core/intake.c) and the tokens of confirmation and withdrawal links
-** (core/optin.c).  The first byte picks which, and the language; the rest
-** is the body or the token.  Each call runs inside a transaction that is
+** (core/optin.c), and the credentials a request carries (an API token
+** after "Authorization: Bearer", a session cookie: core/account.c).  The
+** first byte picks which (its value modulo 6) and the language (its top
+** bit); the rest is the body, the token or the cookie.  Each call runs inside a transaction that is
 ** rolled back, so the store (and its throttles) stay as they were.  Two
 ** links with known tokens exist, so the seeds reach a real confirmation
 ** and withdrawal. */
@@ -50,18 +52,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	if (!n)
 		return 0;
 	db *d = store();
-	const char *lang = data[0] & 4 ? "ru" : "en";
+	const char *lang = data[0] & 0x80 ? "ru" : "en";
 	char *s = fuzz_str(data + 1, n - 1);
 	json_t *out = NULL;
 	rp_err e = {0};
 	if (db_begin(d, &e))
 		abort();
 	int rc;
-	switch (data[0] & 3) {
+	account who;
+	char csrf[65];
+	switch ((data[0] & 0x7f) % 6) {
 	case 0: rc = intake_submit_form(d, s, "192.0.2.1", lang, &out, &e); break;
 	case 1: rc = optin_confirm_page(d, s, "192.0.2.1", lang, &out, &e); break;
 	case 2: rc = optin_confirm(d, s, "192.0.2.1", lang, &out, &e); break;
-	default: rc = optin_withdraw(d, s, "192.0.2.1", lang, &out, &e); break;
+	case 3: rc = optin_withdraw(d, s, "192.0.2.1", lang, &out, &e); break;
+	case 4: rc = token_check(d, s, &who, &e), out = rc ? NULL : json_object(); break;
+	default: rc = session_check(d, s, &who, csrf, &e), out = rc ? NULL : json_object(); break;
 	}
 	if (rc && !e.msg[0])
 		abort(); /* a refusal must say why */
