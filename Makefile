@@ -27,7 +27,7 @@ SANOBJ  := $(LIBSRC:%.c=build/san/%.o) $(addprefix build/san/,$(GENOBJ))
 
 DEMO    ?= demo/rapport.db
 
-.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang crash fuzz fuzz-vcard
+.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang crash fuzz fuzz-short fuzz-build
 # Keep the objects that test programs are linked from.
 .SECONDARY:
 all: deps rapport
@@ -127,6 +127,7 @@ check:
 	@scripts/deps check
 	@$(MAKE) --no-print-directory rapport bench/gen $(UNIT_REL) $(UNIT_SAN)
 	@$(MAKE) --no-print-directory clang-check
+	@$(MAKE) --no-print-directory fuzz-short
 	@tests/run $(UNIT_REL) $(UNIT_SAN)
 
 check-pg:
@@ -142,19 +143,6 @@ crash: rapport bench/gen
 	@if [ -n "$${CRASH_PG:-}" ]; then RAPPORT=$(CURDIR)/rapport KILLS=$${KILLS:-100} ROWS=$${ROWS:-20000} \
 		tests/pg tests/crash/run.sh; fi
 
-# The vCard reader under libFuzzer with ASan and UBSan, for FUZZ_SECONDS
-# (default 60), from the seed corpus; what it finds is kept in build/fuzz.
-FUZZ_SECONDS ?= 60
-build/fuzz/fuzz_vcard: tests/fuzz/fuzz_vcard.c src/format/vcard.c src/format/vcard.h src/util/buf.c src/util/err.c
-	@mkdir -p $(dir $@)
-	clang -std=c17 -D_DEFAULT_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ tests/fuzz/fuzz_vcard.c src/format/vcard.c src/util/buf.c src/util/err.c
-
-fuzz: fuzz-vcard
-fuzz-vcard: build/fuzz/fuzz_vcard
-	@mkdir -p build/fuzz/corpus-vcard build/fuzz/findings
-	build/fuzz/fuzz_vcard -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
-		-artifact_prefix=build/fuzz/findings/ build/fuzz/corpus-vcard tests/fuzz/corpus/vcard
 
 clang-check:
 	@$(MAKE) --no-print-directory CC=clang OPT=-O0 build-clang
@@ -173,6 +161,45 @@ build/clang/%.o: %.c $(HDR)
 bench: all bench/gen bench/agenda bench/search bench/stories bench/clv bench/game
 	@scripts/deps bench
 	@bench/run
+
+# Fuzzing: every tests/fuzz/fuzz_NAME.c is a libFuzzer target, linked with
+# the library built by clang under ASan+UBSan and seeded from
+# tests/fuzz/corpus/NAME/.  make fuzz runs each for FUZZ_SECONDS (or
+# FUZZ_RUNS inputs); make fuzz-short runs each briefly, replaying the seeds
+# (and so every past finding kept there) first.
+FUZZ       := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZBIN    := $(FUZZ:tests/fuzz/%.c=build/fuzz/bin/%)
+FUZZSAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZOBJ    := $(LIBSRC:%.c=build/fuzz/%.o) $(addprefix build/fuzz/,$(GENOBJ))
+FUZZ_SECONDS ?= 600
+FUZZ_RUNS    ?=
+FUZZ_SHORT_RUNS ?= 20000
+
+build/fuzz/build/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "clang (fuzz) $<"
+	@clang $(CFLAGS) $(FUZZSAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/%.o: %.c $(HDR)
+	@mkdir -p $(dir $@)
+	@echo "clang (fuzz) $<"
+	@clang $(CFLAGS) $(FUZZSAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJ)
+	@mkdir -p $(dir $@)
+	@echo "clang (fuzz) -o $@"
+	@clang $(CFLAGS) $(FUZZSAN) -fsanitize=fuzzer -o $@ $< $(FUZZOBJ) $(LIBS)
+
+fuzz-build: $(FUZZBIN)
+
+fuzz: fuzz-build
+	@tests/fuzz/run $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS),--seconds $(FUZZ_SECONDS)) $(FUZZBIN)
+
+# The short runs of make check are the same every time on a clean clone: a
+# fixed number of inputs from a fixed seed (a finding is then one a change
+# brought in, not the luck of the draw).
+fuzz-short: fuzz-build
+	@FUZZ_SEED=1 tests/fuzz/run --runs $(FUZZ_SHORT_RUNS) $(FUZZBIN)
 
 clean:
 	rm -rf build rapport bench/gen bench/agenda bench/search bench/stories bench/clv bench/game

@@ -292,20 +292,23 @@ int intake_submit_form(db *d, const char *body, const char *address, const char 
 	json_t *f = json_object(), *answers = json_object(), *consent = json_object();
 	int rc = 0;
 	for (char *pair = strtok_r(copy, "&", &save); pair && !rc; pair = strtok_r(NULL, "&", &save)) {
-		char *eq = strchr(pair, '=');
-		const char *v = "";
+		char *eq = strchr(pair, '='), none[1] = "";
+		/* A field without '=' has an empty value: a writable one, as
+		** url_decode writes its end (a string literal here crashed the
+		** server on a body like "name"). */
+		char *v = none;
 		if (eq) {
 			*eq = 0;
 			v = eq + 1;
 		}
-		if (url_decode(pair) || url_decode((char *)v))
+		if (url_decode(pair) || url_decode(v))
 			rc = rp_errf(e, RP_EINVAL, "the form's data is malformed");
 		else if (!strncmp(pair, "a.", 2)) {
 			char *end = NULL;
 			double x = strtod(v, &end);
 			if (!*v)
 				continue;
-			if (!end || *end || isnan(x))
+			if (!end || *end || !isfinite(x)) /* an infinite answer would be dropped unseen */
 				rc = rp_errf(e, RP_EINVAL, "the answer to \"%.40s\" must be a number from -1 to 1", pair + 2);
 			else
 				json_object_set_new(answers, pair + 2, json_real(x));

@@ -591,12 +591,11 @@ static int add_words(char **q, size_t *len, const char *w, size_t n, int prefix,
 	return 0;
 }
 
-static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx, rp_err *e)
+int pg_search_terms(const char *text, char **plain, char **prefix)
 {
-	pg *p = impl;
-	char *plain = NULL, *prefix = NULL;
 	size_t np = 0, nx = 0;
 	int oom = 0;
+	*plain = *prefix = NULL;
 	for (const char *s = text; *s;) {
 		while (*s && isspace((unsigned char)*s))
 			s++;
@@ -609,14 +608,37 @@ static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 			n--;
 			star = 1;
 		}
-		oom |= star ? add_words(&prefix, &nx, w, n, 1, "&") : add_words(&plain, &np, w, n, 0, "&");
+		oom |= star ? add_words(prefix, &nx, w, n, 1, "&") : add_words(plain, &np, w, n, 0, "&");
 	}
-	if (oom || (!np && !nx)) {
-		free(plain);
-		free(prefix);
-		return oom ? rp_errf(e, RP_ENOMEM, "out of memory")
-			   : rp_errf(e, RP_EINVAL, "nothing to search for; give one or more words");
+	if (oom) {
+		free(*plain);
+		free(*prefix);
+		*plain = *prefix = NULL;
+		return -1;
 	}
+	return 0;
+}
+
+int pg_search_any_terms(const char *words, char **q)
+{
+	size_t nq = 0;
+	*q = NULL;
+	if (add_words(q, &nq, words, strlen(words), 0, "|")) {
+		free(*q);
+		*q = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int pg_fulltext(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx, rp_err *e)
+{
+	pg *p = impl;
+	char *plain, *prefix;
+	if (pg_search_terms(text, &plain, &prefix))
+		return rp_errf(e, RP_ENOMEM, "out of memory");
+	if (!plain && !prefix)
+		return rp_errf(e, RP_EINVAL, "nothing to search for; give one or more words");
 	/* ts_rank grows with relevance; the interface ranks smaller first, as
 	** SQLite's bm25 does.  Only each kind's newest matches are ranked:
 	** ts_rank reads the whole vector of every row it ranks. */
@@ -657,11 +679,10 @@ static int pg_fulltext_any(void *impl, const char *table, const char *words, int
 {
 	pg *p = impl;
 	(void)table; /* db.c lets only "story" through */
-	char *q = NULL;
-	size_t nq = 0;
-	if (add_words(&q, &nq, words, strlen(words), 0, "|"))
+	char *q;
+	if (pg_search_any_terms(words, &q))
 		return rp_errf(e, RP_ENOMEM, "out of memory");
-	if (!nq)
+	if (!q)
 		return 0;
 	db_stmt *st = pg_prepare(p,
 				 "SELECT id FROM story_tsv WHERE v @@ to_tsquery('russian', translate($1, 'ёЁ', 'еЕ'))"

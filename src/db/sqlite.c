@@ -249,7 +249,7 @@ static void sq_bulk(void *impl, int on)
 /* Turn what a person typed into an FTS5 query that cannot be a syntax error
 ** or an injection: every word becomes a quoted phrase (AND of all), and a
 ** trailing '*' on a word keeps its prefix meaning. */
-static char *fts_query(const char *text, const char *join)
+char *sq_fts_query(const char *text, const char *join)
 {
 	size_t n = strlen(text), jn = strlen(join);
 	/* each word of at least one byte and its separator grow by at most
@@ -296,7 +296,7 @@ static int sq_fulltext(void *impl, const char *text, int limit, db_fulltext_row 
 		       rp_err *e)
 {
 	sq *s = impl;
-	char *q = fts_query(text, " ");
+	char *q = sq_fts_query(text, " ");
 	if (!q)
 		return rp_errf(e, RP_ENOMEM, "out of memory");
 	if (!*q) {
@@ -337,7 +337,7 @@ static int sq_fulltext_any(void *impl, const char *table, const char *words, int
 {
 	sq *s = impl;
 	(void)table; /* db.c lets only "story" through */
-	char *q = fts_query(words, " OR ");
+	char *q = sq_fts_query(words, " OR ");
 	if (!q)
 		return rp_errf(e, RP_ENOMEM, "out of memory");
 	if (!*q) {

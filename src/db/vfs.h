@@ -83,4 +83,14 @@ struct db {
 extern const struct db_vfs db_sqlite_vfs;
 extern const struct db_vfs db_postgres_vfs;
 
+/* How each engine turns what a person typed into its search query (the
+** fuzz targets reach them here).  SQLite: every word a quoted FTS5 phrase,
+** joined by join; NULL when memory runs out.  PostgreSQL: the tsquery text
+** of the plain words and of the prefix words ('*'), each NULL when there
+** are none, and the any-of query of db_fulltext_any; -1 when memory runs
+** out. */
+char *sq_fts_query(const char *text, const char *join);
+int pg_search_terms(const char *text, char **plain, char **prefix);
+int pg_search_any_terms(const char *words, char **q);
+
 #endif

@@ -25,6 +25,14 @@ int http_serve(const http_config *cfg, rp_err *e);
 ** matches; *other_method is set when the path matches another method. */
 const op *http_route(const char *method, const char *path, json_t *params, int *other_method);
 
+/* A text value (path variable or query string) put into args as the
+** operation's argument key is typed; an error when o has no such argument,
+** the text is not of its type, or it is given twice. */
+int http_arg_text(const op *o, json_t *args, const char *key, const char *v, rp_err *e);
+/* The arguments in a request body of n bytes with Content-Type type (NULL
+** when absent): a JSON object's members, or a page's form as "form". */
+int http_body_args(const op *o, const char *type, const char *body, size_t n, json_t *args, rp_err *e);
+
 /* HTTP status for an error code. */
 unsigned http_status(int code);
 

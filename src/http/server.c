@@ -96,6 +96,9 @@ static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status, char
 	}
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
+	/* JSON (and metrics) are never a page: should a browser be led to
+	** render one, nothing in it may load, run or be framed. */
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 	common_headers(r);
 	if (cookie)
 		MHD_add_response_header(r, "Set-Cookie", cookie);
@@ -264,70 +267,6 @@ static enum MHD_Result send_page(struct MHD_Connection *c, unsigned status, cons
 
 /* ---- arguments ------------------------------------------------------------ */
 
-static const op_arg *arg_of(const op *o, const char *name)
-{
-	for (const op_arg *a = o->args; a->name; a++)
-		if (!strcmp(a->name, name))
-			return a;
-	return NULL;
-}
-
-/* Put a text value (from the path or the query string) as its type. */
-static int put_text(const op *o, json_t *args, const char *key, const char *v, rp_err *e)
-{
-	const op_arg *a = arg_of(o, key);
-	if (!a || (a->flags & ARG_LOCAL))
-		return rp_errf(e, RP_EINVAL, "%s takes no argument \"%s\"", o->name, key);
-	json_t *j = NULL;
-	switch (a->type) {
-	case ARG_INT: {
-		char *end;
-		long long n = strtoll(v, &end, 10);
-		if (!*v || *end)
-			return rp_errf(e, RP_EINVAL, "argument \"%s\" must be a whole number", key);
-		j = json_integer(n);
-		break;
-	}
-	case ARG_NUM: {
-		char *end;
-		double x = strtod(v, &end);
-		if (!*v || *end || x != x)
-			return rp_errf(e, RP_EINVAL, "argument \"%s\" must be a number", key);
-		j = json_real(x);
-		break;
-	}
-	case ARG_OBJ:
-		return rp_errf(e, RP_EINVAL, "argument \"%s\" is a JSON object: send it in the body", key);
-	case ARG_FLAG:
-		if (!strcmp(v, "true") || !strcmp(v, "1") || !*v)
-			j = json_true();
-		else if (!strcmp(v, "false") || !strcmp(v, "0"))
-			j = json_false();
-		else
-			return rp_errf(e, RP_EINVAL, "argument \"%s\" must be true or false", key);
-		break;
-	case ARG_LIST: {
-		json_t *l = json_object_get(args, key);
-		if (!l)
-			json_object_set_new(args, key, l = json_array());
-		json_t *s = json_string(v);
-		if (!s)
-			return rp_errf(e, RP_EINVAL, "argument \"%s\" is not valid UTF-8 text", key);
-		json_array_append_new(l, s);
-		return 0;
-	}
-	default:
-		if (!(j = json_string(v)))
-			return rp_errf(e, RP_EINVAL, "argument \"%s\" is not valid UTF-8 text", key);
-	}
-	if (json_object_get(args, key)) {
-		json_decref(j);
-		return rp_errf(e, RP_EINVAL, "argument \"%s\" is given twice", key);
-	}
-	json_object_set_new(args, key, j);
-	return 0;
-}
-
 typedef struct query_ctx {
 	const op *o;
 	json_t *args;
@@ -340,7 +279,7 @@ static enum MHD_Result on_query(void *cls, enum MHD_ValueKind kind, const char *
 	(void)kind;
 	query_ctx *q = cls;
 	if (!q->rc)
-		q->rc = put_text(q->o, q->args, key, value ? value : "", q->e);
+		q->rc = http_arg_text(q->o, q->args, key, value ? value : "", q->e);
 	return MHD_YES;
 }
 
@@ -358,7 +297,7 @@ static int gather(struct MHD_Connection *c, const op *o, json_t *path, req *r, j
 	json_t *v;
 	json_object_foreach(path, key, v)
 	{
-		int rc = put_text(o, args, key, json_string_value(v), e);
+		int rc = http_arg_text(o, args, key, json_string_value(v), e);
 		if (rc)
 			return rc;
 	}
@@ -381,46 +320,7 @@ static int gather(struct MHD_Connection *c, const op *o, json_t *path, req *r, j
 		json_object_set_new(args, "file", json_string("-"));
 		return 0;
 	}
-	if (!r->body.n)
-		return 0;
-	/* A page's button, or a mail program's one-click withdrawal (RFC
-	** 8058), posts a form: its fields are not arguments. */
-	if ((o->flags & OP_PAGE) && type && !strncasecmp(type, "application/x-www-form-urlencoded", 33)) {
-		/* ... except for a page whose form is its input: the body as it came. */
-		if (!arg_of(o, "form"))
-			return 0;
-		json_t *f = json_stringn(r->body.p, r->body.n);
-		if (!f)
-			return rp_errf(e, RP_EINVAL, "the form's data is not valid UTF-8 text");
-		json_object_set_new(args, "form", f);
-		return 0;
-	}
-	if (!type || strncasecmp(type, "application/json", 16))
-		return rp_errf(e, RP_EMEDIA, "send a JSON object with Content-Type: application/json");
-	json_error_t je;
-	json_t *body = json_loadb(r->body.p, r->body.n, JSON_REJECT_DUPLICATES, &je);
-	if (!body)
-		return rp_errf(e, RP_EINVAL, "malformed JSON at line %d, column %d: %s", je.line, je.column, je.text);
-	if (!json_is_object(body)) {
-		json_decref(body);
-		return rp_errf(e, RP_EINVAL, "the body must be a JSON object");
-	}
-	json_object_foreach(body, key, v)
-	{
-		const op_arg *a = arg_of(o, key);
-		if (a && (a->flags & ARG_LOCAL)) {
-			json_decref(body);
-			return rp_errf(e, RP_EINVAL, "%s takes no argument \"%s\" over HTTP", o->name, key);
-		}
-		if (json_object_get(args, key)) {
-			json_decref(body);
-			return rp_errf(e, RP_EINVAL, "argument \"%s\" is given twice (in the path or query and the body)",
-				       key);
-		}
-		json_object_set(args, key, v);
-	}
-	json_decref(body);
-	return 0;
+	return http_body_args(o, type, r->body.p, r->body.n, args, e);
 }
 
 /* ---- who is asking ----------------------------------------------------------- */

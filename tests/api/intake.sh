@@ -126,4 +126,15 @@ ok "and queued with its answers and consent" test "$(sql "SELECT answers || ' ' 
 call POST /intake -H 'Accept: text/html' -H 'Content-Type: application/x-www-form-urlencoded' \
 	--data 'name=Bot&email=bot%40example.org&message=hi&website=http%3A%2F%2Fx'
 ok "the form with its hidden field filled: 400 page" test "$status" = 400 -a -n "$(grep -i spam <<<"$out")"
+# A field without '=' (found by tests/fuzz/fuzz_public.c): it once took
+# the server down; now it is a field with an empty value.
+call POST /intake -H 'Accept: text/html' -H 'Content-Type: application/x-www-form-urlencoded' --data 'name'
+ok "a form field without '=': 400 page, the name is missing" test "$status" = 400 -a -n "$(grep -i 'name' <<<"$out")"
+call POST /intake -H 'Accept: text/html' -H 'Content-Type: application/x-www-form-urlencoded' \
+	--data 'name=Ida&email=ida%40example.org&message=hello&consent_email'
+ok "a bare consent box is ticked" test "$status" = 200
+ok "and the server still answers" test "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/")" = 200
+call POST /intake -H 'Accept: text/html' -H 'Content-Type: application/x-www-form-urlencoded' \
+	--data 'name=Ida&email=ida%40example.org&message=hello&a.price=inf'
+ok "an infinite answer is refused, not dropped" test "$status" = 400 -a -n "$(grep -- '-1 to 1' <<<"$out")"
 finish

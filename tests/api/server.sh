@@ -153,4 +153,9 @@ ok "and time in the store" grep -q 'rapport_db_seconds_total{route="contact show
 call GET /api/v1/openapi.json
 ok "the OpenAPI document is public" test "$status" = 200
 ok "it is OpenAPI 3.1 with the routes" json 'd["openapi"]=="3.1.0" and "/api/v1/contacts/{contact}" in d["paths"] and "get" in d["paths"]["/api/v1/agenda"]'
+# An argument in both the path and the body (found by
+# tests/fuzz/fuzz_request.c: the message once read the body's freed key).
+call POST /api/v1/contacts/1/stage -H "$(auth "$TOKEN_owner")" -H 'Content-Type: application/json' -d '{"contact": "3"}'
+ok "an argument given in the path and the body: 400" test "$status" = 400
+ok "and the message names it" json '"argument \"contact\" is given twice" in d["error"]["message"]'
 finish
