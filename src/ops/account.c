@@ -92,6 +92,15 @@ int op_session_end(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	return rc;
 }
 
+int op_password_change(op_ctx *c, json_t *args, json_t **result, rp_err *e)
+{
+	int rc = password_change(c->db, c->who, arg_str(args, "current"), arg_str(args, "password"), c->session,
+				 c->address, e);
+	if (!rc)
+		*result = json_pack("{s:s,s:b}", "login", c->who->login, "changed", 1);
+	return rc;
+}
+
 int op_audit(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 {
 	int64_t limit = arg_int(args, "limit", 100);

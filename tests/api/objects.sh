@@ -128,6 +128,36 @@ as boris POST /api/v1/contacts/1/interactions -d '{"summary":"called","kind":"ca
 ok "a manager records a colleague's" test "$status" = 200 && ok "by carl" test "$(sql "SELECT by_user FROM interaction ORDER BY id DESC LIMIT 1")" = carl
 ok "the refused one wrote nothing" test "$(sql "SELECT count(*) FROM interaction")" = 3
 
+# One's own password: the current one first; the other sessions end.
+login anna password-of-anna
+a1_cookie=$cookie a1_csrf=$csrf
+login anna password-of-anna
+a2_cookie=$cookie
+pw() { call POST /api/v1/session/password -b "rapport_session=$a1_cookie" -H "X-CSRF-Token: $a1_csrf" -H 'Content-Type: application/json' -d "$(json_body current "$1" password "$2")"; }
+pw wrong-password-of-anna anna-new-password-1
+ok "a wrong current password: 403" test "$status" = 403
+pw password-of-anna short
+ok "a new password under 10 characters: 400" test "$status" = 400
+pw password-of-anna password-of-anna
+ok "the same password again: 400" test "$status" = 400
+pw password-of-anna "anna's new pass phrase, any characters: ё ✓"
+ok "anna changes her own password" test "$status" = 200
+call GET /api/v1/session -b "rapport_session=$a1_cookie"
+ok "the session that changed it goes on" test "$status" = 200
+call GET /api/v1/session -b "rapport_session=$a2_cookie"
+ok "her other session has ended" test "$status" = 401
+login anna password-of-anna
+ok "the old password no longer logs in" test "$status" = 401
+login anna "anna's new pass phrase, any characters: ё ✓"
+ok "the new one does" test "$status" = 200
+as vic POST /api/v1/session/password -d '{"login":"carl","current":"password-of-vic","password":"carl-is-mine-now"}'
+ok "there is no naming another user's account" test "$status" = 400
+for _ in 1 2 3 4 5; do
+	as vic POST /api/v1/session/password -d '{"current":"not-vics-password","password":"vic-new-password"}'
+done
+as vic POST /api/v1/session/password -d '{"current":"password-of-vic","password":"vic-new-password"}'
+ok "wrong current passwords are throttled like logins: 429" test "$status" = 429
+
 # Contacts are the team's: every role reads every contact, whoever owns it.
 as vic GET "/api/v1/contacts?owner=carl"
 ok "a viewer reads another member's contacts" test "$status" = 200 && ok "carl's" has "$out" "Carl's Client"

@@ -15,6 +15,7 @@
 OWNER_PW="Owner pw/+&=%1!$RANDOM"
 ANNA_PW="anna-first-pw-$RANDOM$RANDOM"
 ANNA_NEW="anna new pw+$RANDOM$RANDOM"
+ANNA_OWN="anna's own choice $RANDOM$RANDOM"
 WRONG_PW="wrong-guess-$RANDOM$RANDOM"
 GHOST_PW="ghost-pw-$RANDOM$RANDOM"
 WH_CLI="webhook-secret-cli-$RANDOM$RANDOM"
@@ -23,7 +24,7 @@ FAKE_TOKEN=$(printf 'f%.0s' $(seq 64))
 PG_PW="pg-pw-$RANDOM$RANDOM"
 : >secrets
 secret() { printf '%s\n' "$@" >>secrets; }
-secret "$OWNER_PW" "$ANNA_PW" "$ANNA_NEW" "$WRONG_PW" "$GHOST_PW" "$FAKE_TOKEN" "$PG_PW"
+secret "$OWNER_PW" "$ANNA_PW" "$ANNA_NEW" "$ANNA_OWN" "$WRONG_PW" "$GHOST_PW" "$FAKE_TOKEN" "$PG_PW"
 store_secret() { printf '%s\n' "$@" >>store_secrets; }
 store_secret "$WH_CLI" "$WH_API"
 # What commands print, but for the secret they are asked to show.
@@ -82,6 +83,12 @@ ok "anna logs in with it" test "$status" = 200
 ANNA_COOKIE=$cookie ANNA_CSRF=$csrf
 secret "$ANNA_COOKIE"
 store_secret "$ANNA_CSRF"
+call POST /api/v1/session/password -b "rapport_session=$ANNA_COOKIE" -H "X-CSRF-Token: $ANNA_CSRF" \
+	-H 'Content-Type: application/json' -d "$(json_body current "$WRONG_PW" password "$ANNA_OWN")"
+ok "a wrong current password does not change it" test "$status" = 403
+call POST /api/v1/session/password -b "rapport_session=$ANNA_COOKIE" -H "X-CSRF-Token: $ANNA_CSRF" \
+	-H 'Content-Type: application/json' -d "$(json_body current "$ANNA_NEW" password "$ANNA_OWN")"
+ok "anna changes it herself" test "$status" = 200
 call DELETE /api/v1/session -b "rapport_session=$ANNA_COOKIE" -H "X-CSRF-Token: $ANNA_CSRF"
 ok "and logs out" test "$status" = 200
 call GET /api/v1/session -b "rapport_session=$ANNA_COOKIE"
@@ -142,7 +149,7 @@ kill "$SERVER"
 wait "$SERVER" 2>/dev/null
 sql "SELECT * FROM audit" >audit.txt
 ok "the audit log has the logins, failed too" test "$(sql "SELECT count(*) FROM audit WHERE action = 'session create' AND ok = 0")" -ge 5
-for action in "session create" "user set" "token create" "feed url" "confirm" "withdraw one-click" "webhook add" "session end"; do
+for action in "session create" "password change" "user set" "token create" "feed url" "confirm" "withdraw one-click" "webhook add" "session end"; do
 	ok "the audit log has a $action" test "$(sql "SELECT count(*) FROM audit WHERE action = '$action'")" -ge 1
 done
 if [ "$ENGINE" = pg ]; then
@@ -174,7 +181,7 @@ print("checked", len(secrets) + len(store_secrets), checked)
 PY
 read -r _ nsecrets nchecks < <(grep '^checked' found.txt)
 echo "$NAME: $nsecrets secrets, $nchecks looks"
-ok "every kind of secret was made ($nsecrets)" test "$nsecrets" -ge 17
+ok "every kind of secret was made ($nsecrets)" test "$nsecrets" -ge 18
 while read -r verdict rest; do
 	ok "$rest" test "$verdict" != FAIL
 done < <(grep '^FAIL' found.txt)
