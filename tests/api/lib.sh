@@ -3,6 +3,7 @@
 #   call METHOD PATH [curl args...]   sets $status, $out (the body), $hdr (headers)
 #   login LOGIN PASSWORD   logs in over the API; sets $status, $cookie, $csrf
 #   json_body K V [K V...]  prints the JSON object {"K": "V", ...}
+#   hash_of TOKEN        the hash the store keeps of a token (BLAKE2b-256, hex)
 #   mailserver          starts an SMTP server on $SMTP_PORT (Debian's python3-aiosmtpd)
 #                       that keeps each message in $WORK/mail/new; before serve
 #   mails, lastmail     how many messages came; the newest as JSON (see below)
@@ -34,6 +35,8 @@ call() {
 }
 
 auth() { echo "Authorization: Bearer $1"; }
+
+hash_of() { python3 -c "import hashlib, sys; print(hashlib.blake2b(sys.argv[1].encode(), digest_size=32).hexdigest())" "$1"; }
 
 json_body() { python3 -c 'import json, sys; print(json.dumps(dict(zip(sys.argv[1::2], sys.argv[2::2]))))' "$@"; }
 

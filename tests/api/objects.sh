@@ -158,6 +158,28 @@ done
 as vic POST /api/v1/session/password -d '{"current":"password-of-vic","password":"vic-new-password"}'
 ok "wrong current passwords are throttled like logins: 429" test "$status" = 429
 
+# Sessions end after 12 hours unused, or 30 days after the login however used.
+login carl password-of-carl
+idle_cookie=$cookie
+login carl password-of-carl
+old_cookie=$cookie
+sql "UPDATE session SET last_seen_at = last_seen_at - 12 * 3600 - 1 WHERE token_hash = '$(hash_of "$idle_cookie")'" >/dev/null
+sql "UPDATE session SET created_at = created_at - 30 * 86400 - 1 WHERE token_hash = '$(hash_of "$old_cookie")'" >/dev/null
+call GET /api/v1/session -b "rapport_session=$idle_cookie"
+ok "a session unused for 12 hours has ended" test "$status" = 401
+call GET /api/v1/session -b "rapport_session=$old_cookie"
+ok "a session 30 days old has ended, though used" test "$status" = 401
+
+# Passwords of any length from 10 to 1024 characters, no default account.
+long=$(python3 -c 'print("long password " * 8)')
+as owner PATCH /api/v1/users/owner2 -d "$(json_body password "$long")"
+ok "an owner sets a password of ${#long} characters" test "$status" = 200
+login owner2 "$long"
+ok "and it logs in, as it was given" test "$status" = 200
+login owner2 "${long% }"
+ok "not with its last character cut" test "$status" = 401
+ok "no account but those added (init makes none)" test "$(sql "SELECT count(*) FROM account")" = 6
+
 # Contacts are the team's: every role reads every contact, whoever owns it.
 as vic GET "/api/v1/contacts?owner=carl"
 ok "a viewer reads another member's contacts" test "$status" = 200 && ok "carl's" has "$out" "Carl's Client"

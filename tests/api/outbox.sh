@@ -19,7 +19,6 @@ mailserver
 serve
 ok "the SMTP server runs" python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1)"
 jget() { python3 -c "import json, sys; print(json.loads(sys.argv[1])$2)" "$1"; }
-hash_of() { python3 -c "import hashlib, sys; print(hashlib.blake2b(sys.argv[1].encode(), digest_size=32).hexdigest())" "$1"; }
 state_of() { sql "SELECT state FROM outbox WHERE id = $1"; }
 consent_of() { # contact channel purpose: the current answer
 	sql "SELECT state FROM consent WHERE contact_id = $1 AND channel = '$2' AND purpose = '$3' ORDER BY id DESC LIMIT 1"
