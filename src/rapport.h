@@ -546,6 +546,8 @@ int session_login(db *d, const char *login, const char *password, const char *ad
 /* Who holds this session token (RP_EAUTH if nobody, or it ended). */
 int session_check(db *d, const char *token, account *who, char csrf[65], rp_err *e);
 int session_end(db *d, const char *token, rp_err *e);
+int password_change(db *d, const account *who, const char *current, const char *password, const char *keep,
+		    const char *address, rp_err *e);
 
 /* API tokens for scripts: made for a user, shown once, revocable. */
 int token_create(db *d, const char *login, const char *label, char token[65], int64_t *id, rp_err *e);

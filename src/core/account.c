@@ -259,6 +259,56 @@ int session_login(db *d, const char *login, const char *password, const char *ad
 	return rc;
 }
 
+/* A member's own new password.  The current one is asked for first and a
+** wrong one counts as a failed login (the same throttle: a stolen session
+** cannot try passwords faster than the login form); then every other
+** session of theirs ends, the one asking (keep, a session token) goes on. */
+int password_change(db *d, const account *who, const char *current, const char *password, const char *keep,
+		    const char *address, rp_err *e)
+{
+	int64_t now = rp_now();
+	char kl[128], ka[128];
+	snprintf(kl, sizeof kl, "login:%.100s", who->login);
+	snprintf(ka, sizeof ka, "addr:%.100s", address ? address : "");
+	int rc;
+	if ((rc = throttled(d, kl, FAIL_PER_LOGIN, now, "failed logins", e)) ||
+	    (rc = throttled(d, ka, FAIL_PER_ADDRESS, now, "failed logins", e)))
+		return rc;
+	char hash[crypto_pwhash_STRBYTES] = "";
+	db_stmt *s = db_query(d, e, "SELECT password_hash FROM account WHERE id = $1", "i", who->id);
+	if (!s)
+		return e->code;
+	rc = db_step(s, e);
+	if (rc == DB_ROW)
+		snprintf(hash, sizeof hash, "%s", db_col_text(s, 0));
+	db_reset(s);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? rp_errf(e, RP_EAUTH, "the account is gone; log in again") : rc;
+	if (crypto_pwhash_str_verify(hash, current ? current : "", current ? strlen(current) : 0) != 0) {
+		failed(d, kl, now);
+		failed(d, ka, now);
+		return rp_errf(e, RP_EDENIED, "the current password is wrong");
+	}
+	if ((rc = check_password(password, e)))
+		return rc;
+	if (!strcmp(password, current))
+		return rp_errf(e, RP_EINVAL, "the new password is the current one; choose another");
+	if ((rc = hash_password(password, hash, e)))
+		return rc;
+	char th[65] = "";
+	if (keep && token_hash(keep, th) < 0)
+		th[0] = 0;
+	if (!(rc = db_begin(d, e)) &&
+	    !(rc = db_run(d, e, "UPDATE account SET password_hash = $2 WHERE id = $1", "it", who->id, hash)))
+		rc = db_run(d, e, "DELETE FROM session WHERE account_id = $1 AND token_hash <> $2", "it", who->id, th);
+	sodium_memzero(hash, sizeof hash);
+	if (rc) {
+		db_rollback(d);
+		return rc;
+	}
+	return db_commit(d, e);
+}
+
 int session_check(db *d, const char *token, account *who, char csrf[65], rp_err *e)
 {
 	char th[65];

@@ -114,6 +114,13 @@ static int check_url(const char *url, rp_err *e)
 	if (!rest || !*rest || *rest == '/' || strlen(url) > 2000 || strpbrk(url, " \t\r\n"))
 		return rp_errf(e, RP_EINVAL,
 			       "a webhook's URL is an http:// or https:// address, e.g. https://hooks.example.org/rapport");
+	/* A user:password@ would be kept in clear and shown by 'webhook list'
+	** and the audit log; the receiver checks the signature instead. */
+	size_t host = strcspn(rest, "/?#");
+	if (memchr(rest, '@', host))
+		return rp_errf(e, RP_EINVAL,
+			       "a webhook's URL may not hold a user or password (they would be stored and shown in "
+			       "clear); the receiver checks X-Rapport-Signature with the webhook's secret instead");
 	return check_text("url", url, 2000, e);
 }
 

@@ -63,8 +63,14 @@ static db *thread_db(server *sv, rp_err *e)
 
 /* ---- answers ------------------------------------------------------------ */
 
+/* Set once, before the first request: clients reach us over TLS (serve --tls). */
+static int over_tls;
+
 static void common_headers(struct MHD_Response *r)
 {
+	/* Behind TLS, browsers are told to come back only over TLS for a year. */
+	if (over_tls)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
@@ -690,6 +696,7 @@ int http_serve(const http_config *cfg, rp_err *e)
 	if (rc)
 		return rc;
 	server sv = {.cfg = cfg, .tls = cfg->secure};
+	over_tls = cfg->secure;
 	/* The socket is bound here rather than by the library, so that a port
 	** in use or an address of another machine is said as it is. */
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), yes = 1;

@@ -26,6 +26,12 @@ int op_user_set(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	const char *login = arg_str(args, "login");
 	if (c->who && dis && !strcmp(c->who->login, login))
 		return rp_errf(e, RP_ECONFLICT, "you cannot disable your own account");
+	/* Nor lower it: an owner who did would be locked out of the owner's
+	** routes at once, and the last owner would leave nobody to undo it. */
+	int r;
+	if (c->who && arg_str(args, "role") && !strcmp(c->who->login, login) && !role_parse(arg_str(args, "role"), &r) &&
+	    r < c->who->role)
+		return rp_errf(e, RP_ECONFLICT, "you cannot lower your own role; another owner can");
 	int rc = user_set(c->db, login, arg_str(args, "role"), dis ? 1 : en ? 0 : -1, arg_str(args, "password"), e);
 	if (!rc)
 		*result = json_pack("{s:s,s:b}", "login", login, "changed", 1);
@@ -83,6 +89,15 @@ int op_session_end(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	int rc = c->session ? session_end(c->db, c->session, e) : 0;
 	if (!rc)
 		*result = json_pack("{s:b}", "logged_out", 1);
+	return rc;
+}
+
+int op_password_change(op_ctx *c, json_t *args, json_t **result, rp_err *e)
+{
+	int rc = password_change(c->db, c->who, arg_str(args, "current"), arg_str(args, "password"), c->session,
+				 c->address, e);
+	if (!rc)
+		*result = json_pack("{s:s,s:b}", "login", c->who->login, "changed", 1);
 	return rc;
 }
 

@@ -1,6 +1,8 @@
 /* rapport log: record an interaction; rapport timeline: read them. */
 #include "ops/ops.h"
 
+#include <string.h>
+
 int op_log(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 {
 	interaction_in in = {.minutes = -1};
@@ -11,6 +13,11 @@ int op_log(op_ctx *c, json_t *args, json_t **result, rp_err *e)
 	in.direction = arg_str(args, "direction");
 	in.summary = arg_str(args, "summary");
 	in.by = arg_str(args, "by") ? arg_str(args, "by") : c->user;
+	/* Whose work an interaction was counts (cost to serve, the agenda): a
+	** staff member records their own; a manager may record a colleague's. */
+	if (c->who && c->who->role < ROLE_MANAGER && in.by && strcmp(in.by, c->who->login))
+		return rp_errf(e, RP_EDENIED, "recording an interaction by %s needs the role manager; leave \"by\" out "
+			       "to record your own", in.by);
 	in.currency = arg_str(args, "currency");
 	in.minutes = arg_int(args, "minutes", -1);
 	if (json_object_get(args, "minutes") && in.minutes < 0)

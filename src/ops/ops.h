@@ -193,6 +193,7 @@ int op_token_revoke(op_ctx *, json_t *, json_t **, rp_err *);
 int op_session_create(op_ctx *, json_t *, json_t **, rp_err *);
 int op_session_show(op_ctx *, json_t *, json_t **, rp_err *);
 int op_session_end(op_ctx *, json_t *, json_t **, rp_err *);
+int op_password_change(op_ctx *, json_t *, json_t **, rp_err *);
 int op_audit(op_ctx *, json_t *, json_t **, rp_err *);
 int op_openapi(op_ctx *, json_t *, json_t **, rp_err *);
 int op_send(op_ctx *, json_t *, json_t **, rp_err *);

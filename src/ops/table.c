@@ -632,6 +632,13 @@ const op ops_table[] = {
 	{"session end", "log out", ROLE_VIEWER, OP_WRITE | OP_SERVE, "DELETE", "/api/v1/session", op_session_end,
 	 {{0}}, NULL},
 
+	{"password change", "change your own password", ROLE_VIEWER, OP_WRITE | OP_SERVE, "POST",
+	 "/api/v1/session/password", op_password_change,
+	 {{"current", ARG_STR, ARG_REQ | ARG_SECRET, "PASSWORD", "your current password"},
+	  {"password", ARG_STR, ARG_REQ | ARG_SECRET, "PASSWORD", "the new one: 10 to 1024 characters, any"}},
+	 "A wrong current password counts as a failed login.  Every other session of yours ends;\n"
+	 "API tokens stay (an owner revokes them)."},
+
 	{"user add", "add a team member", ROLE_OWNER, OP_WRITE, "POST", "/api/v1/users", op_user_add,
 	 {{"login", ARG_STR, ARG_POS | ARG_REQ, "LOGIN", "lower-case letters, digits, . _ -"},
 	  {"role", ARG_STR, ARG_REQ, "ROLE", "viewer, staff, manager or owner"},

@@ -16,6 +16,7 @@ common() {
 	ok "$1: X-Content-Type-Options: nosniff" test "$(header X-Content-Type-Options)" = nosniff
 	ok "$1: a Referrer-Policy" test "$(header Referrer-Policy)" = no-referrer
 	ok "$1: a Content-Security-Policy that forbids framing" has "$(header Content-Security-Policy)" "frame-ancestors 'none'"
+	ok "$1: no Strict-Transport-Security over plain HTTP" test -z "$(header Strict-Transport-Security)"
 }
 
 call GET /

@@ -5,7 +5,6 @@
 # public signup; links that work once and expire; throttling; other channels
 # exported; and no code but the gate's that can deliver.
 . "$(dirname "$0")/lib.sh"
-SMTP_PY=/usr/bin/python3 # Debian's python, where python3-aiosmtpd installs
 
 "$R" init >/dev/null
 "$R" contact add "Анна Петровна Иванова" --email anna@example.org >/dev/null
@@ -16,45 +15,10 @@ for who in viewer staff manager; do
 	eval "TOKEN_$who=\$(\"\$R\" token create $who)"
 done
 
-# The mail server: a free port, messages into $WORK/mail/new.
-SMTP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$SMTP_PY" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$WORK/mail" \
-	>"$WORK/smtp.log" 2>&1 &
-SMTP=$!
+mailserver
 serve
-trap 'kill $SERVER $SMTP 2>/dev/null; wait $SERVER $SMTP 2>/dev/null; cleanup' EXIT
-for _ in $(seq 100); do
-	python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1)" 2>/dev/null && break
-	sleep 0.05
-done
 ok "the SMTP server runs" python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1)"
-[ -d "$WORK/mail/new" ] || mkdir -p "$WORK/mail/new"
-
-mails() { find "$WORK/mail/new" -type f | wc -l; }
-# The newest message as JSON: to, from, subject (decoded), body (decoded),
-# unsubscribe (the List-Unsubscribe URL), the transfer encoding.
-lastmail() {
-	local f
-	f=$(ls -t "$WORK/mail/new" | head -1)
-	python3 - "$WORK/mail/new/$f" <<-'PY'
-		import email, json, sys
-		from email import policy
-		from email.header import decode_header, make_header
-		raw = open(sys.argv[1], "rb").read()
-		m = email.message_from_bytes(raw, policy=policy.default)
-		# RFC 2047's own decoding for the addresses: policy.default puts a
-		# space between adjacent encoded words of a display name.
-		h = email.message_from_bytes(raw)
-		name = lambda k: str(make_header(decode_header(h[k])))
-		print(json.dumps({"to": name("To"), "from": name("From"), "subject": str(m["Subject"]),
-		                  "body": m.get_body().get_content(), "cte": str(m["Content-Transfer-Encoding"]),
-		                  "unsubscribe": str(m["List-Unsubscribe"] or "").strip("<>"),
-		                  "post": str(m["List-Unsubscribe-Post"] or ""), "date": str(m["Date"] or ""),
-		                  "message_id": str(m["Message-ID"] or "")}))
-	PY
-}
 jget() { python3 -c "import json, sys; print(json.loads(sys.argv[1])$2)" "$1"; }
-hash_of() { python3 -c "import hashlib, sys; print(hashlib.blake2b(sys.argv[1].encode(), digest_size=32).hexdigest())" "$1"; }
 state_of() { sql "SELECT state FROM outbox WHERE id = $1"; }
 consent_of() { # contact channel purpose: the current answer
 	sql "SELECT state FROM consent WHERE contact_id = $1 AND channel = '$2' AND purpose = '$3' ORDER BY id DESC LIMIT 1"

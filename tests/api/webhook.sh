@@ -15,6 +15,8 @@ run "$R" webhook add ftp://example.org/x --events all
 ok "only http and https" test "$rc" != 0 -a -n "$(has "$err" "http://" && echo y)"
 run "$R" webhook add http://example.org/x --events contact.made
 ok "an unknown event is named" has "$err" '"contact.made" is not an event'
+run "$R" webhook add https://hook:pass-in-url@example.org/x --events all
+ok "no user or password in the URL (they would be kept and shown in clear)" test "$rc" != 0 -a -n "$(has "$err" "user or password" && echo y)"
 run sh -c "printf '%s\n' '$SECRET' | '$R' webhook add http://127.0.0.1:1/hook --events all --secret --json"
 ok "webhook add with a secret" json 'd["id"]==1 and "secret" not in d and d["events"].count(",")==8'
 run "$R" webhook add http://127.0.0.1:1/stories --events story.recorded --json

@@ -443,6 +443,37 @@ static void test_session_end(void **state)
 	assert_int_equal(table_rows(f->d, "session"), 1);
 }
 
+/* One's own new password: the current one first, counted like a login
+** when wrong; the other sessions end, the one asking goes on. */
+static void test_password_change(void **state)
+{
+	fx *f = *state;
+	add_user(f->d, "anna", "staff", PW);
+	account who = {0}, c = {0};
+	char t1[65], s1[65], t2[65], s2[65], c_csrf[65];
+	rp_err e = {0};
+	login_ok(f->d, "anna", PW, "10.0.0.1", &who, t1, s1);
+	login_ok(f->d, "anna", PW, "10.0.0.2", &who, t2, s2);
+	assert_int_equal(password_change(f->d, &who, BAD_PW, PW2, t1, "10.0.0.1", &e), RP_EDENIED);
+	assert_int_equal(table_rows(f->d, "auth_failure"), 2); /* the login's and the address's */
+	assert_int_equal(password_change(f->d, &who, PW, "short", t1, "10.0.0.1", &e), RP_EINVAL);
+	assert_int_equal(password_change(f->d, &who, PW, PW, t1, "10.0.0.1", &e), RP_EINVAL);
+	assert_int_equal(session_check(f->d, t2, &c, c_csrf, &e), 0); /* nothing changed yet */
+	assert_int_equal(password_change(f->d, &who, PW, PW2, t1, "10.0.0.1", &e), 0);
+	assert_int_equal(session_check(f->d, t1, &c, c_csrf, &e), 0);
+	assert_int_equal(session_check(f->d, t2, &c, c_csrf, &e), RP_EAUTH);
+	login_fails(f->d, "anna", PW, "10.0.0.3", RP_EAUTH, &e);
+	login_ok(f->d, "anna", PW2, "10.0.0.3", &who, t2, s2);
+	/* without a session to keep (an API token), every session ends */
+	assert_int_equal(password_change(f->d, &who, PW2, PW, NULL, "10.0.0.1", &e), 0);
+	assert_int_equal(table_rows(f->d, "session"), 0);
+	/* wrong current passwords are throttled like logins */
+	for (int i = 0; i < 5; i++)
+		password_change(f->d, &who, BAD_PW, PW2, NULL, "10.0.0.9", &e);
+	assert_int_equal(password_change(f->d, &who, PW, PW2, NULL, "10.0.0.9", &e), RP_ETHROTTLE);
+	assert_true(e.retry_after > 0);
+}
+
 static void test_disable(void **state)
 {
 	fx *f = *state;
@@ -784,6 +815,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_throttle_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_idle_and_life, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_password_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_set_ends_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
