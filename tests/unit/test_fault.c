@@ -373,18 +373,19 @@ static void crash_copy(const char *path, const char *before, const char *after, 
 	test_target_free(copy);
 }
 
-/* The Ns to run: every one with RAPPORT_FAULT_FULL set (every point is
-** as likely to hide a bug); otherwise every one among the first and last
-** EDGE events (an operation's opening reads and its commit) and SAMPLE
-** spread evenly between, which keeps make check short. */
-#define EDGE 60
-#define SAMPLE 120
+/* The Ns to run: every one with RAPPORT_FAULT_FULL set, or when there are
+** at most ALL; otherwise (allocations run to thousands) every one among
+** the first and last EDGE events (an operation's opening reads and its
+** commit) and SAMPLE spread evenly between, which keeps make check short. */
+#define ALL 300
+#define EDGE 25
+#define SAMPLE 30
 static int64_t next_n(int64_t n, int64_t events)
 {
 	static int full = -1;
 	if (full < 0)
 		full = getenv("RAPPORT_FAULT_FULL") != NULL;
-	if (full || n < EDGE || n >= events - EDGE)
+	if (full || events <= ALL || n < EDGE || n >= events - EDGE)
 		return n + 1;
 	int64_t stride = (events - 2 * EDGE) / SAMPLE + 1;
 	return n + stride < events - EDGE ? n + stride : events - EDGE;
