@@ -44,7 +44,11 @@ static int fail(const rp_err *e)
 #ifdef RP_FAULT_ENV
 /* Only in the test binary build/fault/rapport (make build/fault/rapport),
 ** never in ./rapport: RAPPORT_FAULT=KIND:N[:persistent] makes the Nth event
-** of KIND (call, write, read, nomem; db/fault.h) fail, from the start. */
+** of KIND (call, write, read, nomem; db/fault.h) fail, from the start.  At
+** exit stderr says how many failed ("fault: fired N"): a run that reached
+** no fault shows where the loop of a test ends. */
+static void fault_report(void) { fprintf(stderr, "fault: fired %lld\n", (long long)db_fault_disarm()); }
+
 static void fault_from_env(void)
 {
 	const char *v = getenv("RAPPORT_FAULT");
@@ -60,6 +64,7 @@ static void fault_from_env(void)
 			if (k != DB_FAULT_CALL && db_fault_sqlite_install(&e))
 				fprintf(stderr, "rapport: %s\n", e.msg);
 			db_fault_arm(k, n, persistent);
+			atexit(fault_report);
 		}
 }
 #endif
