@@ -5,6 +5,9 @@
 ** nothing on stdout); 2 a usage error.
 */
 #include "cli/cli.h"
+#ifdef RP_FAULT_ENV
+#include "db/fault.h"
+#endif
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +41,39 @@ static int fail(const rp_err *e)
 	return e->code == RP_OK ? 1 : rp_exit_status(e->code);
 }
 
+#ifdef RP_FAULT_ENV
+/* Only in the test binary build/fault/rapport (make build/fault/rapport),
+** never in ./rapport: RAPPORT_FAULT=KIND:N[:persistent] makes the Nth event
+** of KIND (call, write, read, nomem; db/fault.h) fail, from the start.  At
+** exit stderr says how many failed ("fault: fired N"): a run that reached
+** no fault shows where the loop of a test ends. */
+static void fault_report(void) { fprintf(stderr, "fault: fired %lld\n", (long long)db_fault_disarm()); }
+
+static void fault_from_env(void)
+{
+	const char *v = getenv("RAPPORT_FAULT");
+	char kind[16];
+	long long n = 0;
+	int persistent = 0;
+	if (!v || sscanf(v, "%15[a-z]:%lld", kind, &n) != 2 || n < 1)
+		return;
+	persistent = strstr(v, ":persistent") != NULL;
+	for (int k = 0; k < DB_FAULT_KINDS; k++)
+		if (!strcmp(kind, db_fault_name(k))) {
+			rp_err e = {0};
+			if (k != DB_FAULT_CALL && db_fault_sqlite_install(&e))
+				fprintf(stderr, "rapport: %s\n", e.msg);
+			db_fault_arm(k, n, persistent);
+			atexit(fault_report);
+		}
+}
+#endif
+
 int main(int argc, char **argv)
 {
+#ifdef RP_FAULT_ENV
+	fault_from_env();
+#endif
 	const char *target = getenv("RAPPORT_DB");
 	int i = 1;
 	rp_err e = {0};

@@ -2,6 +2,7 @@
 ** What every engine shares: dispatch to the backend, nested transactions,
 ** migrations, and the typed-argument conveniences.
 */
+#include "db/fault.h"
 #include "db/vfs.h"
 
 #include <errno.h>
@@ -56,17 +57,57 @@ void db_close(db *d)
 
 const char *db_engine(db *d) { return d->vfs->name; }
 
+/* An injected failure (db/fault.h) of a call into the engine: one test
+** while disarmed. */
+#define FAULT(e) (db_fault_on && db_fault_fire(DB_FAULT_CALL) ? db_fault_err(e) : 0)
+
+/* The engine runs sql, unless a failure is injected. */
+static int run_sql(db *d, const char *sql, rp_err *e)
+{
+	int rc = FAULT(e);
+	return rc ? rc : d->vfs->exec(d->impl, sql, e);
+}
+
+/*
+** Before a statement: the engine's transaction is where ours is.  SQLite
+** ends a transaction by itself on some errors (an I/O error, memory
+** exhausted; its documentation says to check sqlite3_get_autocommit), and
+** its ROLLBACK may itself fail for want of memory.  Statements that went on
+** as if inside the dead transaction would each commit on its own, half an
+** operation; a transaction left open would swallow the statements of the
+** next operations and never commit them.  (PostgreSQL refuses every
+** statement of a failed transaction by itself until the rollback.)
+*/
+static int ready(db *d, rp_err *e)
+{
+	if (!d->vfs->in_txn)
+		return 0;
+	int in = d->vfs->in_txn(d->impl);
+	if (d->depth && !in)
+		return rp_errf(e, RP_EDB,
+			       "database error: the store rolled back the change after an error; nothing was written");
+	if (!d->depth && in) {
+		d->vfs->exec(d->impl, "ROLLBACK", NULL);
+		if (d->vfs->in_txn(d->impl))
+			return rp_errf(e, RP_EDB, "database error: the store cannot roll back a failed change");
+	}
+	return 0;
+}
+
 /* The outermost level is the engine's transaction; inner levels are
 ** savepoints, so an inner failure undoes only its own writes. */
 static int begin(db *d, int write, rp_err *e)
 {
-	int rc;
+	int rc = ready(d, e);
+	if (rc)
+		return rc;
 	if (d->depth == 0) {
-		rc = d->vfs->begin(d->impl, write, e);
+		if (!(rc = FAULT(e)))
+			rc = d->vfs->begin(d->impl, write, e);
 	} else {
 		char sql[32];
 		snprintf(sql, sizeof sql, "SAVEPOINT sp%d", d->depth);
-		rc = d->vfs->exec(d->impl, sql, e);
+		rc = run_sql(d, sql, e);
 	}
 	if (!rc)
 		d->depth++;
@@ -80,13 +121,19 @@ int db_commit(db *d, rp_err *e)
 {
 	if (d->depth == 0)
 		return rp_errf(e, RP_EDB, "commit without a transaction");
-	int rc;
+	int rc = ready(d, e);
+	if (rc) {
+		d->depth = d->depth > 1 ? d->depth - 1 : 0;
+		if (!d->depth)
+			d->vfs->exec(d->impl, "ROLLBACK", NULL);
+		return rc;
+	}
 	if (--d->depth > 0) {
 		char sql[32];
 		snprintf(sql, sizeof sql, "RELEASE sp%d", d->depth);
-		rc = d->vfs->exec(d->impl, sql, e);
+		rc = run_sql(d, sql, e);
 	} else {
-		rc = d->vfs->exec(d->impl, "COMMIT", e);
+		rc = run_sql(d, "COMMIT", e);
 		if (rc)
 			d->vfs->exec(d->impl, "ROLLBACK", NULL);
 	}
@@ -106,8 +153,18 @@ void db_rollback(db *d)
 	}
 }
 
-int db_exec(db *d, const char *sql, rp_err *e) { return d->vfs->exec(d->impl, sql, e); }
-db_stmt *db_prepare(db *d, const char *sql, rp_err *e) { return d->vfs->prepare(d->impl, sql, e); }
+int db_exec(db *d, const char *sql, rp_err *e)
+{
+	int rc = ready(d, e);
+	return rc ? rc : run_sql(d, sql, e);
+}
+
+db_stmt *db_prepare(db *d, const char *sql, rp_err *e)
+{
+	if (ready(d, e) || FAULT(e))
+		return NULL;
+	return d->vfs->prepare(d->impl, sql, e);
+}
 void db_bind_int(db_stmt *s, int n, int64_t v) { s->vfs->bind_int(s, n, v); }
 void db_bind_double(db_stmt *s, int n, double v) { s->vfs->bind_double(s, n, v); }
 void db_bind_text(db_stmt *s, int n, const char *v, int len) { s->vfs->bind_text(s, n, v, len); }
@@ -124,8 +181,11 @@ static uint64_t now_ns(void)
 
 int db_step(db_stmt *s, rp_err *e)
 {
+	int rc = FAULT(e);
+	if (rc)
+		return rc;
 	uint64_t t = now_ns();
-	int rc = s->vfs->step(s, e);
+	rc = s->vfs->step(s, e);
 	step_ns += now_ns() - t;
 	return rc;
 }
@@ -165,25 +225,48 @@ int db_fulltext_any(db *d, const char *table, const char *words, int limit, db_f
 
 int db_fulltext_defer(db *d, const char *table, rp_err *e)
 {
-	return d->vfs->fulltext_defer(d->impl, table, 1, e);
+	int rc = FAULT(e);
+	return rc ? rc : d->vfs->fulltext_defer(d->impl, table, 1, e);
 }
 
+/* An injected failure still lets the connection forget the deferral, as
+** a real one does (the caller rolls back next). */
 int db_fulltext_resume(db *d, const char *table, rp_err *e)
 {
-	return d->vfs->fulltext_defer(d->impl, table, 0, e);
+	int rc = d->vfs->fulltext_defer(d->impl, table, 0, e);
+	return rc ? rc : FAULT(e);
 }
 
 int db_fulltext_index(db *d, const char *table, int64_t lo, int64_t hi, rp_err *e)
 {
-	return d->vfs->fulltext_index(d->impl, table, lo, hi, e);
+	int rc = FAULT(e);
+	return rc ? rc : d->vfs->fulltext_index(d->impl, table, lo, hi, e);
 }
 
 int db_data_version(db *d, int64_t *v) { return d->vfs->data_version(d->impl, v); }
-int db_load_begin(db *d, const char *table, rp_err *e) { return d->vfs->load(d->impl, table, 1, e); }
-int db_load_end(db *d, rp_err *e) { return d->vfs->load(d->impl, NULL, 0, e); }
-int db_ids_follow(db *d, const char *table, rp_err *e) { return d->vfs->ids_follow(d->impl, table, e); }
+int db_load_begin(db *d, const char *table, rp_err *e)
+{
+	int rc = FAULT(e);
+	return rc ? rc : d->vfs->load(d->impl, table, 1, e);
+}
+int db_load_end(db *d, rp_err *e)
+{
+	int rc = FAULT(e);
+	if (rc) /* the connection forgets the load, as after a real failure */
+		d->vfs->load(d->impl, NULL, -1, NULL);
+	return rc ? rc : d->vfs->load(d->impl, NULL, 0, e);
+}
+int db_ids_follow(db *d, const char *table, rp_err *e)
+{
+	int rc = FAULT(e);
+	return rc ? rc : d->vfs->ids_follow(d->impl, table, e);
+}
 void db_load_cancel(db *d) { d->vfs->load(d->impl, NULL, -1, NULL); }
-int db_secure_delete(db *d, int on, rp_err *e) { return d->vfs->secure_delete(d->impl, on, e); }
+int db_secure_delete(db *d, int on, rp_err *e)
+{
+	int rc = FAULT(e);
+	return rc ? rc : d->vfs->secure_delete(d->impl, on, e);
+}
 
 /* VACUUM and a WAL checkpoint cannot run inside a transaction: the caller
 ** commits the erasure first. */

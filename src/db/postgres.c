@@ -42,6 +42,7 @@ typedef struct pg_stmt {
 	Oid *type;  /* nparam declared types, 0 to let the server infer */
 	PGresult *res;
 	int row, nrows;
+	int nomem; /* a bound value could not be copied: the step fails */
 } pg_stmt;
 
 typedef struct pg {
@@ -367,8 +368,13 @@ static db_stmt *pg_prepare(void *impl, const char *sql, rp_err *e)
 	return &t->base;
 }
 
-static void set(pg_stmt *t, int n, char *v, Oid type)
+/* v is the copy of a value (NULL for NULL, unless the copy failed: want
+** says a value was given, and binding NULL in its place would write NULL
+** where the caller meant a value). */
+static void set(pg_stmt *t, int n, char *v, int want, Oid type)
 {
+	if (want && !v)
+		t->nomem = 1;
 	if (n < 1 || n > t->nparam) {
 		free(v);
 		return;
@@ -383,22 +389,22 @@ static void pg_bind_int(db_stmt *x, int n, int64_t v)
 {
 	char buf[24];
 	snprintf(buf, sizeof buf, "%" PRId64, v);
-	set(T(x), n, strdup(buf), INT8OID);
+	set(T(x), n, strdup(buf), 1, INT8OID);
 }
 
 static void pg_bind_double(db_stmt *x, int n, double v)
 {
 	char buf[40];
 	snprintf(buf, sizeof buf, "%.17g", v);
-	set(T(x), n, strdup(buf), FLOAT8OID);
+	set(T(x), n, strdup(buf), 1, FLOAT8OID);
 }
 
 static void pg_bind_text(db_stmt *x, int n, const char *v, int len)
 {
-	set(T(x), n, !v ? NULL : len < 0 ? strdup(v) : strndup(v, (size_t)len), v ? TEXTOID : 0);
+	set(T(x), n, !v ? NULL : len < 0 ? strdup(v) : strndup(v, (size_t)len), v != NULL, v ? TEXTOID : 0);
 }
 
-static void pg_bind_null(db_stmt *x, int n) { set(T(x), n, NULL, 0); }
+static void pg_bind_null(db_stmt *x, int n) { set(T(x), n, NULL, 0, 0); }
 
 /* A parameter only ever tested with IS NULL, or bound NULL the first
 ** time, gives the server nothing to infer its type from: it says so
@@ -422,6 +428,8 @@ static int pg_step(db_stmt *x, rp_err *e)
 {
 	pg_stmt *t = T(x);
 	pg *p = t->owner;
+	if (t->nomem)
+		return rp_errf(e, RP_ENOMEM, "out of memory");
 	if (!t->res) {
 		revive(p);
 		if (p->lost)
@@ -524,6 +532,7 @@ static void pg_reset(db_stmt *x)
 	pg_stmt *t = T(x);
 	PQclear(t->res);
 	t->res = NULL;
+	t->nomem = 0;
 	for (int i = 0; i < t->nparam; i++) {
 		free(t->val[i]);
 		t->val[i] = NULL;

@@ -5,6 +5,7 @@
 ** "$1" as a *named* parameter numbered by first appearance, so the cache
 ** rewrites them to ?1, ?2, ... which bind by number exactly as PostgreSQL does.
 */
+#include "db/fault.h"
 #include "db/sqlite_fts.h"
 #include "db/vfs.h"
 
@@ -18,6 +19,7 @@ typedef struct sq_stmt {
 	struct db_stmt base;
 	struct sq *owner;
 	sqlite3_stmt *st;
+	int bind_rc; /* the first failed bind (out of memory): step fails with it */
 } sq_stmt;
 
 typedef struct sq {
@@ -59,10 +61,15 @@ static void sq_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-static int sq_open(const char *target, int create, void **impl, rp_err *e)
+void db_sqlite_setup(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, sq_configure);
+}
+
+static int sq_open(const char *target, int create, void **impl, rp_err *e)
+{
+	db_sqlite_setup();
 	sq *s = calloc(1, sizeof *s);
 	if (!s)
 		return rp_errf(e, RP_ENOMEM, "out of memory");
@@ -133,6 +140,8 @@ static int sq_begin(void *impl, int write, rp_err *e)
 	return sq_exec(impl, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", e);
 }
 
+static int sq_in_txn(void *impl) { return !sqlite3_get_autocommit(((sq *)impl)->db); }
+
 /* $N -> ?N outside string literals, quoted identifiers and comments. */
 static char *rewrite_placeholders(const char *sql)
 {
@@ -196,19 +205,30 @@ static db_stmt *sq_prepare(void *impl, const char *sql, rp_err *e)
 
 #define T(x) ((sq_stmt *)(x))
 
-static void sq_bind_int(db_stmt *x, int n, int64_t v) { sqlite3_bind_int64(T(x)->st, n, v); }
-static void sq_bind_double(db_stmt *x, int n, double v) { sqlite3_bind_double(T(x)->st, n, v); }
-static void sq_bind_null(db_stmt *x, int n) { sqlite3_bind_null(T(x)->st, n); }
+/* A bind that fails (a text copied when memory is short) would leave the
+** parameter NULL and the statement would write NULL in its place: the
+** failure is kept and the step reports it instead of running. */
+static void bound(db_stmt *x, int rc)
+{
+	if (rc != SQLITE_OK && rc != SQLITE_RANGE && !T(x)->bind_rc)
+		T(x)->bind_rc = rc;
+}
+static void sq_bind_int(db_stmt *x, int n, int64_t v) { bound(x, sqlite3_bind_int64(T(x)->st, n, v)); }
+static void sq_bind_double(db_stmt *x, int n, double v) { bound(x, sqlite3_bind_double(T(x)->st, n, v)); }
+static void sq_bind_null(db_stmt *x, int n) { bound(x, sqlite3_bind_null(T(x)->st, n)); }
 static void sq_bind_text(db_stmt *x, int n, const char *v, int len)
 {
 	if (v)
-		sqlite3_bind_text(T(x)->st, n, v, len, SQLITE_TRANSIENT);
+		bound(x, sqlite3_bind_text(T(x)->st, n, v, len, SQLITE_TRANSIENT));
 	else
-		sqlite3_bind_null(T(x)->st, n);
+		bound(x, sqlite3_bind_null(T(x)->st, n));
 }
 
 static int sq_step(db_stmt *x, rp_err *e)
 {
+	if (T(x)->bind_rc)
+		return T(x)->bind_rc == SQLITE_NOMEM ? rp_errf(e, RP_ENOMEM, "out of memory")
+						     : rp_errf(e, RP_EDB, "database error: %s", sqlite3_errstr(T(x)->bind_rc));
 	int rc = sqlite3_step(T(x)->st);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
@@ -232,6 +252,7 @@ static void sq_reset(db_stmt *x)
 {
 	sqlite3_reset(T(x)->st);
 	sqlite3_clear_bindings(T(x)->st);
+	T(x)->bind_rc = 0;
 	x->busy = 0;
 	if (x->private)
 		sq_free(x);
@@ -777,6 +798,7 @@ const struct db_vfs db_sqlite_vfs = {
 	.changes = sq_changes,
 	.bulk = sq_bulk,
 	.begin = sq_begin,
+	.in_txn = sq_in_txn,
 	.fulltext_defer = sq_fulltext_defer,
 	.fulltext_index = sq_fulltext_index,
 	.data_version = sq_data_version,

@@ -30,6 +30,9 @@ struct db_vfs {
 	int64_t (*changes)(void *impl);
 	void (*bulk)(void *impl, int on);
 	int (*begin)(void *impl, int write, rp_err *e);
+	/* Whether the engine is inside a transaction, for an engine that may
+	** end one by itself after an error (NULL: it never does). */
+	int (*in_txn)(void *impl);
 	int (*fulltext_defer)(void *impl, const char *table, int on, rp_err *e);
 	int (*fulltext_index)(void *impl, const char *table, int64_t lo, int64_t hi, rp_err *e);
 	int (*data_version)(void *impl, int64_t *v);

@@ -119,6 +119,53 @@ static inline int64_t table_rows(db *d, const char *table)
 	return n;
 }
 
+static inline int test_strcmp_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Every row of every table of rp_tables but those in skip (NULL-ended, or
+** NULL), as sorted text: two dumps are equal when the stores hold the same
+** rows, byte for byte.  The caller frees it. */
+static inline char *test_dump(db *d, const char *const *skip)
+{
+	rp_buf b = {0};
+	rp_err e = {0};
+	for (int i = 0; i < rp_ntables; i++) {
+		int skipped = 0;
+		for (int k = 0; skip && skip[k]; k++)
+			skipped |= !strcmp(rp_tables[i].name, skip[k]);
+		if (skipped)
+			continue;
+		char sql[160];
+		snprintf(sql, sizeof sql, "SELECT * FROM %s", rp_tables[i].name);
+		db_stmt *s = db_query(d, &e, sql, "");
+		if (!s)
+			fail_msg("%s: %s", sql, e.msg);
+		json_t *rows = json_array();
+		int rc;
+		while ((rc = db_step(s, &e)) == DB_ROW) {
+			rp_buf r = {0};
+			for (int c = 0; c < db_col_count(s); c++)
+				rp_buf_printf(&r, "%s=%s|", db_col_name(s, c), db_col_null(s, c) ? "NULL" : db_col_text(s, c));
+			json_array_append_new(rows, json_string(r.p ? r.p : ""));
+			rp_buf_free(&r);
+		}
+		db_reset(s);
+		if (rc != DB_DONE)
+			fail_msg("%s: %s", sql, e.msg);
+		/* in a set's order, whatever order the engine gives */
+		size_t n = json_array_size(rows);
+		const char **v = calloc(n + 1, sizeof *v);
+		for (size_t k = 0; k < n; k++)
+			v[k] = json_string_value(json_array_get(rows, k));
+		qsort(v, n, sizeof *v, test_strcmp_ptr);
+		rp_buf_printf(&b, "== %s\n", rp_tables[i].name);
+		for (size_t k = 0; k < n; k++)
+			rp_buf_printf(&b, "%s\n", v[k]);
+		free(v);
+		json_decref(rows);
+	}
+	return b.p;
+}
+
 /* len bytes as a readable stream (an uploaded file, a pipe). */
 static inline FILE *test_stream(const char *bytes, size_t len)
 {
