@@ -573,11 +573,14 @@ typedef struct import_opts {
 	/* Called now and then with bytes read so far (total may be 0). */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
-	uint64_t total;
+	uint64_t total; /* the file's size, 0 when not known */
 	const char *layout; /* import csv: google, outlook, rapport, or NULL to read the header */
 	const char *map;    /* import csv: "Column=field,..." */
 } import_opts;
 
+/* A file at least this big (or of a size not known) is imported in bulk:
+** search indexing deferred to the end, an empty table's indexes built once. */
+#define IMPORT_BULK_BYTES 65536
 /* Import what ("contacts", "interactions" or "facts") from a CSV stream in
 ** one transaction.  Bad rows are reported with their line numbers; unless
 ** skip_bad, any bad row means nothing is imported (RP_EINVAL). *report
