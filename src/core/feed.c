@@ -158,7 +158,7 @@ feed_cal *feed_new(const char *login, int ru, int64_t now)
 		return NULL;
 	}
 	rp_buf_printf(&f->raw, "rapport: %s", login);
-	icalproperty *x = icalproperty_new_x(clean(f, f->raw.p));
+	icalproperty *x = icalproperty_new_x(clean(f, f->raw.p ? f->raw.p : ""));
 	icalproperty_set_x_name(x, "X-WR-CALNAME");
 	icalcomponent_add_property(f->cal, x);
 	return f;
@@ -211,8 +211,9 @@ static char *refold(const char *t)
 		rp_buf_puts(&out, "\r\n");
 		line += n + (end ? 2 : 0);
 	}
+	int oom = flat.oom || out.oom;
 	rp_buf_free(&flat);
-	if (flat.oom || out.oom) {
+	if (oom) {
 		rp_buf_free(&out);
 		return NULL;
 	}
