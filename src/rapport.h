@@ -575,11 +575,14 @@ typedef struct import_opts {
 	/* Called now and then with bytes read so far (total may be 0). */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
-	uint64_t total;
+	uint64_t total; /* the file's size, 0 when not known */
 	const char *layout; /* import csv: google, outlook, rapport, or NULL to read the header */
 	const char *map;    /* import csv: "Column=field,..." */
 } import_opts;
 
+/* A file at least this big (or of a size not known) is imported in bulk:
+** search indexing deferred to the end, an empty table's indexes built once. */
+#define IMPORT_BULK_BYTES 65536
 /* Import what ("contacts", "interactions" or "facts") from a CSV stream in
 ** one transaction.  Bad rows are reported with their line numbers; unless
 ** skip_bad, any bad row means nothing is imported (RP_EINVAL). *report
@@ -948,6 +951,36 @@ int feed_revoke(db *d, const char *login, rp_err *e);
 /* The iCalendar text of the feed whose token is token into f; RP_ENOTFOUND
 ** for a token that is not (or no longer) one. */
 int feed_write(db *d, const char *token, FILE *f, rp_err *e);
+
+/* The calendar feed_write writes, built from the store's rows; apart so
+** that any text can be tried in it (tests/fuzz/fuzz_ical.c).  What comes
+** from people (names, labels, facts, the login) goes into SUMMARY,
+** DESCRIPTION and X-WR-CALNAME as text, cleaned by feed_clean. */
+typedef struct feed_cal feed_cal;
+enum { FEED_BIRTHDAY, FEED_ANNIVERSARY, FEED_DATE, FEED_FOLLOW_UP, FEED_INTERVIEW };
+typedef struct feed_item {
+	int kind;	  /* FEED_... */
+	int64_t id;	  /* the contact (birthdays, interviews), the date or the fact */
+	const char *name; /* the contact's */
+	const char *text; /* a date's label, a follow-up's fact (its description); may be NULL */
+	int y, m, d;	  /* the day; for yearly dates y is 0 when the year is not known */
+} feed_item;
+/* An empty calendar named after login, its titles in Russian when ru,
+** stamped now (Unix seconds); NULL when out of memory. */
+feed_cal *feed_new(const char *login, int ru, int64_t now);
+/* One event: yearly dates repeat yearly. */
+void feed_add(feed_cal *f, const feed_item *it);
+/* People's text fit for an iCalendar TEXT value (which libical then
+** escapes), appended to b.  RFC 5545 allows no control characters there,
+** and a reader may take a lone CR for a line end, so: a CR or CRLF becomes
+** a line feed (written \n), an invalid UTF-8 byte or another control
+** character than tab and line feed U+FFFD; and spaces and tabs at either
+** end go, as readers (libical's too) drop them. */
+void feed_clean(rp_buf *b, const char *s);
+/* The VCALENDAR text, malloc'd; NULL when out of memory.  Lines are folded
+** at 75 bytes between whole UTF-8 characters. */
+char *feed_text(feed_cal *f);
+void feed_free(feed_cal *f);
 
 /* ---- copy (core/copy.c): a whole store into another engine ------------ */
 

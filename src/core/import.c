@@ -67,6 +67,7 @@ typedef struct imp {
 	uint64_t rows, added, bad;
 	json_t *problems;
 	int fatal;        /* a whole-file problem (header) */
+	int bulk;         /* a big file, or one of a size not known (import_csv) */
 	rp_err *e;        /* the writer's errors */
 	rp_err *re;       /* the reader's errors (the same as e without a pipeline) */
 	rp_idmap touched; /* contacts whose last touch moves, applied at the end */
@@ -726,9 +727,10 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /* Recompute last_touch_at of every contact the import touched.  When the
-** import touched a large share of all contacts, one statement recomputes
-** them all with the contact indexes dropped and built again (twice as fast
-** as keeping them); otherwise each touched contact, in id order. */
+** import of a big file touched a large share of all contacts, one
+** statement recomputes them all with the contact indexes dropped and built
+** again (twice as fast as keeping them); otherwise each touched contact,
+** in id order. */
 static int apply_touches(imp *m)
 {
 	rp_idmap *t = &m->touched;
@@ -736,7 +738,7 @@ static int apply_touches(imp *m)
 	int rc = db_one_int(m->d, m->e, &contacts, "SELECT count(*) FROM contact", "");
 	if (rc || !t->n)
 		return rc;
-	if ((int64_t)t->n * 4 > contacts) {
+	if (m->bulk && (int64_t)t->n * 4 > contacts) {
 		if ((rc = db_load_begin(m->d, "contact", m->e)))
 			return rc;
 		rc = db_run(m->d, m->e,
@@ -935,10 +937,21 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 		goto out;
 	if ((rc = db_begin(d, e)))
 		goto out;
-	db_bulk(d, 1);
 	/* New contacts and interactions are indexed for search in one pass at
-	** the end rather than row by row. */
-	const char *table = m.what == W_CONTACTS ? "contact" : m.what == W_INTERACTIONS ? "interaction" : NULL;
+	** the end rather than row by row, an empty table's indexes built once,
+	** and the engine given a bigger cache.  That pays over many rows; on
+	** SQLite it changes the schema, so every connection prepares its
+	** statements again after, and after a rollback (a dry run, a refusal)
+	** reads the whole schema again.  A file known to be small (its size is
+	** known when it is a file) takes the per-row way, as 'contact add'
+	** does. */
+	int bulk = m.bulk = !o->total || o->total >= IMPORT_BULK_BYTES;
+	if (bulk)
+		db_bulk(d, 1);
+	const char *table = !bulk ? NULL
+			    : m.what == W_CONTACTS ? "contact"
+			    : m.what == W_INTERACTIONS ? "interaction"
+						       : NULL;
 	int loading = 0;
 	if (table)
 		rc = db_fulltext_defer(d, table, e);
@@ -991,7 +1004,8 @@ int import_csv(db *d, const char *what, FILE *in, const import_opts *o, json_t *
 		db_rollback(d);
 	else
 		rc = db_commit(d, e);
-	db_bulk(d, 0);
+	if (bulk)
+		db_bulk(d, 0);
 	if (!m.fatal && (!rc || rc == RP_EINVAL) && m.what == W_PEOPLE)
 		*report = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:b,s:O,s:O,s:O}", "what", what, "layout",
 				    m.lay ? layout_name(m.lay) : "", "rows", (json_int_t)m.rows, "created",

@@ -88,6 +88,11 @@ static int sq_open(const char *target, int create, void **impl, rp_err *e)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
+	/* Plans that do not depend on the values bound: otherwise SQLite
+	** compiles a statement again at every new value bound to a LIKE's
+	** pattern (webhook_enqueue's, once per contact added, so per row of
+	** an import). */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)0);
 	rc = rp_fts_register(s->db);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db,

@@ -87,6 +87,32 @@ PATH_B=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["path"])' <<<"$
 call GET "$PATH_B"
 ok "a manager sees everyone's dates" has "$out" "UID:birthday-3@rapport"
 ok "titled in the user's language" has "$out" "SUMMARY:День рождения: Someone Else"
+
+# People's text goes in whole and clean: a long name is not cut inside a
+# letter, and a CR or another control character does not reach the calendar
+# (RFC 5545 allows none in text; the CR becomes a line break).
+LONG=$(python3 -c 'print("Я" * 499 + "a")')
+"$R" contact add "$LONG" --owner boss --birthday 1985-03-08 >/dev/null
+"$R" fact add 4 $'  call\rback\x01 soon\t' --follow-up 2026-12-07 >/dev/null
+# a title line of exactly 75 bytes, which libical folds between CR and LF
+"$R" contact add Aleksandra-Konstantinovna-Rimskaya-Korsakova-Vasilievskaya-Dolgorukova-XY --owner boss \
+	--birthday 1991-05-17 >/dev/null
+call GET "$PATH_B"
+printf '%s' "$out" >boss.ics
+ok "long names and odd characters read back as written, cleaned" env LONG="$LONG" $PY - boss.ics <<'PYEOF'
+import os, sys, icalendar
+raw = open(sys.argv[1], "rb").read()
+raw.decode("utf-8")  # whole letters only
+assert not any(b < 32 and b not in (9, 10, 13) or b == 127 for b in raw), "a control character"
+lines = raw.rstrip(b"\r\n").split(b"\r\n")  # (the shell drops the last line end)
+assert all(len(l) <= 75 and b"\r" not in l and b"\n" not in l for l in lines), \
+    [l for l in lines if len(l) > 75 or b"\r" in l or b"\n" in l]
+ev = {str(c["UID"]): c for c in icalendar.Calendar.from_ical(raw).walk("VEVENT")}
+assert str(ev["birthday-4@rapport"]["SUMMARY"]) == "День рождения: " + os.environ["LONG"]
+assert str(ev["birthday-5@rapport"]["SUMMARY"]) == \
+    "День рождения: Aleksandra-Konstantinovna-Rimskaya-Korsakova-Vasilievskaya-Dolgorukova-XY"
+assert str(ev["fact-3@rapport"]["DESCRIPTION"]) == "call\nback\ufffd soon", repr(str(ev["fact-3@rapport"]["DESCRIPTION"]))
+PYEOF
 call GET "$PATH_A"
 ok "a staff member sees only their own contacts" test -z "$(has "$out" "Someone Else" && echo y)"
 
