@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -728,12 +729,22 @@ typedef struct sender {
 	atomic_int stop;
 } sender;
 
+/* Every TRIM_SECONDS this thread also gives the memory freed by the
+** workers back to the system.  The C library keeps what a thread freed in
+** that thread's arena for its next use, and SQLite frees and allocates its
+** page cache over and over (it empties it whenever another connection has
+** written): under load a server of 15 MB in use held 97 MB, and a trim
+** brought it to 33 MB.  A trim takes a millisecond or so. */
+#define TRIM_SECONDS 10
+
 static void *send_webhooks(void *p)
 {
 	sender *s = p;
 	db *d = NULL;
-	while (!atomic_load(&s->stop)) {
+	for (unsigned pass = 1; !atomic_load(&s->stop); pass++) {
 		rp_err e = {0};
+		if (pass % TRIM_SECONDS == 0)
+			malloc_trim(0);
 		if (!d && store_open(s->db_target, 0, &d, &e))
 			d = NULL;
 		if (d && webhook_deliver(d, NULL, &e))
