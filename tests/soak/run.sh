@@ -19,8 +19,9 @@
 #      address must be answered within a second;
 #   5. oversized requests (attack.py oversized): 100 MB bodies, a lying
 #      Content-Length, a megabyte of header or URL, 20,000 headers.
-# It fails (exit 1) on any error answer, on peak memory grown by 10% or
-# more from the baseline in 2 or 3, on descriptors not back to the baseline
+# It fails (exit 1) on any error answer, on memory at rest (12 s after a
+# load, once the server has given back what it freed) grown by 10% or more
+# from after the warm-up to after 2 and 3, on descriptors not back to the baseline
 # after each part, on a store that fails its integrity check or lacks an
 # acknowledged write.  The figures are printed at the end and kept in
 # bench/out/soak-ENGINE-N.txt (the server's messages in bench/out/soak-serve.err).
@@ -164,7 +165,9 @@ both() {
 # freed for its next use until the server gives it back (every 10 s): so
 # memory at rest depends on the moment, and at its peak under the same
 # load it is what the server needs; the open loop, whose requests come in
-# bursts, needs more than wrk.  The warm-up, not counted, runs rounds of
+# bursts, needs more than wrk.  At rest, once the server has given back
+# what it freed, it is what the server keeps: that is what must not grow
+# (a leak).  The warm-up, not counted, runs rounds of
 # both loads (SOAK_WARMUP seconds each) until a round's peaks are within 2%
 # of the round's before (three rounds at most); the last round's peak under
 # each load is the baseline for the same load.
@@ -181,8 +184,13 @@ for round in 1 2 3; do
 	[ "$prev" -gt 0 ] && [ $((peak0 * 100)) -lt $((prev * 102)) ] && [ $((peak0 * 100)) -gt $((prev * 98)) ] && break
 	prev=$peak0
 done
-sleep 2
-rss0=$(rss)
+# at_rest: the server's memory once it has given back what it freed (every
+# 10 s): measured idle, 12 s after a load.
+at_rest() {
+	sleep 12
+	rss
+}
+rss0=$(at_rest)
 fd0=$(nfd)
 
 echo "soak: wrk, $CONNS connections, $SECS s ..." >&2
@@ -198,7 +206,7 @@ echo "soak: open loop, $rate requests/s over $CONNS connections, $SECS s ..." >&
 sampled bench/openloop "$url" "$token" "$MIX" "$rate" "$SECS" "$CONNS" "$maxid" o >"$tmp/o"
 peak2=$PEAK
 fd2=$(settle "$fd0")
-rss2=$(rss)
+rss2=$(at_rest)
 
 echo "soak: slow clients, ${SLOW} s ..." >&2
 python3 tests/soak/attack.py slow "$url" "$token" "$PID" --seconds "$SLOW" >"$tmp/slow" || true
@@ -223,8 +231,14 @@ check "wrk: no answer outside 2xx ($(field "$tmp/k" errors) of $(field "$tmp/k" 
 check "wrk: no socket error or timeout ($(field "$tmp/k" socket))" test "$(field "$tmp/k" socket)" = 0
 check "open loop: no error ($(field "$tmp/o" errors) of $(field "$tmp/o" sent))" test "$(field "$tmp/o" errors)" = 0
 check "open loop: every request answered" test "$(field "$tmp/o" answered)" = "$(field "$tmp/o" sent)"
-check "memory at its peak grew less than 10% under wrk (${wpeak0} to ${peak1} kB)" test $((peak1 * 10)) -lt $((wpeak0 * 11))
-check "memory at its peak grew less than 10% under the open loop (${opeak0} to ${peak2} kB)" test $((peak2 * 10)) -lt $((opeak0 * 11))
+check "memory at rest grew less than 10% over wrk and the open loop (${rss0} to ${rss2} kB)" \
+	test $((rss2 * 10)) -lt $((rss0 * 11))
+# The peaks are reported, not judged: how much the library holds between
+# two trims varies with the load's bursts (see docs/OPERATIONS.md).
+for p in "wrk $wpeak0 $peak1" "open-loop $opeak0 $peak2"; do
+	set -- $p
+	[ $(($3 * 10)) -lt $(($2 * 11)) ] || echo "soak: note: memory at its peak under the $1 load grew from $2 to $3 kB"
+done
 check "descriptors back to the baseline after wrk ($fd0, $fd1)" test "$fd1" -le $((fd0 + 2))
 check "descriptors back to the baseline after the open loop ($fd0, $fd2)" test "$fd2" -le $((fd0 + 2))
 check "descriptors back to the baseline after the slow clients ($fd0, $fd3)" test "$fd3" -le $((fd0 + 2))
