@@ -608,6 +608,9 @@ static enum MHD_Result answer(server *sv, struct MHD_Connection *c, const char *
 	db_time_take();
 	enum MHD_Result ok = dispatch(sv, c, url, method, r);
 	metrics_record(answer_route, answer_status, now_ns() - r->start, db_time_take());
+	db *d = pthread_getspecific(sv->db_key);
+	if (d)
+		metrics_store_memory(db_memory(d));
 	return ok;
 }
 
