@@ -27,7 +27,7 @@ SANOBJ  := $(LIBSRC:%.c=build/san/%.o) $(addprefix build/san/,$(GENOBJ))
 
 DEMO    ?= demo/rapport.db
 
-.PHONY: all deps run check check-pg unit cli bench clean clang-check build-clang crash fuzz fuzz-short fuzz-build
+.PHONY: all deps run check check-pg unit cli bench soak clean clang-check build-clang crash fuzz fuzz-short fuzz-build
 # Keep the objects that test programs are linked from.
 .SECONDARY:
 all: deps rapport
@@ -85,6 +85,10 @@ build/san/tests/%: tests/unit/%.c $(SANOBJ) tests/unit/testlib.h
 
 bench/gen: bench/gen.c src/util/date.c src/util/date.h
 	$(CC) -std=c17 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -Isrc -o $@ bench/gen.c src/util/date.c
+
+# The open-loop load generator of make soak: plain sockets, no library.
+bench/openloop: bench/openloop.c bench/bench.h
+	$(CC) -std=c17 -D_DEFAULT_SOURCE -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o $@ $<
 
 bench/agenda: bench/agenda.c bench/bench.h $(LIBOBJ)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
@@ -165,6 +169,13 @@ build/clang/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Load and soak (tests/soak/run.sh): wrk and an open-loop load on the
+# benchmarks' store of SOAK_CONTACTS (1,000,000) contacts, then slow and
+# oversized clients; the figures are in docs/OPERATIONS.md.
+soak: all bench/gen bench/openloop
+	@scripts/deps bench
+	@tests/soak/run.sh
+
 bench: all bench/gen bench/agenda bench/search bench/stories bench/clv bench/game
 	@scripts/deps bench
 	@bench/run
@@ -209,4 +220,4 @@ fuzz-short: fuzz-build
 	@FUZZ_SEED=1 tests/fuzz/run --runs $(FUZZ_SHORT_RUNS) $(FUZZBIN)
 
 clean:
-	rm -rf build rapport bench/gen bench/agenda bench/search bench/stories bench/clv bench/game
+	rm -rf build rapport bench/gen bench/openloop bench/agenda bench/search bench/stories bench/clv bench/game

@@ -94,6 +94,8 @@ static int ready(db *d, rp_err *e)
 	return 0;
 }
 
+int64_t db_memory(db *d) { return d->vfs->memory ? d->vfs->memory(d->impl) : 0; }
+
 /* The outermost level is the engine's transaction; inner levels are
 ** savepoints, so an inner failure undoes only its own writes. */
 static int begin(db *d, int write, rp_err *e)

@@ -42,6 +42,10 @@ void db_close(db *d);
 /* target as it may be shown: a password in a URL becomes ***. */
 void db_target_shown(const char *target, char *out, size_t n);
 const char *db_engine(db *d); /* "sqlite" or "postgres" */
+/* Bytes the connection holds in this process's memory: SQLite's page
+** cache, schema and statements; 0 for PostgreSQL, whose caches are the
+** server's.  Only from the thread using d. */
+int64_t db_memory(db *d);
 
 /* Apply every migration newer than the store's version, each in its own
 ** transaction, in order.  *applied (may be NULL) counts them. */

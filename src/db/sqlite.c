@@ -781,6 +781,20 @@ static int sq_restore(void *impl, const char *file, rp_err *e)
 	return rc;
 }
 
+/* The connection's own counts: the global one is off (sq_configure). */
+static int64_t sq_memory(void *impl)
+{
+	sqlite3 *h = ((sq *)impl)->db;
+	int64_t sum = 0;
+	const int ops[] = {SQLITE_DBSTATUS_CACHE_USED, SQLITE_DBSTATUS_SCHEMA_USED, SQLITE_DBSTATUS_STMT_USED};
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		int cur = 0, hi = 0;
+		if (sqlite3_db_status(h, ops[i], &cur, &hi, 0) == SQLITE_OK)
+			sum += cur;
+	}
+	return sum;
+}
+
 const struct db_vfs db_sqlite_vfs = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -816,4 +830,5 @@ const struct db_vfs db_sqlite_vfs = {
 	.backup = sq_backup,
 	.backup_version = sq_backup_version,
 	.restore = sq_restore,
+	.memory = sq_memory,
 };

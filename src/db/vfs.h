@@ -45,6 +45,8 @@ struct db_vfs {
 	int (*backup)(void *impl, const char *file, int *version, rp_err *e);
 	int (*backup_version)(void *impl, const char *file, int *version, rp_err *e);
 	int (*restore)(void *impl, const char *file, rp_err *e);
+	/* db_memory (db.h); NULL: the engine keeps nothing in this process */
+	int64_t (*memory)(void *impl);
 	int (*fulltext)(void *impl, const char *text, int limit, db_fulltext_row row, void *ctx,
 			rp_err *e);
 	int (*fulltext_any)(void *impl, const char *table, const char *words, int limit, db_fulltext_row row,

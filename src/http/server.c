@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,9 +31,30 @@ typedef struct server {
 	int tls; /* reached over TLS: cookies get Secure */
 } server;
 
+/* How much of a body too big to take is read and dropped, in bodies of
+** the largest size taken, before the connection is closed. */
+#define DRAIN_BODIES 8
+
+/* Request bodies wait in memory until they are whole, and a client may
+** send most of one and then nothing, on every connection it may open: a
+** thousand connections holding a megabyte each would be a gigabyte.  So
+** the first BODY_OWN bytes of each body are its own (a JSON write is far
+** smaller: 2,000 connections hold 32 MB at most), and what is beyond comes
+** out of one allowance of BODY_SHARED bodies of the largest size taken
+** (32 MB) shared by all connections.  A body that finds the allowance
+** spent is dropped as it comes and answered 503 with Retry-After: the
+** imports of the moment, not the server's memory, are what a flood of
+** large bodies can hold up. */
+#define BODY_OWN ((size_t)16 << 10)
+#define BODY_SHARED 32
+static atomic_size_t bodies_shared;
+
 typedef struct req {
 	rp_buf body;
 	int too_big;
+	int too_many;   /* the shared allowance for bodies was spent */
+	size_t dropped; /* bytes of a body not taken, read and dropped */
+	size_t shared;  /* bytes of the body counted in bodies_shared */
 	uint64_t start; /* when the headers arrived, for the latency metric */
 } req;
 
@@ -423,6 +446,9 @@ static enum MHD_Result dispatch(server *sv, struct MHD_Connection *c, const char
 		snprintf(msg, sizeof msg, "the request body is larger than %zu bytes", sv->cfg->max_body);
 		return send_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", msg, 0);
 	}
+	if (r->too_many)
+		return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+				  "the server is receiving too many large request bodies at once; try again shortly", 5);
 	if (!strcmp(url, "/metrics"))
 		return send_metrics(sv, c);
 	/* The public intake form is a page of its own, served from the table. */
@@ -588,7 +614,33 @@ static enum MHD_Result answer(server *sv, struct MHD_Connection *c, const char *
 	db_time_take();
 	enum MHD_Result ok = dispatch(sv, c, url, method, r);
 	metrics_record(answer_route, answer_status, now_ns() - r->start, db_time_take());
+	db *d = pthread_getspecific(sv->db_key);
+	if (d)
+		metrics_store_memory(db_memory(d));
 	return ok;
+}
+
+/* Count a body of n bytes against the shared allowance; 0 if spent. */
+static int body_reserve(req *r, size_t n, size_t max_body)
+{
+	size_t want = n > BODY_OWN ? n - BODY_OWN : 0;
+	if (want <= r->shared)
+		return 1;
+	size_t more = want - r->shared;
+	if (atomic_fetch_add(&bodies_shared, more) + more > BODY_SHARED * max_body) {
+		atomic_fetch_sub(&bodies_shared, more);
+		return 0;
+	}
+	r->shared = want;
+	return 1;
+}
+
+/* Let go of a request's body and its share of the allowance. */
+static void body_release(req *r)
+{
+	atomic_fetch_sub(&bodies_shared, r->shared);
+	r->shared = 0;
+	rp_buf_free(&r->body);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -615,10 +667,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_size) {
 		if (!r->too_big && r->body.n + *upload_size > sv->cfg->max_body) {
 			r->too_big = 1;
-			rp_buf_free(&r->body);
+			body_release(r);
 		}
-		if (!r->too_big)
+		if (!r->too_big && !r->too_many && !body_reserve(r, r->body.n + *upload_size, sv->cfg->max_body)) {
+			r->too_many = 1;
+			body_release(r);
+		}
+		if (r->too_big || r->too_many) {
+			/* A body sent without its length (chunked) is found too
+			** big only as it comes.  The library answers a request
+			** only once it is whole, so the rest is read and dropped
+			** to answer at its end; but not for ever: past
+			** DRAIN_BODIES times the limit the connection is closed,
+			** and an endless body costs no more than that. */
+			r->dropped += *upload_size;
+			if (r->dropped > DRAIN_BODIES * sv->cfg->max_body)
+				return MHD_NO;
+		} else {
 			rp_buf_put(&r->body, upload, *upload_size);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -634,7 +701,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **state, enum MHD_
 	(void)why;
 	req *r = *state;
 	if (r) {
-		rp_buf_free(&r->body);
+		body_release(r);
 		free(r);
 		*state = NULL;
 	}
@@ -671,12 +738,22 @@ typedef struct sender {
 	atomic_int stop;
 } sender;
 
+/* Every TRIM_SECONDS this thread also gives the memory freed by the
+** workers back to the system.  The C library keeps what a thread freed in
+** that thread's arena for its next use, and SQLite frees and allocates its
+** page cache over and over (it empties it whenever another connection has
+** written): under load a server of 15 MB in use held 97 MB, and a trim
+** brought it to 33 MB.  A trim takes a millisecond or so. */
+#define TRIM_SECONDS 10
+
 static void *send_webhooks(void *p)
 {
 	sender *s = p;
 	db *d = NULL;
-	while (!atomic_load(&s->stop)) {
+	for (unsigned pass = 1; !atomic_load(&s->stop); pass++) {
 		rp_err e = {0};
+		if (pass % TRIM_SECONDS == 0)
+			malloc_trim(0);
 		if (!d && store_open(s->db_target, 0, &d, &e))
 			d = NULL;
 		if (d && webhook_deliver(d, NULL, &e))
@@ -687,6 +764,42 @@ static void *send_webhooks(void *p)
 	if (d)
 		db_close(d);
 	return NULL;
+}
+
+/* Connections at once, from all clients and from one address.  Each
+** connection costs a descriptor and at most the library's 32 kB buffer for
+** its headers (a longer header is answered 431, a longer URL 414) and
+** BODY_OWN of body: 2,000 connections, some 100 MB at worst.  A client
+** that sends a header a byte at a time keeps its connection (the timeout
+** below counts silence, not slowness), so one address may hold a quarter
+** of them and the others still get in; 500 leaves room for a load test
+** (256 connections) or a TLS front end, whose clients all come from its
+** own address.  See docs/OPERATIONS.md, "Load and soak". */
+#define CONNECTIONS 2000u
+#define CONNECTIONS_PER_ADDRESS 500u
+/* Seconds of silence after which a connection is closed. */
+#define CONNECTION_TIMEOUT 30u
+
+/* The connection limit, within the descriptors the process may open.  The
+** usual soft limit of 1,024 would run out first, and then not only new
+** connections but the store's own files fail: so the soft limit is raised
+** to the hard one, and the connections kept below it by what each worker's
+** store connection (SQLite's file, journal and shared memory) and the rest
+** of the process need. */
+static unsigned connection_limit(int threads)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return CONNECTIONS;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = {rl.rlim_max, rl.rlim_max};
+		if (!setrlimit(RLIMIT_NOFILE, &up))
+			rl = up;
+	}
+	rlim_t reserve = 64 + 4 * (rlim_t)threads;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= CONNECTIONS + reserve)
+		return CONNECTIONS;
+	return rl.rlim_cur > 2 * reserve ? (unsigned)(rl.rlim_cur - reserve) : (unsigned)(rl.rlim_cur / 2);
 }
 
 int http_serve(const http_config *cfg, rp_err *e)
@@ -727,11 +840,13 @@ int http_serve(const http_config *cfg, rp_err *e)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	unsigned limit = connection_limit(threads);
 	struct MHD_Daemon *daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &sv,
 		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)500,
+		MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT, limit,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limit < CONNECTIONS_PER_ADDRESS ? limit : CONNECTIONS_PER_ADDRESS,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 << 10,
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
 	if (!daemon) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);

@@ -148,6 +148,13 @@ ok "requests by route and status" grep -q 'rapport_http_requests_total{route="co
 ok "the 401s are counted too" grep -q 'rapport_http_requests_total{route="contact show",status="401"} [1-9]' <<<"$out"
 ok "a latency histogram" grep -q 'rapport_http_request_duration_seconds_bucket{route="contact show",le="+Inf"} [1-9]' <<<"$out"
 ok "and time in the store" grep -q 'rapport_db_seconds_total{route="contact show"} 0\.0*[1-9]' <<<"$out"
+ok "the heap in use" grep -q '^rapport_memory_heap_bytes [1-9][0-9]*$' <<<"$out"
+heap=$(sed -n 's/^rapport_memory_heap_bytes //p' <<<"$out") store=$(sed -n 's/^rapport_memory_store_bytes //p' <<<"$out")
+if [ "${RAPPORT_TEST_PG:-}" ]; then
+	ok "no store caches in the server on PostgreSQL" test "$store" = 0
+else
+	ok "the SQLite connections' caches, a part of the heap" test "$store" -gt 0 -a "$store" -lt "$heap"
+fi
 
 # The OpenAPI document.
 call GET /api/v1/openapi.json
