@@ -88,7 +88,8 @@ typedef struct imp {
 /* Note that id was inserted: extend the last run or start one. */
 static int inserted(imp *m, int64_t id)
 {
-	if (m->nrange && m->range[m->nrange - 1][1] + 1 == id) {
+	/* The last run's end may be the largest id there is (a file can name it). */
+	if (m->nrange && m->range[m->nrange - 1][1] < INT64_MAX && m->range[m->nrange - 1][1] + 1 == id) {
 		m->range[m->nrange - 1][1] = id;
 		return 0;
 	}
